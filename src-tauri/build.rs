@@ -1,0 +1,19 @@
+//! Declares our commands to Tauri's ACL so each needs an explicit `allow-*` permission
+//! in capabilities/ (least privilege), then runs the usual Tauri build steps.
+
+fn main() {
+    let manifest = tauri_build::AppManifest::new().commands(&[
+        "list_providers",
+        "list_connections",
+        "list_mappings",
+        "list_runs",
+        "health_summary",
+        "list_alerts",
+        "acknowledge_alert",
+        "app_info",
+        "get_preferences",
+        "set_theme",
+        "complete_onboarding",
+    ]);
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
+}

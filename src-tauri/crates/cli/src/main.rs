@@ -1,0 +1,107 @@
+//! `switchyard-cli`: the engine without a window, on the same SQLite file as the app.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use switchyard_engine::{Engine, EngineConfig, EngineError};
+
+#[derive(Parser, Debug)]
+#[command(name = "switchyard-cli", version, about = "Switchyard's sync engine without a window")]
+struct Cli {
+    /// Data folder (default: SWITCHYARD_DATA_DIR, else the app's data folder).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Where the data lives, the schema version and what is stored.
+    Status {
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the provider sandbox on 127.0.0.1 until interrupted.
+    Sandbox,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let _logs = switchyard_engine::logging::init(None);
+    let result = match cli.command {
+        Command::Status { json } => status(cli.data_dir, json).await,
+        Command::Sandbox => sandbox().await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error [{}]: {}", e.code.as_str(), e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(data_dir: Option<PathBuf>) -> Result<Engine, EngineError> {
+    let config = match data_dir {
+        Some(dir) => EngineConfig { data_dir: dir, ..EngineConfig::new(PathBuf::new(), None)? },
+        None => {
+            let dir = switchyard_engine::store::default_data_dir()
+                .ok_or_else(|| EngineError::validation("no data folder: pass --data-dir or set SWITCHYARD_DATA_DIR"))?;
+            EngineConfig::new(dir, None)?
+        }
+    };
+    Engine::open(config).await
+}
+
+#[derive(serde::Serialize)]
+struct StatusReport {
+    database: String,
+    schema_version: i64,
+    key_source: switchyard_engine::store::KeySource,
+    connections: usize,
+    mappings: usize,
+    runs_shown: usize,
+}
+
+#[allow(clippy::print_stdout)]
+async fn status(data_dir: Option<PathBuf>, json: bool) -> Result<(), EngineError> {
+    let engine = open(data_dir).await?;
+    let info = engine.app_info();
+    let report = StatusReport {
+        database: info.database_path,
+        schema_version: info.schema_version,
+        key_source: info.key_source,
+        connections: engine.list_connections().await?.len(),
+        mappings: engine.list_mappings().await?.len(),
+        runs_shown: engine.list_runs(500).await?.len(),
+    };
+    engine.shutdown().await;
+    if json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Internal, e.to_string()))?;
+        println!("{text}");
+    } else {
+        println!("database     {}", report.database);
+        println!("schema       {}", report.schema_version);
+        println!("key kept in  {:?}", report.key_source);
+        println!("connections  {}", report.connections);
+        println!("mappings     {}", report.mappings);
+        println!("runs         {}", report.runs_shown);
+    }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+async fn sandbox() -> Result<(), EngineError> {
+    let sandbox = switchyard_sandbox::Sandbox::start(Default::default())
+        .await
+        .map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Unavailable, e.to_string()))?;
+    for slot in sandbox.slots() {
+        println!("{:<11} {}", slot.provider, slot.base_url);
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    sandbox.shutdown().await;
+    Ok(())
+}

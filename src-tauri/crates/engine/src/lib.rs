@@ -1,0 +1,12 @@
+//! The engine: the one API the desktop shell and the CLI call. It owns the store
+//! handle and turns store rows into the typed views the UI shows; later it runs syncs.
+//! No UI assumptions live here, so `switchyard-cli` can run it unattended.
+
+pub mod api;
+mod engine;
+mod error;
+pub mod logging;
+
+pub use engine::{Engine, EngineConfig};
+pub use error::{EngineError, EngineResult, ErrorCode};
+pub use switchyard_store as store;

@@ -1,0 +1,121 @@
+//! Opening the one SQLite file: folder and file permissions, pragmas, migrations, vault.
+
+use crate::migrate::{self, SchemaInfo};
+use crate::paths::DataPaths;
+use crate::vault::{write_private, KeyPolicy, Vault};
+use crate::{StoreError, StoreResult};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How to open a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub dir: PathBuf,
+    pub key_policy: KeyPolicy,
+    pub max_connections: u32,
+}
+
+impl StoreOptions {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into(), key_policy: KeyPolicy::Auto, max_connections: 8 }
+    }
+
+    pub fn key_policy(mut self, policy: KeyPolicy) -> Self {
+        self.key_policy = policy;
+        self
+    }
+}
+
+/// A cheap, cloneable handle on the database and its vault. The pool is already
+/// synchronized: never wrap a `Store` in a mutex.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+    vault: Vault,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    paths: DataPaths,
+    schema: SchemaInfo,
+}
+
+impl Store {
+    /// Opens (creating when missing) `<dir>/switchyard.db`, migrates it and loads the vault key.
+    pub async fn open(options: StoreOptions) -> StoreResult<Self> {
+        let paths = DataPaths::in_dir(&options.dir);
+        prepare_dir(&paths.dir)?;
+        prepare_file(&paths.database)?;
+        let connect = SqliteConnectOptions::new()
+            .filename(&paths.database)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(1))
+            .connect_with(connect)
+            .await?;
+        let schema = migrate::migrate(&pool, &paths.database).await?;
+        let vault = Vault::open(&pool, &paths, options.key_policy).await?;
+        tracing::info!(database = %paths.database.display(), schema = schema.version, "store opened");
+        Ok(Self { pool, vault, inner: Arc::new(Inner { paths, schema }) })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn paths(&self) -> &DataPaths {
+        &self.inner.paths
+    }
+
+    pub fn schema(&self) -> &SchemaInfo {
+        &self.inner.schema
+    }
+
+    /// Checkpoints the WAL and closes every connection (clean shutdown).
+    pub async fn close(&self) {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+            tracing::warn!("WAL checkpoint on close failed: {e}");
+        }
+        self.pool.close().await;
+    }
+}
+
+fn prepare_dir(dir: &Path) -> StoreResult<()> {
+    let io = |source| StoreError::Io { path: dir.into(), source };
+    if !dir.exists() {
+        std::fs::create_dir_all(dir).map_err(io)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// Creates the database file 0600 before SQLite does (SQLite gives its -wal and -shm
+/// files the database file's mode), and tightens an existing file's mode.
+fn prepare_file(path: &Path) -> StoreResult<()> {
+    if !path.exists() {
+        return write_private(path, b"");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|source| StoreError::Io { path: path.into(), source })?;
+    }
+    Ok(())
+}

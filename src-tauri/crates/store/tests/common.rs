@@ -1,0 +1,12 @@
+//! Shared set-up for the store's tests: a fresh store in a temp directory.
+
+use switchyard_store::{KeyPolicy, Store, StoreOptions};
+use tempfile::TempDir;
+
+pub async fn temp_store() -> (Store, TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(StoreOptions::new(dir.path()).key_policy(KeyPolicy::File))
+        .await
+        .expect("open store");
+    (store, dir)
+}

@@ -1,0 +1,45 @@
+//! The desktop shell: builds the Tauri app around the engine. The only crate that
+//! depends on `tauri`; everything it does is a thin adapter over `switchyard-engine`.
+
+pub mod bindings;
+pub mod commands;
+pub mod error;
+mod setup;
+pub mod state;
+
+use tauri::Manager;
+
+/// Runs the app until the last window closes.
+pub fn run() {
+    let specta = bindings::builder::<tauri::Wry>();
+    let app = tauri::Builder::default()
+        // Must be first: a second launch focuses the running window and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                if let Err(e) = window.set_focus() {
+                    tracing::warn!("cannot focus the running window: {e}");
+                }
+            }
+        }))
+        .plugin(tauri_plugin_opener::init())
+        .invoke_handler(specta.invoke_handler())
+        .setup(move |app| {
+            specta.mount_events(app);
+            setup::start(app.handle())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("Switchyard could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            setup::stop(handle);
+        }
+    });
+}

@@ -1,0 +1,191 @@
+// End-to-end suite: starts tauri-driver, which starts the real Switchyard debug binary
+// under WebKitWebDriver, then visits every screen, asserts its content and saves a
+// screenshot per screen to artifacts/e2e/. Each run gets its own data and XDG folders,
+// so nothing touches the real app folders. Prints "N passed, N failed".
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { remote } from "webdriverio";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const bin = process.env.SWITCHYARD_BIN;
+if (!bin) throw new Error("set SWITCHYARD_BIN to the absolute path of the debug binary");
+const shots = path.join(root, "artifacts", "e2e");
+mkdirSync(shots, { recursive: true });
+
+const runDir = mkdtempSync(path.join(os.tmpdir(), "switchyard-e2e-"));
+const dataDir = path.join(runDir, "data");
+const env = {
+  ...process.env,
+  SWITCHYARD_DATA_DIR: dataDir,
+  SWITCHYARD_KEY_STORE: "file",
+  XDG_DATA_HOME: path.join(runDir, "xdg-data"),
+  XDG_CONFIG_HOME: path.join(runDir, "xdg-config"),
+  XDG_CACHE_HOME: path.join(runDir, "xdg-cache"),
+};
+// The newest migration's version is the schema Settings must report.
+const schemaVersion = readdirSync(path.join(root, "src-tauri/crates/store/migrations"))
+  .map((f) => Number(f.split("_")[0]))
+  .reduce((a, b) => Math.max(a, b), 0);
+
+function waitForPort(port, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1", () => {
+        socket.end();
+        resolve();
+      });
+      socket.on("error", () => {
+        if (Date.now() > deadline) reject(new Error(`port ${port} did not open`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+const driver = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { env, stdio: ["ignore", "inherit", "inherit"] });
+let browser;
+let passed = 0;
+let failed = 0;
+
+async function test(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    passed += 1;
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed += 1;
+    console.log(`FAIL ${name}\n     ${String(err?.stack ?? err).split("\n").slice(0, 4).join("\n     ")}`);
+  }
+}
+
+function expect(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+const byTestId = (id) => browser.$(`[data-testid="${id}"]`);
+
+async function visible(id, timeout = 10000) {
+  const el = await byTestId(id);
+  await el.waitForDisplayed({ timeout, timeoutMsg: `${id} not shown within ${timeout} ms` });
+  return el;
+}
+
+async function go(screen) {
+  await (await visible(`nav-${screen}`)).click();
+  return visible(`screen-${screen}`);
+}
+
+async function shot(name) {
+  await browser.saveScreenshot(path.join(shots, `${name}.png`));
+}
+
+try {
+  await waitForPort(4444, 15000);
+  const t0 = Date.now();
+  browser = await remote({
+    hostname: "127.0.0.1",
+    port: 4444,
+    logLevel: "error",
+    capabilities: { "tauri:options": { application: bin } },
+  });
+  console.log(`session started in ${Date.now() - t0} ms`);
+
+  await test("the window is titled Switchyard", async () => {
+    expect((await browser.getTitle()) === "Switchyard", `title was ${await browser.getTitle()}`);
+  });
+
+  await test("first run shows the welcome screen, Get started leads to Connections", async () => {
+    const welcome = await visible("screen-welcome");
+    expect((await welcome.getText()).includes("Switchyard"), "welcome text mentions Switchyard");
+    await shot("welcome");
+    await (await visible("get-started")).click();
+    await visible("screen-connections");
+  });
+
+  await test("Connections: empty state with the five providers", async () => {
+    const screen = await go("connections");
+    await visible("empty-connections");
+    for (const [id, name] of [["salesforce", "Salesforce"], ["hubspot", "HubSpot"], ["quickbooks", "QuickBooks Online"], ["slack", "Slack"], ["zapier", "Zapier"]]) {
+      const card = await visible(`provider-${id}`);
+      expect((await card.getText()).includes(name), `card ${id} shows ${name}`);
+    }
+    expect((await screen.$("h1").getText()).length > 0, "has a heading");
+    await shot("connections");
+  });
+
+  await test("Mappings: empty state explains it needs two connections", async () => {
+    await go("mappings");
+    const empty = await visible("empty-mappings");
+    expect((await empty.getText()).includes("0"), "shows the number of connections (0)");
+    await shot("mappings");
+  });
+
+  await test("Runs: empty history", async () => {
+    await go("runs");
+    await visible("empty-runs");
+    await shot("runs");
+  });
+
+  await test("Health: tiles with no traffic", async () => {
+    await go("health");
+    await visible("empty-health");
+    const tile = await visible("tile-requests");
+    expect((await tile.getText()).includes("0"), `requests tile: ${await tile.getText()}`);
+    const rate = await visible("tile-success-rate");
+    expect((await rate.getText()).includes("—"), `success rate with no traffic is a dash: ${await rate.getText()}`);
+    await shot("health");
+  });
+
+  await test("Settings: installation facts come from the store", async () => {
+    await go("settings");
+    const db = await (await visible("info-database-path")).getText();
+    expect(db === path.join(dataDir, "switchyard.db"), `database path ${db}`);
+    const schema = await (await visible("info-schema-version")).getText();
+    expect(schema.includes(String(schemaVersion)), `schema ${schema}, expected ${schemaVersion}`);
+    const key = await (await visible("info-key-source")).getText();
+    expect(/key file/i.test(key), `key source ${key}`);
+    await shot("settings");
+  });
+
+  await test("Settings: the dark theme applies at once and survives a reload", async () => {
+    const select = await visible("theme-select");
+    await select.selectByAttribute("value", "dark");
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark", {
+      timeout: 5000,
+      timeoutMsg: "data-theme did not become dark",
+    });
+    await shot("settings-dark");
+    await browser.refresh();
+    await visible("nav-settings");
+    await browser.waitUntil(async () => (await browser.execute(() => document.documentElement.dataset.theme)) === "dark", {
+      timeout: 5000,
+      timeoutMsg: "dark theme was not restored from the store after reload",
+    });
+    expect(!(await (await byTestId("screen-welcome")).isExisting()), "welcome is not shown again after onboarding");
+    await (await visible("theme-select")).selectByAttribute("value", "light");
+  });
+
+  await test("Keyboard: Alt+4 opens Health, Alt+1 Connections", async () => {
+    await browser.keys(["Alt", "4"]);
+    await visible("screen-health");
+    await browser.keys(["Alt", "1"]);
+    await visible("screen-connections");
+  });
+} catch (err) {
+  failed += 1;
+  console.log(`FAIL suite set-up: ${err?.stack ?? err}`);
+} finally {
+  if (browser) await browser.deleteSession().catch(() => {});
+  driver.kill();
+  rmSync(runDir, { recursive: true, force: true });
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 && passed > 0 ? 0 : 1);
+}

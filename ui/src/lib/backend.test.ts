@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { clearMocks } from "@tauri-apps/api/mocks";
+import * as backend from "./backend";
+import { BackendError, toBackendError } from "./backend";
+import { CONNECTION, PROVIDERS } from "../test/fixtures";
+import { ipcError, mockCommands } from "../test/ipc";
+
+describe("backend", () => {
+  it("unwraps an ok Result into its data", async () => {
+    mockCommands({ list_connections: [CONNECTION] });
+    await expect(backend.listConnections()).resolves.toEqual([CONNECTION]);
+  });
+
+  it("returns plain (non-Result) commands as they come", async () => {
+    mockCommands({ list_providers: PROVIDERS });
+    const providers = await backend.listProviders();
+    expect(providers.map((p) => p.id)).toEqual(["salesforce", "hubspot", "quickbooks", "slack", "zapier"]);
+  });
+
+  it("passes arguments under the camelCase names the bindings use", async () => {
+    const calls = mockCommands({
+      list_runs: [],
+      health_summary: () => ipcError("internal", "not needed"),
+      list_alerts: [],
+      set_theme: (args) => ({ theme: args.theme, onboardingCompleted: true }),
+      acknowledge_alert: null,
+    });
+    await backend.listRuns(50);
+    await backend.listAlerts(false);
+    await expect(backend.setTheme("dark")).resolves.toEqual({ theme: "dark", onboardingCompleted: true });
+    await expect(backend.acknowledgeAlert("a1")).resolves.toBeUndefined();
+    expect(calls).toEqual([
+      { cmd: "list_runs", args: { limit: 50 } },
+      { cmd: "list_alerts", args: { includeAcknowledged: false } },
+      { cmd: "set_theme", args: { theme: "dark" } },
+      { cmd: "acknowledge_alert", args: { id: "a1" } },
+    ]);
+  });
+
+  it("throws an error Result as a BackendError carrying its code", async () => {
+    mockCommands({ list_mappings: () => ipcError("auth_expired", "HubSpot token expired") });
+    const error = await backend.listMappings().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({ code: "auth_expired", message: "HubSpot token expired", name: "BackendError" });
+  });
+
+  it("turns a rejection of a plain command into a BackendError too", async () => {
+    mockCommands({ list_providers: () => ipcError("storage", "database is locked") });
+    await expect(backend.listProviders()).rejects.toMatchObject({ code: "storage", message: "database is locked" });
+  });
+
+  it("maps an unknown rejection to code internal", async () => {
+    clearMocks(); // no IPC at all, as in a plain browser: invoke throws a TypeError
+    const error = await backend.appInfo().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect((error as BackendError).code).toBe("internal");
+  });
+
+  it("maps an error object with an unknown code to internal, keeping the message", async () => {
+    mockCommands({ get_preferences: () => ipcError("teapot", "short and stout") });
+    await expect(backend.getPreferences()).rejects.toMatchObject({ code: "internal", message: "short and stout" });
+  });
+});
+
+describe("toBackendError", () => {
+  it("keeps a BackendError as it is", () => {
+    const original = new BackendError("conflict", "edited twice");
+    expect(toBackendError(original)).toBe(original);
+  });
+
+  it("wraps strings and other values with code internal", () => {
+    expect(toBackendError("boom")).toMatchObject({ code: "internal", message: "boom" });
+    expect(toBackendError(42)).toMatchObject({ code: "internal" });
+    expect(toBackendError(new TypeError("bad"))).toMatchObject({ code: "internal", message: "bad" });
+  });
+});

@@ -1,0 +1,103 @@
+// The one door to the Rust back end. Components call these functions and get
+// plain data or a thrown BackendError; they never see IPC, `Result` objects or
+// the generated bindings, so a regenerated bindings file touches only this module.
+import { commands } from "../bindings";
+import type { ErrorCode, IpcError, Result, Theme } from "../bindings";
+
+export type {
+  AlertItem,
+  AppInfo,
+  AuthKind,
+  CircuitState,
+  ConnectionHealth,
+  ConnectionStatus,
+  ConnectionSummary,
+  Environment,
+  ErrorCode,
+  HealthSummary,
+  KeySource,
+  MappingSummary,
+  Preferences,
+  ProviderId,
+  ProviderInfo,
+  RunStatus,
+  RunSummary,
+  Severity,
+  SyncDirection,
+  Theme,
+} from "../bindings";
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "validation",
+  "not_found",
+  "auth_expired",
+  "rate_limited",
+  "conflict",
+  "unavailable",
+  "storage",
+  "internal",
+];
+
+/** An error from the back end, with a stable code the UI can branch on. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BackendError";
+    this.code = code;
+  }
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== "object" || value === null) return false;
+  const { code, message } = value as Record<string, unknown>;
+  return typeof code === "string" && typeof message === "string";
+}
+
+/** Turns anything a command rejected with into a BackendError. */
+export function toBackendError(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  if (isIpcError(error)) {
+    const code = (ERROR_CODES as readonly string[]).includes(error.code) ? error.code : "internal";
+    return new BackendError(code, error.message);
+  }
+  if (error instanceof Error) return new BackendError("internal", error.message, { cause: error });
+  if (typeof error === "string" && error.length > 0) return new BackendError("internal", error);
+  return new BackendError("internal", "The back end failed without saying why.", { cause: error });
+}
+
+async function unwrap<T>(call: () => Promise<Result<T, IpcError>>): Promise<T> {
+  let result: Result<T, IpcError>;
+  try {
+    result = await call();
+  } catch (error) {
+    throw toBackendError(error);
+  }
+  if (result.status === "ok") return result.data;
+  throw toBackendError(result.error);
+}
+
+async function plain<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toBackendError(error);
+  }
+}
+
+export const listProviders = () => plain(() => commands.listProviders());
+export const listConnections = () => unwrap(() => commands.listConnections());
+export const listMappings = () => unwrap(() => commands.listMappings());
+export const listRuns = (limit: number) => unwrap(() => commands.listRuns(limit));
+export const healthSummary = (windowSecs: number) =>
+  unwrap(() => commands.healthSummary(windowSecs));
+export const listAlerts = (includeAcknowledged: boolean) =>
+  unwrap(() => commands.listAlerts(includeAcknowledged));
+export const acknowledgeAlert = async (id: string): Promise<void> => {
+  await unwrap(() => commands.acknowledgeAlert(id));
+};
+export const appInfo = () => unwrap(() => commands.appInfo());
+export const getPreferences = () => unwrap(() => commands.getPreferences());
+export const setTheme = (theme: Theme) => unwrap(() => commands.setTheme(theme));
+export const completeOnboarding = () => unwrap(() => commands.completeOnboarding());

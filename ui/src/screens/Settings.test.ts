@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { render, screen } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import Settings from "./Settings.svelte";
+import { APP_INFO } from "../test/fixtures";
+import { ipcError, mockCommands } from "../test/ipc";
+
+describe("Settings screen", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("shows where this installation keeps its files", async () => {
+    mockCommands({ get_preferences: { theme: "system", onboardingCompleted: true }, app_info: APP_INFO });
+    render(Settings);
+
+    expect(await screen.findByTestId("info-database-path")).toHaveTextContent(APP_INFO.databasePath);
+    expect(screen.getByTestId("info-version")).toHaveTextContent("0.1.0");
+    expect(screen.getByTestId("info-schema-version")).toHaveTextContent("3");
+    expect(screen.getByTestId("info-key-source")).toHaveTextContent("Key file beside the database");
+    expect(screen.getByTestId("theme-select")).toHaveValue("system");
+  });
+
+  it("saves and applies a new theme at once", async () => {
+    const calls = mockCommands({
+      get_preferences: { theme: "light", onboardingCompleted: true },
+      app_info: { ...APP_INFO, keySource: "keychain" },
+      set_theme: (args) => ({ theme: args.theme, onboardingCompleted: true }),
+    });
+    render(Settings);
+
+    const select = await screen.findByTestId("theme-select");
+    expect(screen.getByTestId("info-key-source")).toHaveTextContent("OS keychain");
+    await userEvent.selectOptions(select, "dark");
+
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(calls).toContainEqual({ cmd: "set_theme", args: { theme: "dark" } });
+  });
+
+  it("says so when the theme could not be saved", async () => {
+    mockCommands({
+      get_preferences: { theme: "light", onboardingCompleted: true },
+      app_info: APP_INFO,
+      set_theme: () => ipcError("storage", "disk full"),
+    });
+    render(Settings);
+
+    await userEvent.selectOptions(await screen.findByTestId("theme-select"), "dark");
+    expect(await screen.findByText("Couldn't save the theme")).toBeInTheDocument();
+    expect(screen.getByTestId("error-code")).toHaveTextContent("storage");
+  });
+});

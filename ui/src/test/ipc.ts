@@ -1,0 +1,30 @@
+// Fakes the Rust side for tests: each command name maps to a handler whose
+// return value is the command's answer and whose throw is its rejection.
+import { mockIPC } from "@tauri-apps/api/mocks";
+
+export type Handler = (args: Record<string, unknown>) => unknown;
+/** A fixed answer, or a handler computing one from the command's arguments. */
+export type Answer = Handler | readonly unknown[] | Record<string, unknown> | string | number | boolean | null;
+
+export interface IpcCall {
+  cmd: string;
+  args: Record<string, unknown>;
+}
+
+/** Installs handlers keyed by Rust command name; returns the log of calls made. */
+export function mockCommands(handlers: Record<string, Answer>): IpcCall[] {
+  const calls: IpcCall[] = [];
+  mockIPC((cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args });
+    if (!(cmd in handlers)) throw { code: "not_found", message: `test did not mock ${cmd}` };
+    const handler = handlers[cmd];
+    return typeof handler === "function" ? (handler as Handler)(args) : handler;
+  });
+  return calls;
+}
+
+/** A rejection shaped like the back end's IpcError. */
+export function ipcError(code: string, message: string): never {
+  throw { code, message };
+}
