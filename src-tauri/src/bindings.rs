@@ -6,23 +6,27 @@ use specta_typescript::Typescript;
 use tauri::Runtime;
 
 pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(tauri_specta::collect_commands![
-        connections::list_providers,
-        connections::list_connections,
-        mappings::list_mappings,
-        runs::list_runs,
-        health::health_summary,
-        health::list_alerts,
-        health::acknowledge_alert,
-        settings::app_info,
-        settings::get_preferences,
-        settings::set_theme,
-        settings::complete_onboarding,
-    ])
+    tauri_specta::Builder::<R>::new()
+        // Epoch milliseconds and counters stay far below 2^53: plain `number` is exact.
+        .dangerously_cast_bigints_to_number()
+        // The views only travel Rust → UI: one TypeScript type each, not Serialize/Deserialize pairs.
+        .disable_serde_phases()
+        .commands(tauri_specta::collect_commands![
+            connections::list_providers,
+            connections::list_connections,
+            mappings::list_mappings,
+            runs::list_runs,
+            health::health_summary,
+            health::list_alerts,
+            health::acknowledge_alert,
+            settings::app_info,
+            settings::get_preferences,
+            settings::set_theme,
+            settings::complete_onboarding,
+        ])
 }
 
-/// The TypeScript exporter settings. (64-bit fields of the views carry
-/// `#[specta(type = f64)]`: epoch milliseconds and counters stay far below 2^53.)
+/// The TypeScript exporter settings.
 pub fn typescript() -> Typescript {
     Typescript::default()
         .header("// Generated from the Rust commands by tauri-specta. Do not edit: run `UPDATE_BINDINGS=1 cargo test -p switchyard --test bindings`.\n")

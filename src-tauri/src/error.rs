@@ -10,7 +10,10 @@ pub struct IpcError {
 
 impl From<EngineError> for IpcError {
     fn from(e: EngineError) -> Self {
-        Self { code: e.code, message: e.message }
+        Self {
+            code: e.code,
+            message: e.message,
+        }
     }
 }
 

@@ -18,7 +18,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::E
         Engine::open(config).await
     });
     if let Err(e) = &engine {
-        tracing::error!(code = e.code.as_str(), "engine did not start: {}", e.message);
+        tracing::error!(
+            code = e.code.as_str(),
+            "engine did not start: {}",
+            e.message
+        );
     }
     app.manage(AppState::new(engine));
     Ok(())

@@ -12,7 +12,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Result<Engine, EngineError>) -> Self {
-        Self { engine: engine.map_err(IpcError::from) }
+        Self {
+            engine: engine.map_err(IpcError::from),
+        }
     }
 
     pub fn engine(&self) -> IpcResult<&Engine> {

@@ -12,7 +12,10 @@ fn typescript_bindings_are_fresh() {
         .export(switchyard_app::bindings::typescript(), &fresh_path)
         .expect("export bindings");
     let fresh = std::fs::read_to_string(&fresh_path).expect("read generated bindings");
-    assert!(fresh.contains("listConnections"), "generated bindings look wrong:\n{fresh}");
+    assert!(
+        fresh.contains("listConnections"),
+        "generated bindings look wrong:\n{fresh}"
+    );
     if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::write(&committed_path, &fresh).expect("write bindings");
         return;

@@ -38,44 +38,78 @@ fn commands_answer_over_ipc_with_typed_errors() {
         .manage(AppState::new(Ok(engine)))
         .build(tauri::generate_context!())
         .expect("mock app");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
 
-    let providers = get_ipc_response(&window, request("list_providers", json!({}))).expect("list_providers");
+    let providers =
+        get_ipc_response(&window, request("list_providers", json!({}))).expect("list_providers");
     let providers: Value = providers.deserialize().expect("json");
     assert_eq!(providers.as_array().map(Vec::len), Some(5));
     assert_eq!(providers[0]["authKinds"][0], "oauth_loopback");
 
-    let runs: Value = get_ipc_response(&window, request("list_runs", json!({ "limit": 10 }))).expect("runs").deserialize().expect("json");
+    let runs: Value = get_ipc_response(&window, request("list_runs", json!({ "limit": 10 })))
+        .expect("runs")
+        .deserialize()
+        .expect("json");
     assert_eq!(runs, json!([]));
 
-    let prefs: Value = get_ipc_response(&window, request("set_theme", json!({ "theme": "dark" }))).expect("theme").deserialize().expect("json");
-    assert_eq!(prefs, json!({ "theme": "dark", "onboardingCompleted": false }));
+    let prefs: Value = get_ipc_response(&window, request("set_theme", json!({ "theme": "dark" })))
+        .expect("theme")
+        .deserialize()
+        .expect("json");
+    assert_eq!(
+        prefs,
+        json!({ "theme": "dark", "onboardingCompleted": false })
+    );
 
-    let err = get_ipc_response(&window, request("list_runs", json!({ "limit": 0 }))).expect_err("limit 0 is invalid");
+    let err = get_ipc_response(&window, request("list_runs", json!({ "limit": 0 })))
+        .expect_err("limit 0 is invalid");
     assert_eq!(err["code"], "validation", "{err}");
-    assert!(err["message"].as_str().unwrap_or_default().contains("between 1 and 500"), "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("between 1 and 500"),
+        "{err}"
+    );
 
-    let err = get_ipc_response(&window, request("acknowledge_alert", json!({ "id": "nope" }))).expect_err("unknown alert");
+    let err = get_ipc_response(
+        &window,
+        request("acknowledge_alert", json!({ "id": "nope" })),
+    )
+    .expect_err("unknown alert");
     assert_eq!(err["code"], "not_found", "{err}");
 
     // Not one of our commands: refused by the ACL / handler, never executed.
-    assert!(get_ipc_response(&window, request("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))).is_err());
+    assert!(get_ipc_response(
+        &window,
+        request("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
+    )
+    .is_err());
 }
 
 #[test]
 fn a_failed_engine_start_is_reported_by_every_command() {
     let app = mock_builder()
-        .invoke_handler(switchyard_app::bindings::builder::<tauri::test::MockRuntime>().invoke_handler())
+        .invoke_handler(
+            switchyard_app::bindings::builder::<tauri::test::MockRuntime>().invoke_handler(),
+        )
         .manage(AppState::new(Err(switchyard_engine::EngineError::new(
             switchyard_engine::ErrorCode::Storage,
             "this database was last updated by a newer Switchyard",
         ))))
         .build(tauri::generate_context!())
         .expect("mock app");
-    let window = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
     for cmd in ["list_connections", "app_info", "get_preferences"] {
         let err = get_ipc_response(&window, request(cmd, json!({}))).expect_err(cmd);
         assert_eq!(err["code"], "storage");
-        assert!(err["message"].as_str().unwrap_or_default().contains("newer Switchyard"));
+        assert!(err["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("newer Switchyard"));
     }
 }

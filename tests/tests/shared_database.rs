@@ -9,13 +9,24 @@ use switchyard_engine::{Engine, EngineConfig};
 async fn two_engines_share_one_database_and_key() {
     let (first, dir) = switchyard_tests::temp_engine().await;
     first.set_theme(Theme::Light).await.unwrap();
-    let second = Engine::open(EngineConfig { data_dir: dir.path().to_path_buf(), log_dir: None, key_policy: KeyPolicy::File })
-        .await
-        .unwrap();
+    let second = Engine::open(EngineConfig {
+        data_dir: dir.path().to_path_buf(),
+        log_dir: None,
+        key_policy: KeyPolicy::File,
+    })
+    .await
+    .unwrap();
     assert_eq!(second.preferences().await.unwrap().theme, Theme::Light);
     second.set_theme(Theme::Dark).await.unwrap();
-    assert_eq!(first.preferences().await.unwrap().theme, Theme::Dark, "WAL readers see committed writes");
-    assert_eq!(first.app_info().database_path, second.app_info().database_path);
+    assert_eq!(
+        first.preferences().await.unwrap().theme,
+        Theme::Dark,
+        "WAL readers see committed writes"
+    );
+    assert_eq!(
+        first.app_info().database_path,
+        second.app_info().database_path
+    );
     second.shutdown().await;
     first.shutdown().await;
 }

@@ -7,13 +7,19 @@ use tauri::State;
 
 #[tauri::command]
 #[specta::specta]
-pub async fn health_summary(state: State<'_, AppState>, window_secs: u32) -> IpcResult<HealthSummary> {
+pub async fn health_summary(
+    state: State<'_, AppState>,
+    window_secs: u32,
+) -> IpcResult<HealthSummary> {
     Ok(state.engine()?.health_summary(window_secs).await?)
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_alerts(state: State<'_, AppState>, include_acknowledged: bool) -> IpcResult<Vec<AlertItem>> {
+pub async fn list_alerts(
+    state: State<'_, AppState>,
+    include_acknowledged: bool,
+) -> IpcResult<Vec<AlertItem>> {
     Ok(state.engine()?.list_alerts(include_acknowledged).await?)
 }
 

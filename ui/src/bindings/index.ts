@@ -8,87 +8,49 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	/**  The providers Switchyard can connect, for the catalogue. */
 	listProviders: () => __TAURI_INVOKE<ProviderInfo[]>("list_providers"),
-	listConnections: () => typedError<ConnectionSummary_Serialize[], IpcError>(__TAURI_INVOKE("list_connections")),
+	listConnections: () => typedError<ConnectionSummary[], IpcError>(__TAURI_INVOKE("list_connections")),
 	listMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("list_mappings")),
 	/**  The newest `limit` runs (1..=500), newest first. */
-	listRuns: (limit: number) => typedError<RunSummary_Serialize[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
-	healthSummary: (windowSecs: number) => typedError<HealthSummary_Serialize, IpcError>(__TAURI_INVOKE("health_summary", { windowSecs })),
-	listAlerts: (includeAcknowledged: boolean) => typedError<AlertItem_Serialize[], IpcError>(__TAURI_INVOKE("list_alerts", { includeAcknowledged })),
+	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
+	healthSummary: (windowSecs: number) => typedError<HealthSummary, IpcError>(__TAURI_INVOKE("health_summary", { windowSecs })),
+	listAlerts: (includeAcknowledged: boolean) => typedError<AlertItem[], IpcError>(__TAURI_INVOKE("list_alerts", { includeAcknowledged })),
 	acknowledgeAlert: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("acknowledge_alert", { id })),
-	appInfo: () => typedError<AppInfo_Serialize, IpcError>(__TAURI_INVOKE("app_info")),
+	appInfo: () => typedError<AppInfo, IpcError>(__TAURI_INVOKE("app_info")),
 	getPreferences: () => typedError<Preferences, IpcError>(__TAURI_INVOKE("get_preferences")),
 	setTheme: (theme: Theme) => typedError<Preferences, IpcError>(__TAURI_INVOKE("set_theme", { theme })),
 	completeOnboarding: () => typedError<Preferences, IpcError>(__TAURI_INVOKE("complete_onboarding")),
 };
 
 /* Types */
-export type AlertItem = AlertItem_Serialize | AlertItem_Deserialize;
-
-export type AlertItem_Deserialize = {
-	id: string,
-	severity: Severity,
-	kind: string,
-	message: string,
-	connectionId?: string | null,
-	occurrences: number | null,
-	raisedAt: number | null,
-	lastSeenAt: number | null,
-	acknowledgedAt?: number | null,
-};
-
-export type AlertItem_Serialize = {
+export type AlertItem = {
 	id: string,
 	severity: Severity,
 	kind: string,
 	message: string,
 	connectionId: string | null,
-	occurrences: number | null,
-	raisedAt: number | null,
-	lastSeenAt: number | null,
+	occurrences: number,
+	raisedAt: number,
+	lastSeenAt: number,
 	acknowledgedAt: number | null,
 };
 
-export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
-
-export type AppInfo_Deserialize = {
-	version: string,
-	dataDir: string,
-	databasePath: string,
-	logDir?: string | null,
-	schemaVersion: number | null,
-	keySource: KeySource,
-};
-
-export type AppInfo_Serialize = {
+export type AppInfo = {
 	version: string,
 	dataDir: string,
 	databasePath: string,
 	logDir: string | null,
-	schemaVersion: number | null,
+	schemaVersion: number,
 	keySource: KeySource,
 };
 
 /**  How a connection was authorized. */
 export type AuthKind = "oauth_loopback" | "oauth_paste_redirect" | "pasted_token" | "hook_url";
 
-export type ConnectionHealth = ConnectionHealth_Serialize | ConnectionHealth_Deserialize;
-
-export type ConnectionHealth_Deserialize = {
+export type ConnectionHealth = {
 	connectionId: string,
 	label: string,
 	provider: ProviderId,
-	requests: number | null,
-	successRate?: number | null,
-	p95LatencyMs?: number | null,
-	/**  Fraction 0..=1 of the provider's quota left at the last reading. */
-	headroomPct?: number | null,
-};
-
-export type ConnectionHealth_Serialize = {
-	connectionId: string,
-	label: string,
-	provider: ProviderId,
-	requests: number | null,
+	requests: number,
 	successRate: number | null,
 	p95LatencyMs: number | null,
 	/**  Fraction 0..=1 of the provider's quota left at the last reading. */
@@ -97,21 +59,7 @@ export type ConnectionHealth_Serialize = {
 
 export type ConnectionStatus = "connected" | "needs_reconnect" | "disconnected" | "error";
 
-export type ConnectionSummary = ConnectionSummary_Serialize | ConnectionSummary_Deserialize;
-
-export type ConnectionSummary_Deserialize = {
-	id: string,
-	provider: ProviderId,
-	label: string,
-	accountName?: string | null,
-	environment: Environment,
-	status: ConnectionStatus,
-	statusMessage?: string | null,
-	createdAt: number | null,
-	lastCheckedAt?: number | null,
-};
-
-export type ConnectionSummary_Serialize = {
+export type ConnectionSummary = {
 	id: string,
 	provider: ProviderId,
 	label: string,
@@ -119,7 +67,7 @@ export type ConnectionSummary_Serialize = {
 	environment: Environment,
 	status: ConnectionStatus,
 	statusMessage: string | null,
-	createdAt: number | null,
+	createdAt: number,
 	lastCheckedAt: number | null,
 };
 
@@ -128,38 +76,20 @@ export type Environment = "sandbox" | "production";
 /**  Stable error codes. Never rename a variant: front ends match on the text. */
 export type ErrorCode = "validation" | "not_found" | "auth_expired" | "rate_limited" | "conflict" | "unavailable" | "storage" | "internal";
 
-export type HealthSummary = HealthSummary_Serialize | HealthSummary_Deserialize;
-
-export type HealthSummary_Deserialize = {
+export type HealthSummary = {
 	windowSecs: number,
-	requests: number | null,
-	/**  Fraction 0..=1 of provider requests that succeeded; `None` with no traffic. */
-	successRate?: number | null,
-	p50LatencyMs?: number | null,
-	p95LatencyMs?: number | null,
-	errors: number | null,
-	rateLimited: number | null,
-	cacheHits: number | null,
-	cacheMisses: number | null,
-	cacheHitRate?: number | null,
-	openAlerts: number | null,
-	connections: ConnectionHealth_Deserialize[],
-};
-
-export type HealthSummary_Serialize = {
-	windowSecs: number,
-	requests: number | null,
+	requests: number,
 	/**  Fraction 0..=1 of provider requests that succeeded; `None` with no traffic. */
 	successRate: number | null,
 	p50LatencyMs: number | null,
 	p95LatencyMs: number | null,
-	errors: number | null,
-	rateLimited: number | null,
-	cacheHits: number | null,
-	cacheMisses: number | null,
+	errors: number,
+	rateLimited: number,
+	cacheHits: number,
+	cacheMisses: number,
 	cacheHitRate: number | null,
-	openAlerts: number | null,
-	connections: ConnectionHealth_Serialize[],
+	openAlerts: number,
+	connections: ConnectionHealth[],
 };
 
 export type IpcError = {
@@ -179,7 +109,7 @@ export type MappingSummary = {
 	direction: SyncDirection,
 	enabled: boolean,
 	fieldCount: number,
-	updatedAt: number | null,
+	updatedAt: number,
 };
 
 export type Preferences = {
@@ -201,37 +131,19 @@ export type ProviderInfo = {
 
 export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
-export type RunSummary = RunSummary_Serialize | RunSummary_Deserialize;
-
-export type RunSummary_Deserialize = {
+export type RunSummary = {
 	id: string,
 	mappingId: string,
 	mappingName: string,
 	status: RunStatus,
 	dryRun: boolean,
-	startedAt: number | null,
-	finishedAt?: number | null,
-	recordsRead: number | null,
-	recordsWritten: number | null,
-	recordsSkipped: number | null,
-	recordsFailed: number | null,
-	callsMade: number | null,
-	message?: string | null,
-};
-
-export type RunSummary_Serialize = {
-	id: string,
-	mappingId: string,
-	mappingName: string,
-	status: RunStatus,
-	dryRun: boolean,
-	startedAt: number | null,
+	startedAt: number,
 	finishedAt: number | null,
-	recordsRead: number | null,
-	recordsWritten: number | null,
-	recordsSkipped: number | null,
-	recordsFailed: number | null,
-	callsMade: number | null,
+	recordsRead: number,
+	recordsWritten: number,
+	recordsSkipped: number,
+	recordsFailed: number,
+	callsMade: number,
 	message: string | null,
 };
 

@@ -2,13 +2,14 @@
 // plain data or a thrown BackendError; they never see IPC, `Result` objects or
 // the generated bindings, so a regenerated bindings file touches only this module.
 import { commands } from "../bindings";
-import type { ErrorCode, IpcError, Result, Theme } from "../bindings";
+import type { ErrorCode, IpcError, Theme } from "../bindings";
+
+type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export type {
   AlertItem,
   AppInfo,
   AuthKind,
-  CircuitState,
   ConnectionHealth,
   ConnectionStatus,
   ConnectionSummary,

@@ -14,7 +14,7 @@ describe("Settings screen", () => {
 
     expect(await screen.findByTestId("info-database-path")).toHaveTextContent(APP_INFO.databasePath);
     expect(screen.getByTestId("info-version")).toHaveTextContent("0.1.0");
-    expect(screen.getByTestId("info-schema-version")).toHaveTextContent("3");
+    expect(screen.getByTestId("info-schema-version")).toHaveTextContent("20261128000015");
     expect(screen.getByTestId("info-key-source")).toHaveTextContent("Key file beside the database");
     expect(screen.getByTestId("theme-select")).toHaveValue("system");
   });

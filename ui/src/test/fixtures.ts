@@ -83,7 +83,9 @@ export const ALERT: AlertItem = {
   kind: "auth_expiring",
   message: "Acme Salesforce needs to be reconnected.",
   connectionId: "c1",
+  occurrences: 1,
   raisedAt: 1_700_000_000_000,
+  lastSeenAt: 1_700_000_000_000,
   acknowledgedAt: null,
 };
 
@@ -92,6 +94,6 @@ export const APP_INFO: AppInfo = {
   dataDir: "/home/ada/.local/share/switchyard",
   databasePath: "/home/ada/.local/share/switchyard/switchyard.db",
   logDir: "/home/ada/.local/share/switchyard/logs",
-  schemaVersion: 3,
+  schemaVersion: 20261128000015,
   keySource: "key_file",
 };

@@ -6,7 +6,11 @@ use std::process::ExitCode;
 use switchyard_engine::{Engine, EngineConfig, EngineError};
 
 #[derive(Parser, Debug)]
-#[command(name = "switchyard-cli", version, about = "Switchyard's sync engine without a window")]
+#[command(
+    name = "switchyard-cli",
+    version,
+    about = "Switchyard's sync engine without a window"
+)]
 struct Cli {
     /// Data folder (default: SWITCHYARD_DATA_DIR, else the app's data folder).
     #[arg(long, global = true)]
@@ -46,10 +50,16 @@ async fn main() -> ExitCode {
 
 async fn open(data_dir: Option<PathBuf>) -> Result<Engine, EngineError> {
     let config = match data_dir {
-        Some(dir) => EngineConfig { data_dir: dir, ..EngineConfig::new(PathBuf::new(), None)? },
+        Some(dir) => EngineConfig {
+            data_dir: dir,
+            ..EngineConfig::new(PathBuf::new(), None)?
+        },
         None => {
-            let dir = switchyard_engine::store::default_data_dir()
-                .ok_or_else(|| EngineError::validation("no data folder: pass --data-dir or set SWITCHYARD_DATA_DIR"))?;
+            let dir = switchyard_engine::store::default_data_dir().ok_or_else(|| {
+                EngineError::validation(
+                    "no data folder: pass --data-dir or set SWITCHYARD_DATA_DIR",
+                )
+            })?;
             EngineConfig::new(dir, None)?
         }
     };
@@ -80,7 +90,8 @@ async fn status(data_dir: Option<PathBuf>, json: bool) -> Result<(), EngineError
     };
     engine.shutdown().await;
     if json {
-        let text = serde_json::to_string_pretty(&report).map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Internal, e.to_string()))?;
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Internal, e.to_string()))?;
         println!("{text}");
     } else {
         println!("database     {}", report.database);

@@ -67,7 +67,10 @@ pub fn providers() -> &'static [ProviderInfo] {
 
 pub fn provider(id: ProviderId) -> &'static ProviderInfo {
     // The array holds every ProviderId exactly once (checked by a test).
-    PROVIDERS.iter().find(|p| p.id == id).unwrap_or(&PROVIDERS[0])
+    PROVIDERS
+        .iter()
+        .find(|p| p.id == id)
+        .unwrap_or(&PROVIDERS[0])
 }
 
 #[cfg(test)]

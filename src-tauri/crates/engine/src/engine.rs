@@ -20,7 +20,11 @@ impl EngineConfig {
             Some(dir) if !dir.is_empty() => PathBuf::from(dir),
             _ => data_dir,
         };
-        Ok(Self { data_dir, log_dir, key_policy: KeyPolicy::from_env()? })
+        Ok(Self {
+            data_dir,
+            log_dir,
+            key_policy: KeyPolicy::from_env()?,
+        })
     }
 }
 
@@ -32,8 +36,12 @@ pub struct Engine {
 
 impl Engine {
     pub async fn open(config: EngineConfig) -> EngineResult<Self> {
-        let store = Store::open(StoreOptions::new(&config.data_dir).key_policy(config.key_policy)).await?;
-        Ok(Self { store, log_dir: config.log_dir })
+        let store =
+            Store::open(StoreOptions::new(&config.data_dir).key_policy(config.key_policy)).await?;
+        Ok(Self {
+            store,
+            log_dir: config.log_dir,
+        })
     }
 
     pub fn store(&self) -> &Store {

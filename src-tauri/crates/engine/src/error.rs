@@ -43,7 +43,10 @@ pub type EngineResult<T> = Result<T, EngineError>;
 
 impl EngineError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {
@@ -55,7 +58,10 @@ impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
             StoreError::NotFound { .. } => ErrorCode::NotFound,
-            StoreError::TooNew { .. } | StoreError::Key(_) | StoreError::Decrypt { .. } | StoreError::Io { .. } => ErrorCode::Storage,
+            StoreError::TooNew { .. }
+            | StoreError::Key(_)
+            | StoreError::Decrypt { .. }
+            | StoreError::Io { .. } => ErrorCode::Storage,
             StoreError::Sqlx(sqlx_err) if is_busy(sqlx_err) => ErrorCode::Unavailable,
             _ => ErrorCode::Storage,
         };
@@ -67,5 +73,7 @@ impl From<StoreError> for EngineError {
 }
 
 fn is_busy(e: &switchyard_store::sqlx::Error) -> bool {
-    e.as_database_error().and_then(|d| d.code()).is_some_and(|c| c == "5" || c == "6")
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "5" || c == "6")
 }

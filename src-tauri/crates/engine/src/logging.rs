@@ -25,10 +25,16 @@ struct Rule {
 }
 
 static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let rule = |pattern: &str, keep_groups| Rule { re: Regex::new(pattern).expect("redaction pattern compiles"), keep_groups };
+    let rule = |pattern: &str, keep_groups| Rule {
+        re: Regex::new(pattern).expect("redaction pattern compiles"),
+        keep_groups,
+    };
     vec![
         // Authorization: Bearer abc / "authorization": "Basic abc"
-        rule(r#"(?i)(\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token)\s+)?[^\s"',}]+"#, 1),
+        rule(
+            r#"(?i)(\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?)(?:(?:bearer|basic|token)\s+)?[^\s"',}]+"#,
+            1,
+        ),
         rule(r"(?i)(\bbearer\s+)[A-Za-z0-9._~+/=!\-]+", 1),
         // key=value, "key": "value", key: value for secret-bearing names
         rule(
@@ -78,7 +84,10 @@ pub fn redact(text: &str) -> String {
             out = rule
                 .re
                 .replace_all(&out, |c: &Captures<'_>| {
-                    let kept: String = (1..=rule.keep_groups).filter_map(|i| c.get(i)).map(|m| m.as_str()).collect();
+                    let kept: String = (1..=rule.keep_groups)
+                        .filter_map(|i| c.get(i))
+                        .map(|m| m.as_str())
+                        .collect();
                     format!("{kept}{REDACTED}")
                 })
                 .into_owned();
@@ -125,17 +134,27 @@ pub struct LogGuard {
 /// given. `RUST_LOG` overrides the default filter. Safe to call more than once (later
 /// calls keep the first subscriber).
 pub fn init(log_dir: Option<&Path>) -> LogGuard {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
-    let stderr = tracing_subscriber::fmt::layer().with_writer(Redacting(io::stderr)).with_target(false);
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(Redacting(io::stderr))
+        .with_target(false);
     let (file_layer, guard, file_error) = match log_dir.map(file_writer) {
         Some(Ok((writer, guard))) => {
-            let layer = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(Redacting(writer));
+            let layer = tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(Redacting(writer));
             (Some(layer), Some(guard), None)
         }
         Some(Err(e)) => (None, None, Some(e)),
         None => (None, None, None),
     };
-    let installed = tracing_subscriber::registry().with(filter).with(stderr).with(file_layer).try_init().is_ok();
+    let installed = tracing_subscriber::registry()
+        .with(filter)
+        .with(stderr)
+        .with(file_layer)
+        .try_init()
+        .is_ok();
     if let Some(e) = file_error {
         tracing::warn!("logging to stderr only: cannot open the log folder: {e}");
     }
@@ -145,7 +164,15 @@ pub fn init(log_dir: Option<&Path>) -> LogGuard {
     LogGuard { _file: guard }
 }
 
-fn file_writer(dir: &Path) -> Result<(tracing_appender::non_blocking::NonBlocking, tracing_appender::non_blocking::WorkerGuard), String> {
+fn file_writer(
+    dir: &Path,
+) -> Result<
+    (
+        tracing_appender::non_blocking::NonBlocking,
+        tracing_appender::non_blocking::WorkerGuard,
+    ),
+    String,
+> {
     std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -164,16 +191,46 @@ mod tests {
     #[test]
     fn redacts_headers_params_and_token_shapes() {
         let cases = [
-            ("Authorization: Bearer abc.def-ghi", "Authorization: <redacted>"),
-            (r#"headers={"authorization": "Bearer zzz"}"#, r#"headers={"authorization": "<redacted>"}"#),
-            ("sending bearer eyJhbGciOi.x.y now", "sending bearer <redacted> now"),
-            ("grant_type=refresh_token&refresh_token=5Aep861&client_secret=shh", "grant_type=refresh_token&refresh_token=<redacted>&client_secret=<redacted>"),
-            (r#"{"access_token":"00Dxx!AQ4AQ","instance_url":"https://x"}"#, r#"{"access_token":"<redacted>","instance_url":"https://x"}"#),
-            ("GET /cb?code=aPrx4sgoM2&state=s1", "GET /cb?code=<redacted>&state=s1"),
-            ("slack said xoxb-123-456-abcDEF", "slack said xoxb-<redacted>"),
-            ("hubspot pat-na1-11111111-2222-3333", "hubspot pat-na1-<redacted>"),
-            ("sid 00D5e000000abcd!AQcAQH0dMHZfz used", "sid 00D5e000000abcd!<redacted> used"),
-            ("post https://hooks.zapier.com/hooks/catch/123/abc/ ok", "post https://hooks.zapier.com/hooks/catch/<redacted> ok"),
+            (
+                "Authorization: Bearer abc.def-ghi",
+                "Authorization: <redacted>",
+            ),
+            (
+                r#"headers={"authorization": "Bearer zzz"}"#,
+                r#"headers={"authorization": "<redacted>"}"#,
+            ),
+            (
+                "sending bearer eyJhbGciOi.x.y now",
+                "sending bearer <redacted> now",
+            ),
+            (
+                "grant_type=refresh_token&refresh_token=5Aep861&client_secret=shh",
+                "grant_type=refresh_token&refresh_token=<redacted>&client_secret=<redacted>",
+            ),
+            (
+                r#"{"access_token":"00Dxx!AQ4AQ","instance_url":"https://x"}"#,
+                r#"{"access_token":"<redacted>","instance_url":"https://x"}"#,
+            ),
+            (
+                "GET /cb?code=aPrx4sgoM2&state=s1",
+                "GET /cb?code=<redacted>&state=s1",
+            ),
+            (
+                "slack said xoxb-123-456-abcDEF",
+                "slack said xoxb-<redacted>",
+            ),
+            (
+                "hubspot pat-na1-11111111-2222-3333",
+                "hubspot pat-na1-<redacted>",
+            ),
+            (
+                "sid 00D5e000000abcd!AQcAQH0dMHZfz used",
+                "sid 00D5e000000abcd!<redacted> used",
+            ),
+            (
+                "post https://hooks.zapier.com/hooks/catch/123/abc/ ok",
+                "post https://hooks.zapier.com/hooks/catch/<redacted> ok",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(redact(input), want, "input: {input}");
@@ -190,7 +247,10 @@ mod tests {
     fn registered_secrets_are_redacted_anywhere() {
         register_secret("s3cr3t-value-registered");
         register_secret("abc"); // too short to register
-        assert_eq!(redact("x=s3cr3t-value-registered/y abc"), "x=<redacted>/y abc");
+        assert_eq!(
+            redact("x=s3cr3t-value-registered/y abc"),
+            "x=<redacted>/y abc"
+        );
     }
 
     #[test]
@@ -198,7 +258,8 @@ mod tests {
         let mut out = Vec::new();
         {
             let mut w = RedactingWriter(&mut out);
-            w.write_all(b"Authorization: Basic dXNlcjpwYXNz\n").unwrap_or_default();
+            w.write_all(b"Authorization: Basic dXNlcjpwYXNz\n")
+                .unwrap_or_default();
         }
         assert_eq!(String::from_utf8_lossy(&out), "Authorization: <redacted>\n");
     }

@@ -8,7 +8,11 @@ use switchyard_engine::{Engine, EngineConfig, ErrorCode};
 
 async fn engine() -> (Engine, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let config = EngineConfig { data_dir: dir.path().join("data"), log_dir: Some(dir.path().join("logs")), key_policy: KeyPolicy::File };
+    let config = EngineConfig {
+        data_dir: dir.path().join("data"),
+        log_dir: Some(dir.path().join("logs")),
+        key_policy: KeyPolicy::File,
+    };
     (Engine::open(config).await.unwrap(), dir)
 }
 
@@ -20,12 +24,29 @@ async fn a_fresh_install_is_empty_and_says_where_it_lives() {
     assert!(engine.list_runs(50).await.unwrap().is_empty());
     assert!(engine.list_alerts(true).await.unwrap().is_empty());
     let info = engine.app_info();
-    assert_eq!(info.database_path, dir.path().join("data/switchyard.db").display().to_string());
+    assert_eq!(
+        info.database_path,
+        dir.path().join("data/switchyard.db").display().to_string()
+    );
     assert_eq!(info.key_source, KeySource::KeyFile);
-    assert_eq!(info.schema_version, switchyard_engine::store::latest_schema_version());
+    assert_eq!(
+        info.schema_version,
+        switchyard_engine::store::latest_schema_version()
+    );
     let health = engine.health_summary(86_400).await.unwrap();
-    assert_eq!((health.requests, health.success_rate, health.p95_latency_ms, health.cache_hit_rate), (0, None, None, None));
-    assert_eq!(switchyard_engine::api::connections::list_providers().len(), 5);
+    assert_eq!(
+        (
+            health.requests,
+            health.success_rate,
+            health.p95_latency_ms,
+            health.cache_hit_rate
+        ),
+        (0, None, None, None)
+    );
+    assert_eq!(
+        switchyard_engine::api::connections::list_providers().len(),
+        5
+    );
 }
 
 #[tokio::test]
@@ -33,8 +54,17 @@ async fn preferences_persist() {
     let (engine, _dir) = engine().await;
     let p = engine.preferences().await.unwrap();
     assert_eq!((p.theme, p.onboarding_completed), (Theme::System, false));
-    assert_eq!(engine.set_theme(Theme::Dark).await.unwrap().theme, Theme::Dark);
-    assert!(engine.complete_onboarding().await.unwrap().onboarding_completed);
+    assert_eq!(
+        engine.set_theme(Theme::Dark).await.unwrap().theme,
+        Theme::Dark
+    );
+    assert!(
+        engine
+            .complete_onboarding()
+            .await
+            .unwrap()
+            .onboarding_completed
+    );
     let p = engine.preferences().await.unwrap();
     assert_eq!((p.theme, p.onboarding_completed), (Theme::Dark, true));
 }
@@ -42,12 +72,25 @@ async fn preferences_persist() {
 #[tokio::test]
 async fn bad_input_gets_a_stable_code() {
     let (engine, _dir) = engine().await;
-    assert_eq!(engine.list_runs(0).await.unwrap_err().code, ErrorCode::Validation);
-    assert_eq!(engine.list_runs(501).await.unwrap_err().code, ErrorCode::Validation);
-    assert_eq!(engine.health_summary(0).await.unwrap_err().code, ErrorCode::Validation);
+    assert_eq!(
+        engine.list_runs(0).await.unwrap_err().code,
+        ErrorCode::Validation
+    );
+    assert_eq!(
+        engine.list_runs(501).await.unwrap_err().code,
+        ErrorCode::Validation
+    );
+    assert_eq!(
+        engine.health_summary(0).await.unwrap_err().code,
+        ErrorCode::Validation
+    );
     let missing = engine.acknowledge_alert("no-such-alert").await.unwrap_err();
     assert_eq!(missing.code, ErrorCode::NotFound);
-    assert!(missing.message.contains("no-such-alert"), "{}", missing.message);
+    assert!(
+        missing.message.contains("no-such-alert"),
+        "{}",
+        missing.message
+    );
 }
 
 #[tokio::test]
@@ -93,12 +136,32 @@ async fn health_summarises_metrics_and_alerts() {
         m(Outcome::Ok, CacheUse::Hit, 0, None),
     ];
     request_metrics::insert_batch(pool, &rows).await.unwrap();
-    alerts::raise(pool, &alerts::NewAlert { connection_id: Some(&c.id), mapping_id: None, kind: "rate_limited", severity: Severity::Warning, message: "HubSpot is throttling", dedup_key: "rl" })
-        .await
-        .unwrap();
+    alerts::raise(
+        pool,
+        &alerts::NewAlert {
+            connection_id: Some(&c.id),
+            mapping_id: None,
+            kind: "rate_limited",
+            severity: Severity::Warning,
+            message: "HubSpot is throttling",
+            dedup_key: "rl",
+        },
+    )
+    .await
+    .unwrap();
 
     let h = engine.health_summary(3600).await.unwrap();
-    assert_eq!((h.requests, h.errors, h.rate_limited, h.cache_hits, h.cache_misses, h.open_alerts), (3, 1, 1, 1, 1, 1));
+    assert_eq!(
+        (
+            h.requests,
+            h.errors,
+            h.rate_limited,
+            h.cache_hits,
+            h.cache_misses,
+            h.open_alerts
+        ),
+        (3, 1, 1, 1, 1, 1)
+    );
     assert_eq!(h.success_rate, Some(2.0 / 3.0));
     assert_eq!(h.cache_hit_rate, Some(0.5));
     assert_eq!((h.p50_latency_ms, h.p95_latency_ms), (Some(200), Some(300)));

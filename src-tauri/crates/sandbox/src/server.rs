@@ -59,22 +59,42 @@ impl Sandbox {
             let port = port.unwrap_or(0);
             let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
                 .await
-                .map_err(|source| SandboxError::Bind { provider, port, source })?;
-            let addr = listener.local_addr().map_err(|source| SandboxError::Bind { provider, port, source })?;
+                .map_err(|source| SandboxError::Bind {
+                    provider,
+                    port,
+                    source,
+                })?;
+            let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+                provider,
+                port,
+                source,
+            })?;
             let app = Router::new().route(
                 "/__sandbox/status",
-                get(move || async move { Json(Status { provider, simulator: "switchyard-sandbox", version: env!("CARGO_PKG_VERSION") }) }),
+                get(move || async move {
+                    Json(Status {
+                        provider,
+                        simulator: "switchyard-sandbox",
+                        version: env!("CARGO_PKG_VERSION"),
+                    })
+                }),
             );
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {
                 let shutdown = async move {
                     let _ = stopped.wait_for(|s| *s).await;
                 };
-                if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                {
                     tracing::warn!(provider, "sandbox listener stopped: {e}");
                 }
             }));
-            slots.push(ProviderSlot { provider, base_url: format!("http://{addr}") });
+            slots.push(ProviderSlot {
+                provider,
+                base_url: format!("http://{addr}"),
+            });
         }
         tracing::info!(count = slots.len(), "sandbox listening on 127.0.0.1");
         Ok(Self { slots, stop, tasks })
@@ -85,7 +105,10 @@ impl Sandbox {
     }
 
     pub fn base_url(&self, provider: &str) -> Option<&str> {
-        self.slots.iter().find(|s| s.provider == provider).map(|s| s.base_url.as_str())
+        self.slots
+            .iter()
+            .find(|s| s.provider == provider)
+            .map(|s| s.base_url.as_str())
     }
 
     /// Stops every listener and waits for them to finish.

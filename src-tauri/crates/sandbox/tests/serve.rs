@@ -9,24 +9,48 @@ async fn every_provider_answers_on_its_own_port_until_shutdown() {
     let client = reqwest::Client::new();
     let mut ports = std::collections::BTreeSet::new();
     for slot in sandbox.slots() {
-        assert!(slot.base_url.starts_with("http://127.0.0.1:"), "{}", slot.base_url);
+        assert!(
+            slot.base_url.starts_with("http://127.0.0.1:"),
+            "{}",
+            slot.base_url
+        );
         ports.insert(slot.base_url.clone());
-        let status: serde_json::Value =
-            client.get(format!("{}/__sandbox/status", slot.base_url)).send().await.unwrap().json().await.unwrap();
+        let status: serde_json::Value = client
+            .get(format!("{}/__sandbox/status", slot.base_url))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(status["provider"], slot.provider);
     }
     assert_eq!(ports.len(), 5, "one port each");
     let url = format!("{}/__sandbox/status", sandbox.base_url("hubspot").unwrap());
     sandbox.shutdown().await;
-    assert!(client.get(url).send().await.is_err(), "listener closed after shutdown");
+    assert!(
+        client.get(url).send().await.is_err(),
+        "listener closed after shutdown"
+    );
 }
 
 #[tokio::test]
 async fn a_taken_port_is_a_clear_error() {
     let first = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let taken: u16 = first.base_url("slack").unwrap().rsplit(':').next().unwrap().parse().unwrap();
+    let taken: u16 = first
+        .base_url("slack")
+        .unwrap()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let mut config = SandboxConfig::default();
     config.ports[3] = Some(taken);
     let err = Sandbox::start(config).await.unwrap_err();
-    assert!(err.to_string().contains(&format!("slack sandbox on 127.0.0.1:{taken}")), "{err}");
+    assert!(
+        err.to_string()
+            .contains(&format!("slack sandbox on 127.0.0.1:{taken}")),
+        "{err}"
+    );
 }

@@ -20,7 +20,11 @@ pub struct StoreOptions {
 
 impl StoreOptions {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into(), key_policy: KeyPolicy::Auto, max_connections: 8 }
+        Self {
+            dir: dir.into(),
+            key_policy: KeyPolicy::Auto,
+            max_connections: 8,
+        }
     }
 
     pub fn key_policy(mut self, policy: KeyPolicy) -> Self {
@@ -64,7 +68,11 @@ impl Store {
         let schema = migrate::migrate(&pool, &paths.database).await?;
         let vault = Vault::open(&pool, &paths, options.key_policy).await?;
         tracing::info!(database = %paths.database.display(), schema = schema.version, "store opened");
-        Ok(Self { pool, vault, inner: Arc::new(Inner { paths, schema }) })
+        Ok(Self {
+            pool,
+            vault,
+            inner: Arc::new(Inner { paths, schema }),
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -85,7 +93,10 @@ impl Store {
 
     /// Checkpoints the WAL and closes every connection (clean shutdown).
     pub async fn close(&self) {
-        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await {
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+        {
             tracing::warn!("WAL checkpoint on close failed: {e}");
         }
         self.pool.close().await;
@@ -93,7 +104,10 @@ impl Store {
 }
 
 fn prepare_dir(dir: &Path) -> StoreResult<()> {
-    let io = |source| StoreError::Io { path: dir.into(), source };
+    let io = |source| StoreError::Io {
+        path: dir.into(),
+        source,
+    };
     if !dir.exists() {
         std::fs::create_dir_all(dir).map_err(io)?;
         #[cfg(unix)]
@@ -114,8 +128,12 @@ fn prepare_file(path: &Path) -> StoreResult<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|source| StoreError::Io { path: path.into(), source })?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(
+            |source| StoreError::Io {
+                path: path.into(),
+                source,
+            },
+        )?;
     }
     Ok(())
 }

@@ -64,7 +64,10 @@ text_enum!(Severity { Info = "info", Warning = "warning", Critical = "critical" 
 
 impl RunStatus {
     pub fn is_finished(self) -> bool {
-        matches!(self, RunStatus::Succeeded | RunStatus::Partial | RunStatus::Failed | RunStatus::Cancelled)
+        matches!(
+            self,
+            RunStatus::Succeeded | RunStatus::Partial | RunStatus::Failed | RunStatus::Cancelled
+        )
     }
 }
 
@@ -76,7 +79,10 @@ mod tests {
     fn text_round_trips() {
         for p in ProviderId::ALL {
             assert_eq!(p.as_str().parse::<ProviderId>().ok(), Some(*p));
-            assert_eq!(serde_json::to_string(p).ok(), Some(format!("\"{}\"", p.as_str())));
+            assert_eq!(
+                serde_json::to_string(p).ok(),
+                Some(format!("\"{}\"", p.as_str()))
+            );
         }
         assert!("SALESFORCE".parse::<ProviderId>().is_err());
         assert!(RunStatus::Cancelled.is_finished());

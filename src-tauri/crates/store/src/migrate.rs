@@ -32,26 +32,41 @@ pub(crate) async fn migrate(pool: &SqlitePool, path: &Path) -> StoreResult<Schem
                 .ok()
                 .flatten()
                 .unwrap_or_else(|| "a newer version".into());
-            return Err(StoreError::TooNew { path: path.into(), db_schema, known_schema: known, by_version });
+            return Err(StoreError::TooNew {
+                path: path.into(),
+                db_schema,
+                known_schema: known,
+                by_version,
+            });
         }
     }
     MIGRATOR.run(pool).await?;
-    let applied_now = MIGRATOR.iter().filter(|m| !before.contains(&m.version)).count();
+    let applied_now = MIGRATOR
+        .iter()
+        .filter(|m| !before.contains(&m.version))
+        .count();
     if applied_now > 0 {
         app_meta::set(pool, META_MIGRATED_BY, env!("CARGO_PKG_VERSION")).await?;
         tracing::info!(applied_now, schema = known, "database migrated");
     }
-    Ok(SchemaInfo { version: known, applied_now })
+    Ok(SchemaInfo {
+        version: known,
+        applied_now,
+    })
 }
 
 async fn applied_versions(pool: &SqlitePool) -> StoreResult<Vec<i64>> {
-    let exists: Option<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
-            .fetch_optional(pool)
-            .await?;
+    let exists: Option<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
     if exists.is_none() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1").fetch_all(pool).await?;
+    let rows: Vec<(i64,)> =
+        sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().map(|(v,)| v).collect())
 }

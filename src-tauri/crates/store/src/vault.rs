@@ -84,27 +84,45 @@ pub struct Vault {
 
 impl std::fmt::Debug for Vault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Vault").field("source", &self.source).finish_non_exhaustive()
+        f.debug_struct("Vault")
+            .field("source", &self.source)
+            .finish_non_exhaustive()
     }
 }
 
 impl Vault {
     /// Loads (or creates) the key for this database and verifies it against the check value.
-    pub(crate) async fn open(pool: &SqlitePool, paths: &DataPaths, policy: KeyPolicy) -> StoreResult<Self> {
-        let recorded = app_meta::get(pool, META_SOURCE).await?.as_deref().and_then(KeySource::parse);
+    pub(crate) async fn open(
+        pool: &SqlitePool,
+        paths: &DataPaths,
+        policy: KeyPolicy,
+    ) -> StoreResult<Self> {
+        let recorded = app_meta::get(pool, META_SOURCE)
+            .await?
+            .as_deref()
+            .and_then(KeySource::parse);
         let keychain_user = format!("vault-key {}", paths.database.display());
         let key_file = paths.key_file.clone();
-        let (key, source) = tokio::task::spawn_blocking(move || load_key(&key_file, &keychain_user, policy, recorded))
-            .await
-            .map_err(|e| StoreError::Key(format!("key loading task failed: {e}")))??;
+        let (key, source) = tokio::task::spawn_blocking(move || {
+            load_key(&key_file, &keychain_user, policy, recorded)
+        })
+        .await
+        .map_err(|e| StoreError::Key(format!("key loading task failed: {e}")))??;
         let vault = Vault {
             cipher: Arc::new(XChaCha20Poly1305::new(key.as_slice().into())),
             source,
         };
         match app_meta::get(pool, META_CHECK).await? {
             Some(check) => {
-                let bytes = hex::decode(&check).map_err(|_| StoreError::BadValue { column: "app_meta.vault.check", value: check.clone() })?;
-                if bytes.len() <= NONCE_LEN || vault.open_bytes("meta", "check", &bytes[..NONCE_LEN], &bytes[NONCE_LEN..]).is_err() {
+                let bytes = hex::decode(&check).map_err(|_| StoreError::BadValue {
+                    column: "app_meta.vault.check",
+                    value: check.clone(),
+                })?;
+                if bytes.len() <= NONCE_LEN
+                    || vault
+                        .open_bytes("meta", "check", &bytes[..NONCE_LEN], &bytes[NONCE_LEN..])
+                        .is_err()
+                {
                     return Err(StoreError::Key(format!(
                         "the encryption key found in the {} does not match this database; saved tokens cannot be read",
                         describe(source)
@@ -119,7 +137,11 @@ impl Vault {
             }
         }
         app_meta::set(pool, META_SOURCE, source.as_str()).await?;
-        tracing::info!(key_source = source.as_str(), "secret vault ready (key kept in the {})", describe(source));
+        tracing::info!(
+            key_source = source.as_str(),
+            "secret vault ready (key kept in the {})",
+            describe(source)
+        );
         Ok(vault)
     }
 
@@ -128,36 +150,76 @@ impl Vault {
     }
 
     /// Seals `plaintext` for the row (`scope`, `name`); returns (nonce, ciphertext).
-    pub fn seal(&self, scope: &str, name: &str, plaintext: &Secret<String>) -> StoreResult<(Vec<u8>, Vec<u8>)> {
+    pub fn seal(
+        &self,
+        scope: &str,
+        name: &str,
+        plaintext: &Secret<String>,
+    ) -> StoreResult<(Vec<u8>, Vec<u8>)> {
         self.seal_bytes(scope, name, plaintext.expose().as_bytes())
     }
 
     /// Opens a sealed value; fails if it was altered or moved to another row.
-    pub fn open_secret(&self, scope: &str, name: &str, nonce: &[u8], ciphertext: &[u8]) -> StoreResult<Secret<String>> {
+    pub fn open_secret(
+        &self,
+        scope: &str,
+        name: &str,
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> StoreResult<Secret<String>> {
         let plain = Zeroizing::new(self.open_bytes(scope, name, nonce, ciphertext)?);
-        let text = String::from_utf8(plain.to_vec()).map_err(|_| StoreError::Decrypt { scope: scope.into(), name: name.into() })?;
+        let text = String::from_utf8(plain.to_vec()).map_err(|_| StoreError::Decrypt {
+            scope: scope.into(),
+            name: name.into(),
+        })?;
         Ok(Secret::new(text))
     }
 
-    fn seal_bytes(&self, scope: &str, name: &str, plaintext: &[u8]) -> StoreResult<(Vec<u8>, Vec<u8>)> {
+    fn seal_bytes(
+        &self,
+        scope: &str,
+        name: &str,
+        plaintext: &[u8],
+    ) -> StoreResult<(Vec<u8>, Vec<u8>)> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let aad = aad(scope, name);
         let ct = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad: aad.as_bytes() })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| StoreError::Key("encryption failed".into()))?;
         Ok((nonce.to_vec(), ct))
     }
 
-    fn open_bytes(&self, scope: &str, name: &str, nonce: &[u8], ciphertext: &[u8]) -> StoreResult<Vec<u8>> {
-        let err = || StoreError::Decrypt { scope: scope.into(), name: name.into() };
+    fn open_bytes(
+        &self,
+        scope: &str,
+        name: &str,
+        nonce: &[u8],
+        ciphertext: &[u8],
+    ) -> StoreResult<Vec<u8>> {
+        let err = || StoreError::Decrypt {
+            scope: scope.into(),
+            name: name.into(),
+        };
         if nonce.len() != NONCE_LEN {
             return Err(err());
         }
         let aad = aad(scope, name);
         self.cipher
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
             .map_err(|_| err())
     }
 }
@@ -175,7 +237,12 @@ fn describe(source: KeySource) -> &'static str {
 
 type Key = Zeroizing<Vec<u8>>;
 
-fn load_key(key_file: &Path, keychain_user: &str, policy: KeyPolicy, recorded: Option<KeySource>) -> StoreResult<(Key, KeySource)> {
+fn load_key(
+    key_file: &Path,
+    keychain_user: &str,
+    policy: KeyPolicy,
+    recorded: Option<KeySource>,
+) -> StoreResult<(Key, KeySource)> {
     let use_file = match policy {
         KeyPolicy::File => true,
         KeyPolicy::Keychain => false,
@@ -211,22 +278,32 @@ fn file_key(path: &Path, must_exist: bool) -> StoreResult<Key> {
 }
 
 fn keychain_key(user: &str, must_exist: bool) -> StoreResult<Key> {
-    let entry = keyring::Entry::new(crate::APP_IDENTIFIER, user).map_err(|e| StoreError::Key(format!("OS keychain unavailable: {e}")))?;
+    let entry = keyring::Entry::new(crate::APP_IDENTIFIER, user)
+        .map_err(|e| StoreError::Key(format!("OS keychain unavailable: {e}")))?;
     match entry.get_password() {
         Ok(text) => decode_key(Zeroizing::new(text).trim()),
         Err(keyring::Error::NoEntry) if !must_exist => {
             let key = random_key();
             let encoded = Zeroizing::new(hex::encode(key.as_slice()));
-            entry.set_password(&encoded).map_err(|e| StoreError::Key(format!("OS keychain refused the key: {e}")))?;
+            entry
+                .set_password(&encoded)
+                .map_err(|e| StoreError::Key(format!("OS keychain refused the key: {e}")))?;
             // Read back: some keychains accept a write they cannot serve later.
-            let back = Zeroizing::new(entry.get_password().map_err(|e| StoreError::Key(format!("OS keychain lost the key: {e}")))?);
+            let back = Zeroizing::new(
+                entry
+                    .get_password()
+                    .map_err(|e| StoreError::Key(format!("OS keychain lost the key: {e}")))?,
+            );
             if back.as_str() != encoded.as_str() {
-                return Err(StoreError::Key("OS keychain returned a different key than was stored".into()));
+                return Err(StoreError::Key(
+                    "OS keychain returned a different key than was stored".into(),
+                ));
             }
             Ok(key)
         }
         Err(keyring::Error::NoEntry) => Err(StoreError::Key(
-            "the encryption key is missing from the OS keychain, so saved tokens cannot be read".into(),
+            "the encryption key is missing from the OS keychain, so saved tokens cannot be read"
+                .into(),
         )),
         Err(e) => Err(StoreError::Key(format!("OS keychain unavailable: {e}"))),
     }
@@ -239,16 +316,24 @@ fn random_key() -> Key {
 }
 
 fn decode_key(text: &str) -> StoreResult<Key> {
-    let key = Zeroizing::new(hex::decode(text).map_err(|_| StoreError::Key("the stored key is not valid hex".into()))?);
+    let key = Zeroizing::new(
+        hex::decode(text).map_err(|_| StoreError::Key("the stored key is not valid hex".into()))?,
+    );
     if key.len() != KEY_LEN {
-        return Err(StoreError::Key(format!("the stored key has {} bytes, expected {KEY_LEN}", key.len())));
+        return Err(StoreError::Key(format!(
+            "the stored key has {} bytes, expected {KEY_LEN}",
+            key.len()
+        )));
     }
     Ok(key)
 }
 
 /// Creates `path` readable and writable by the owner only.
 pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> StoreResult<()> {
-    let io = |source| StoreError::Io { path: path.into(), source };
+    let io = |source| StoreError::Io {
+        path: path.into(),
+        source,
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

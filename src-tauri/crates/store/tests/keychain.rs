@@ -22,13 +22,27 @@ async fn auto_policy_uses_the_keychain_when_it_answers_else_the_key_file() {
     let store = Store::open(opts.clone()).await.unwrap();
     assert_eq!(store.vault().source(), want);
     assert_eq!(store.paths().key_file.exists(), want == KeySource::KeyFile);
-    switchyard_store::tables::secrets::put(store.pool(), store.vault(), "app:slack", "client_secret", None, &Secret::from("xoxb-1"))
-        .await
-        .unwrap();
+    switchyard_store::tables::secrets::put(
+        store.pool(),
+        store.vault(),
+        "app:slack",
+        "client_secret",
+        None,
+        &Secret::from("xoxb-1"),
+    )
+    .await
+    .unwrap();
     store.close().await;
 
     let again = Store::open(opts).await.unwrap();
     assert_eq!(again.vault().source(), want);
-    let got = switchyard_store::tables::secrets::get(again.pool(), again.vault(), "app:slack", "client_secret").await.unwrap();
+    let got = switchyard_store::tables::secrets::get(
+        again.pool(),
+        again.vault(),
+        "app:slack",
+        "client_secret",
+    )
+    .await
+    .unwrap();
     assert_eq!(got.map(|s| s.expose().clone()).as_deref(), Some("xoxb-1"));
 }

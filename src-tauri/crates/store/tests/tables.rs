@@ -18,8 +18,12 @@ async fn two_connections(store: &Store) -> (String, String) {
         instance_url: None,
         scopes: None,
     };
-    let a = connections::insert(store.pool(), &mk(ProviderId::Salesforce, "SF")).await.unwrap();
-    let b = connections::insert(store.pool(), &mk(ProviderId::Hubspot, "HS")).await.unwrap();
+    let a = connections::insert(store.pool(), &mk(ProviderId::Salesforce, "SF"))
+        .await
+        .unwrap();
+    let b = connections::insert(store.pool(), &mk(ProviderId::Hubspot, "HS"))
+        .await
+        .unwrap();
     (a.id, b.id)
 }
 
@@ -51,18 +55,35 @@ async fn connections_crud_and_status() {
     let listed = connections::list(store.pool()).await.unwrap();
     assert_eq!(listed.len(), 2);
     assert_eq!(listed[0].status, ConnectionStatus::Connected);
-    connections::set_status(store.pool(), &a, ConnectionStatus::NeedsReconnect, Some("Salesforce signed you out")).await.unwrap();
-    connections::set_token_expiry(store.pool(), &a, Some(42)).await.unwrap();
-    connections::rename(store.pool(), &a, "Prod SF").await.unwrap();
+    connections::set_status(
+        store.pool(),
+        &a,
+        ConnectionStatus::NeedsReconnect,
+        Some("Salesforce signed you out"),
+    )
+    .await
+    .unwrap();
+    connections::set_token_expiry(store.pool(), &a, Some(42))
+        .await
+        .unwrap();
+    connections::rename(store.pool(), &a, "Prod SF")
+        .await
+        .unwrap();
     let got = connections::get(store.pool(), &a).await.unwrap();
     assert_eq!(got.status, ConnectionStatus::NeedsReconnect);
-    assert_eq!(got.status_message.as_deref(), Some("Salesforce signed you out"));
+    assert_eq!(
+        got.status_message.as_deref(),
+        Some("Salesforce signed you out")
+    );
     assert_eq!(got.token_expires_at, Some(42));
     assert_eq!(got.label, "Prod SF");
     assert!(got.last_checked_at.is_some());
     assert!(connections::get(store.pool(), "nope").await.is_err());
     // The CHECK constraint keeps unknown providers out even with raw SQL.
-    let bad = sqlx::query("UPDATE connections SET provider = 'myspace' WHERE id = ?").bind(&a).execute(store.pool()).await;
+    let bad = sqlx::query("UPDATE connections SET provider = 'myspace' WHERE id = ?")
+        .bind(&a)
+        .execute(store.pool())
+        .await;
     assert!(bad.is_err());
 }
 
@@ -71,8 +92,18 @@ async fn mappings_and_field_rows() {
     let (store, _d) = common::temp_store().await;
     let (m, a, _) = a_mapping(&store).await;
     let rows = vec![
-        field_maps::FieldRow { source_field: Some("Email".into()), target_field: "email".into(), transform: r#"[{"op":"lowercase"}]"#.into(), sync_rule: SyncRule::TwoWay },
-        field_maps::FieldRow { source_field: Some("LastName".into()), target_field: "lastname".into(), transform: "[]".into(), sync_rule: SyncRule::AlwaysSource },
+        field_maps::FieldRow {
+            source_field: Some("Email".into()),
+            target_field: "email".into(),
+            transform: r#"[{"op":"lowercase"}]"#.into(),
+            sync_rule: SyncRule::TwoWay,
+        },
+        field_maps::FieldRow {
+            source_field: Some("LastName".into()),
+            target_field: "lastname".into(),
+            transform: "[]".into(),
+            sync_rule: SyncRule::AlwaysSource,
+        },
     ];
     let mut tx = store.pool().begin().await.unwrap();
     field_maps::replace(&mut tx, &m.id, &rows).await.unwrap();
@@ -82,13 +113,27 @@ async fn mappings_and_field_rows() {
     assert_eq!(listed[0].field_count, 2);
     assert_eq!(listed[0].mapping.direction, SyncDirection::TwoWay);
     let fields = field_maps::list(store.pool(), &m.id).await.unwrap();
-    assert_eq!(fields.iter().map(|f| f.target_field.as_str()).collect::<Vec<_>>(), ["email", "lastname"]);
-    mappings::set_enabled(store.pool(), &m.id, false).await.unwrap();
+    assert_eq!(
+        fields
+            .iter()
+            .map(|f| f.target_field.as_str())
+            .collect::<Vec<_>>(),
+        ["email", "lastname"]
+    );
+    mappings::set_enabled(store.pool(), &m.id, false)
+        .await
+        .unwrap();
     assert!(!mappings::get(store.pool(), &m.id).await.unwrap().enabled);
     // Deleting a connection removes its mappings and their rows.
     connections::delete(store.pool(), &a).await.unwrap();
-    assert!(mappings::list_with_counts(store.pool()).await.unwrap().is_empty());
-    assert!(field_maps::list(store.pool(), &m.id).await.unwrap().is_empty());
+    assert!(mappings::list_with_counts(store.pool())
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(field_maps::list(store.pool(), &m.id)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -97,13 +142,32 @@ async fn links_identity_map() {
     let (m, _, _) = a_mapping(&store).await;
     for i in 0..5 {
         let (s, t) = (format!("00Q{i}"), format!("{}", 900 + i));
-        links::upsert(store.pool(), &links::LinkUpsert { mapping_id: &m.id, source_id: &s, target_id: &t, base: "{}", source_modified_at: None, target_modified_at: None, run_id: None })
-            .await
-            .unwrap();
+        links::upsert(
+            store.pool(),
+            &links::LinkUpsert {
+                mapping_id: &m.id,
+                source_id: &s,
+                target_id: &t,
+                base: "{}",
+                source_modified_at: None,
+                target_modified_at: None,
+                run_id: None,
+            },
+        )
+        .await
+        .unwrap();
     }
-    let got = links::by_source_ids(store.pool(), &m.id, &["00Q1".into(), "00Q3".into(), "missing".into()]).await.unwrap();
+    let got = links::by_source_ids(
+        store.pool(),
+        &m.id,
+        &["00Q1".into(), "00Q3".into(), "missing".into()],
+    )
+    .await
+    .unwrap();
     assert_eq!(got.len(), 2);
-    let got = links::by_target_ids(store.pool(), &m.id, &["904".into()]).await.unwrap();
+    let got = links::by_target_ids(store.pool(), &m.id, &["904".into()])
+        .await
+        .unwrap();
     assert_eq!(got[0].source_id, "00Q4");
     // Pin 00Q1 to 904 by hand: both old links of those records go.
     let mut conn = store.pool().acquire().await.unwrap();
@@ -111,13 +175,42 @@ async fn links_identity_map() {
     drop(conn);
     assert_eq!(links::count(store.pool(), &m.id).await.unwrap(), 4);
     // A pinned pair keeps its target when the sync upserts.
-    links::upsert(store.pool(), &links::LinkUpsert { mapping_id: &m.id, source_id: "00Q1", target_id: "999", base: r#"{"a":1}"#, source_modified_at: Some(1), target_modified_at: None, run_id: None })
+    links::upsert(
+        store.pool(),
+        &links::LinkUpsert {
+            mapping_id: &m.id,
+            source_id: "00Q1",
+            target_id: "999",
+            base: r#"{"a":1}"#,
+            source_modified_at: Some(1),
+            target_modified_at: None,
+            run_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let l = &links::by_source_ids(store.pool(), &m.id, &["00Q1".into()])
         .await
-        .unwrap();
-    let l = &links::by_source_ids(store.pool(), &m.id, &["00Q1".into()]).await.unwrap()[0];
-    assert_eq!((l.target_id.as_str(), l.pinned, l.base.as_str()), ("904", true, r#"{"a":1}"#));
-    assert_eq!(links::search(store.pool(), &m.id, "90", 10).await.unwrap().len(), 4);
-    assert_eq!(links::search(store.pool(), &m.id, "%", 10).await.unwrap().len(), 0, "LIKE wildcards are literal");
+        .unwrap()[0];
+    assert_eq!(
+        (l.target_id.as_str(), l.pinned, l.base.as_str()),
+        ("904", true, r#"{"a":1}"#)
+    );
+    assert_eq!(
+        links::search(store.pool(), &m.id, "90", 10)
+            .await
+            .unwrap()
+            .len(),
+        4
+    );
+    assert_eq!(
+        links::search(store.pool(), &m.id, "%", 10)
+            .await
+            .unwrap()
+            .len(),
+        0,
+        "LIKE wildcards are literal"
+    );
     assert!(links::unlink(store.pool(), &m.id, "00Q2").await.unwrap());
     assert_eq!(links::count(store.pool(), &m.id).await.unwrap(), 3);
 }
@@ -126,33 +219,129 @@ async fn links_identity_map() {
 async fn cursors_and_runs_checkpoint_together() {
     let (store, _d) = common::temp_store().await;
     let (m, _, _) = a_mapping(&store).await;
-    let run = runs::insert(store.pool(), &runs::NewRun { mapping_id: &m.id, trigger: RunTrigger::Manual, dry_run: false, full_resync: true, call_budget: Some(100) })
-        .await
-        .unwrap();
+    let run = runs::insert(
+        store.pool(),
+        &runs::NewRun {
+            mapping_id: &m.id,
+            trigger: RunTrigger::Manual,
+            dry_run: false,
+            full_resync: true,
+            call_budget: Some(100),
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(run.status, RunStatus::Running);
 
     let mut tx = store.pool().begin().await.unwrap();
-    cursors::set(&mut *tx, &m.id, Side::Source, "2026-11-28T10:00:00Z|00Q9").await.unwrap();
-    runs::checkpoint(&mut *tx, &run.id, "writing", runs::Counts { read: 200, created: 150, skipped: 50, calls: 3, ..Default::default() }, Some(r#"{"page":1}"#))
+    cursors::set(&mut *tx, &m.id, Side::Source, "2026-11-28T10:00:00Z|00Q9")
         .await
         .unwrap();
+    runs::checkpoint(
+        &mut *tx,
+        &run.id,
+        "writing",
+        runs::Counts {
+            read: 200,
+            created: 150,
+            skipped: 50,
+            calls: 3,
+            ..Default::default()
+        },
+        Some(r#"{"page":1}"#),
+    )
+    .await
+    .unwrap();
     tx.rollback().await.unwrap();
-    assert_eq!(cursors::get(store.pool(), &m.id, Side::Source).await.unwrap(), None, "rolled back together");
-    assert_eq!(runs::get(store.pool(), &run.id).await.unwrap().records_read, 0);
+    assert_eq!(
+        cursors::get(store.pool(), &m.id, Side::Source)
+            .await
+            .unwrap(),
+        None,
+        "rolled back together"
+    );
+    assert_eq!(
+        runs::get(store.pool(), &run.id).await.unwrap().records_read,
+        0
+    );
 
     let mut tx = store.pool().begin().await.unwrap();
-    cursors::set(&mut *tx, &m.id, Side::Source, "c1").await.unwrap();
-    runs::checkpoint(&mut *tx, &run.id, "writing", runs::Counts { read: 200, created: 150, skipped: 50, calls: 3, ..Default::default() }, None).await.unwrap();
+    cursors::set(&mut *tx, &m.id, Side::Source, "c1")
+        .await
+        .unwrap();
+    runs::checkpoint(
+        &mut *tx,
+        &run.id,
+        "writing",
+        runs::Counts {
+            read: 200,
+            created: 150,
+            skipped: 50,
+            calls: 3,
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
     tx.commit().await.unwrap();
-    runs::checkpoint(store.pool(), &run.id, "writing", runs::Counts { read: 10, failed: 1, ..Default::default() }, None).await.unwrap();
+    runs::checkpoint(
+        store.pool(),
+        &run.id,
+        "writing",
+        runs::Counts {
+            read: 10,
+            failed: 1,
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
     let got = runs::get(store.pool(), &run.id).await.unwrap();
-    assert_eq!((got.records_read, got.records_created, got.records_failed, got.calls_made), (210, 150, 1, 3));
-    assert_eq!(cursors::get(store.pool(), &m.id, Side::Source).await.unwrap().as_deref(), Some("c1"));
+    assert_eq!(
+        (
+            got.records_read,
+            got.records_created,
+            got.records_failed,
+            got.calls_made
+        ),
+        (210, 150, 1, 3)
+    );
+    assert_eq!(
+        cursors::get(store.pool(), &m.id, Side::Source)
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("c1")
+    );
 
-    assert_eq!(runs::interrupted(store.pool(), now_ms() + 1).await.unwrap().len(), 1);
-    runs::finish(store.pool(), &run.id, RunStatus::Partial, Some("1 record failed")).await.unwrap();
-    assert!(runs::finish(store.pool(), &run.id, RunStatus::Succeeded, None).await.is_err(), "finished once");
-    assert!(runs::checkpoint(store.pool(), &run.id, "x", runs::Counts::default(), None).await.is_err());
+    assert_eq!(
+        runs::interrupted(store.pool(), now_ms() + 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    runs::finish(
+        store.pool(),
+        &run.id,
+        RunStatus::Partial,
+        Some("1 record failed"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        runs::finish(store.pool(), &run.id, RunStatus::Succeeded, None)
+            .await
+            .is_err(),
+        "finished once"
+    );
+    assert!(
+        runs::checkpoint(store.pool(), &run.id, "x", runs::Counts::default(), None)
+            .await
+            .is_err()
+    );
     let recent = runs::recent(store.pool(), 10).await.unwrap();
     assert_eq!(recent[0].mapping_name, "Leads to contacts");
     assert_eq!(recent[0].run.status, RunStatus::Partial);
@@ -163,29 +352,98 @@ async fn cursors_and_runs_checkpoint_together() {
 async fn run_errors_and_outbox() {
     let (store, _d) = common::temp_store().await;
     let (m, _, b) = a_mapping(&store).await;
-    let run = runs::insert(store.pool(), &runs::NewRun { mapping_id: &m.id, trigger: RunTrigger::Cli, dry_run: false, full_resync: false, call_budget: None }).await.unwrap();
-    let e = run_errors::insert(store.pool(), &run_errors::NewRunError { run_id: &run.id, mapping_id: &m.id, side: Side::Target, record_id: Some("00Q1"), code: "CONFLICT", message: "Contact already exists", payload: Some("{}") })
+    let run = runs::insert(
+        store.pool(),
+        &runs::NewRun {
+            mapping_id: &m.id,
+            trigger: RunTrigger::Cli,
+            dry_run: false,
+            full_resync: false,
+            call_budget: None,
+        },
+    )
+    .await
+    .unwrap();
+    let e = run_errors::insert(
+        store.pool(),
+        &run_errors::NewRunError {
+            run_id: &run.id,
+            mapping_id: &m.id,
+            side: Side::Target,
+            record_id: Some("00Q1"),
+            code: "CONFLICT",
+            message: "Contact already exists",
+            payload: Some("{}"),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        run_errors::open_for_mapping(store.pool(), &m.id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    run_errors::set_status(store.pool(), e, RunErrorStatus::Resolved)
         .await
         .unwrap();
-    assert_eq!(run_errors::open_for_mapping(store.pool(), &m.id).await.unwrap().len(), 1);
-    run_errors::set_status(store.pool(), e, RunErrorStatus::Resolved).await.unwrap();
-    assert!(run_errors::open_for_mapping(store.pool(), &m.id).await.unwrap().is_empty());
-    assert!(run_errors::for_run(store.pool(), &run.id).await.unwrap()[0].resolved_at.is_some());
+    assert!(run_errors::open_for_mapping(store.pool(), &m.id)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(run_errors::for_run(store.pool(), &run.id).await.unwrap()[0]
+        .resolved_at
+        .is_some());
 
     let mut conn = store.pool().acquire().await.unwrap();
-    let intent = outbox::NewIntent { run_id: &run.id, mapping_id: &m.id, connection_id: &b, object: "contacts", operation: OutboxOp::Create, source_id: Some("00Q1"), target_id: None, idempotency_key: "run1:00Q1:create", payload: "{}" };
+    let intent = outbox::NewIntent {
+        run_id: &run.id,
+        mapping_id: &m.id,
+        connection_id: &b,
+        object: "contacts",
+        operation: OutboxOp::Create,
+        source_id: Some("00Q1"),
+        target_id: None,
+        idempotency_key: "run1:00Q1:create",
+        payload: "{}",
+    };
     let id1 = outbox::record(&mut conn, &intent).await.unwrap();
     let id2 = outbox::record(&mut conn, &intent).await.unwrap();
     assert_eq!(id1, id2, "same idempotency key, same intent");
-    let other = outbox::record(&mut conn, &outbox::NewIntent { idempotency_key: "run1:00Q2:create", source_id: Some("00Q2"), ..intent.clone() }).await.unwrap();
+    let other = outbox::record(
+        &mut conn,
+        &outbox::NewIntent {
+            idempotency_key: "run1:00Q2:create",
+            source_id: Some("00Q2"),
+            ..intent.clone()
+        },
+    )
+    .await
+    .unwrap();
     drop(conn);
-    outbox::mark_sent(store.pool(), &[id1, other]).await.unwrap();
-    outbox::confirm(store.pool(), id1, Some("901")).await.unwrap();
-    outbox::requeue(store.pool(), other, "HTTP 503").await.unwrap();
+    outbox::mark_sent(store.pool(), &[id1, other])
+        .await
+        .unwrap();
+    outbox::confirm(store.pool(), id1, Some("901"))
+        .await
+        .unwrap();
+    outbox::requeue(store.pool(), other, "HTTP 503")
+        .await
+        .unwrap();
     let left = outbox::unfinished(store.pool(), &m.id).await.unwrap();
     assert_eq!(left.len(), 1);
-    assert_eq!((left[0].state, left[0].attempts, left[0].last_error.as_deref()), (OutboxState::Pending, 1, Some("HTTP 503")));
-    outbox::fail(store.pool(), other, "DUPLICATE_VALUE").await.unwrap();
+    assert_eq!(
+        (
+            left[0].state,
+            left[0].attempts,
+            left[0].last_error.as_deref()
+        ),
+        (OutboxState::Pending, 1, Some("HTTP 503"))
+    );
+    outbox::fail(store.pool(), other, "DUPLICATE_VALUE")
+        .await
+        .unwrap();
     assert_eq!(outbox::count_unfinished(store.pool()).await.unwrap(), 0);
 }
 
@@ -194,46 +452,126 @@ async fn request_metrics_aggregate() {
     let (store, _d) = common::temp_store().await;
     let (a, _) = two_connections(&store).await;
     let now = now_ms();
-    let row = |latency, outcome, cache, remaining: Option<i64>, at| request_metrics::RequestMetric {
-        connection_id: Some(a.clone()),
-        provider: ProviderId::Salesforce,
-        run_id: None,
-        method: "GET".into(),
-        endpoint: "/services/data/v66.0/query".into(),
-        status: Some(200),
-        outcome,
-        cache,
-        latency_ms: latency,
-        attempt: 1,
-        limit_remaining: remaining,
-        limit_total: remaining.map(|_| 15000),
-        at,
-    };
-    let mut rows: Vec<_> = (1..=10).map(|i| row(i * 10, Outcome::Ok, CacheUse::Bypass, Some(15000 - i), now - 1000 + i)).collect();
+    let row =
+        |latency, outcome, cache, remaining: Option<i64>, at| request_metrics::RequestMetric {
+            connection_id: Some(a.clone()),
+            provider: ProviderId::Salesforce,
+            run_id: None,
+            method: "GET".into(),
+            endpoint: "/services/data/v66.0/query".into(),
+            status: Some(200),
+            outcome,
+            cache,
+            latency_ms: latency,
+            attempt: 1,
+            limit_remaining: remaining,
+            limit_total: remaining.map(|_| 15000),
+            at,
+        };
+    let mut rows: Vec<_> = (1..=10)
+        .map(|i| {
+            row(
+                i * 10,
+                Outcome::Ok,
+                CacheUse::Bypass,
+                Some(15000 - i),
+                now - 1000 + i,
+            )
+        })
+        .collect();
     rows.push(row(500, Outcome::RateLimited, CacheUse::Bypass, None, now));
     rows.push(row(0, Outcome::Ok, CacheUse::Hit, None, now));
     rows.push(row(30, Outcome::Ok, CacheUse::Miss, None, now));
-    rows.push(row(10, Outcome::ServerError, CacheUse::Bypass, None, now - 10_000_000)); // outside the window
-    assert_eq!(request_metrics::insert_batch(store.pool(), &rows).await.unwrap(), 14);
+    rows.push(row(
+        10,
+        Outcome::ServerError,
+        CacheUse::Bypass,
+        None,
+        now - 10_000_000,
+    )); // outside the window
+    assert_eq!(
+        request_metrics::insert_batch(store.pool(), &rows)
+            .await
+            .unwrap(),
+        14
+    );
 
-    let t = request_metrics::totals(store.pool(), now - 60_000, None).await.unwrap();
-    assert_eq!((t.requests, t.ok, t.errors, t.rate_limited, t.cache_hits, t.cache_misses), (12, 11, 1, 1, 1, 1));
-    assert_eq!(request_metrics::totals(store.pool(), now - 60_000, Some("other")).await.unwrap().requests, 0);
+    let t = request_metrics::totals(store.pool(), now - 60_000, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            t.requests,
+            t.ok,
+            t.errors,
+            t.rate_limited,
+            t.cache_hits,
+            t.cache_misses
+        ),
+        (12, 11, 1, 1, 1, 1)
+    );
+    assert_eq!(
+        request_metrics::totals(store.pool(), now - 60_000, Some("other"))
+            .await
+            .unwrap()
+            .requests,
+        0
+    );
     // Latencies in window (hits excluded): 10..100, 500, 30 → 12 values; p50 = 6th = 50, p95 = 12th = 500.
-    assert_eq!(request_metrics::latency_percentile(store.pool(), now - 60_000, None, 50).await.unwrap(), Some(50));
-    assert_eq!(request_metrics::latency_percentile(store.pool(), now - 60_000, Some(&a), 95).await.unwrap(), Some(500));
-    assert_eq!(request_metrics::latency_percentile(store.pool(), now + 1, None, 95).await.unwrap(), None);
-    assert_eq!(request_metrics::latest_limit(store.pool(), &a).await.unwrap(), Some((14990, 15000)));
-    assert_eq!(request_metrics::prune(store.pool(), now - 60_000).await.unwrap(), 1);
+    assert_eq!(
+        request_metrics::latency_percentile(store.pool(), now - 60_000, None, 50)
+            .await
+            .unwrap(),
+        Some(50)
+    );
+    assert_eq!(
+        request_metrics::latency_percentile(store.pool(), now - 60_000, Some(&a), 95)
+            .await
+            .unwrap(),
+        Some(500)
+    );
+    assert_eq!(
+        request_metrics::latency_percentile(store.pool(), now + 1, None, 95)
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        request_metrics::latest_limit(store.pool(), &a)
+            .await
+            .unwrap(),
+        Some((14990, 15000))
+    );
+    assert_eq!(
+        request_metrics::prune(store.pool(), now - 60_000)
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[tokio::test]
 async fn alerts_dedup_acknowledge_resolve() {
     let (store, _d) = common::temp_store().await;
     let (a, _) = two_connections(&store).await;
-    let new = alerts::NewAlert { connection_id: Some(&a), mapping_id: None, kind: "auth_failed", severity: Severity::Warning, message: "Reconnect Salesforce", dedup_key: "auth_failed:sf" };
+    let new = alerts::NewAlert {
+        connection_id: Some(&a),
+        mapping_id: None,
+        kind: "auth_failed",
+        severity: Severity::Warning,
+        message: "Reconnect Salesforce",
+        dedup_key: "auth_failed:sf",
+    };
     let first = alerts::raise(store.pool(), &new).await.unwrap();
-    let again = alerts::raise(store.pool(), &alerts::NewAlert { severity: Severity::Critical, ..new.clone() }).await.unwrap();
+    let again = alerts::raise(
+        store.pool(),
+        &alerts::NewAlert {
+            severity: Severity::Critical,
+            ..new.clone()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(first.id, again.id);
     assert_eq!((again.occurrences, again.severity), (2, Severity::Critical));
     assert_eq!(alerts::count_open(store.pool()).await.unwrap(), 1);
@@ -241,7 +579,9 @@ async fn alerts_dedup_acknowledge_resolve() {
     assert_eq!(alerts::count_open(store.pool()).await.unwrap(), 0);
     assert_eq!(alerts::open(store.pool(), true).await.unwrap().len(), 1);
     assert!(alerts::open(store.pool(), false).await.unwrap().is_empty());
-    assert!(alerts::resolve(store.pool(), "auth_failed:sf").await.unwrap());
+    assert!(alerts::resolve(store.pool(), "auth_failed:sf")
+        .await
+        .unwrap());
     // After resolution the same condition raises a new alert.
     let third = alerts::raise(store.pool(), &new).await.unwrap();
     assert_ne!(third.id, first.id);
@@ -252,35 +592,113 @@ async fn alerts_dedup_acknowledge_resolve() {
 async fn cache_entries_expire_and_invalidate() {
     let (store, _d) = common::temp_store().await;
     let (a, _) = two_connections(&store).await;
-    cache_entries::put(store.pool(), &a, "describe", "Lead", "{\"fields\":[]}", 60_000).await.unwrap();
-    cache_entries::put(store.pool(), &a, "describe", "Contact", "{}", -1).await.unwrap();
-    assert!(cache_entries::get(store.pool(), &a, "describe", "Lead").await.unwrap().is_some());
-    assert!(cache_entries::get(store.pool(), &a, "describe", "Contact").await.unwrap().is_none(), "expired");
+    cache_entries::put(
+        store.pool(),
+        &a,
+        "describe",
+        "Lead",
+        "{\"fields\":[]}",
+        60_000,
+    )
+    .await
+    .unwrap();
+    cache_entries::put(store.pool(), &a, "describe", "Contact", "{}", -1)
+        .await
+        .unwrap();
+    assert!(cache_entries::get(store.pool(), &a, "describe", "Lead")
+        .await
+        .unwrap()
+        .is_some());
+    assert!(
+        cache_entries::get(store.pool(), &a, "describe", "Contact")
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
     assert_eq!(cache_entries::purge_expired(store.pool()).await.unwrap(), 1);
-    assert_eq!(cache_entries::invalidate(store.pool(), &a, "describe", None).await.unwrap(), 1);
-    assert!(cache_entries::get(store.pool(), &a, "describe", "Lead").await.unwrap().is_none());
+    assert_eq!(
+        cache_entries::invalidate(store.pool(), &a, "describe", None)
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(cache_entries::get(store.pool(), &a, "describe", "Lead")
+        .await
+        .unwrap()
+        .is_none());
 }
 
 #[tokio::test]
 async fn webhook_events_dedup_by_delivery() {
     let (store, _d) = common::temp_store().await;
-    let e = webhook_events::NewWebhookEvent { connection_id: None, provider: ProviderId::Hubspot, delivery_id: "evt-1", event_type: "contact.propertyChange", object: Some("contacts"), record_id: Some("901"), signature_valid: true, payload: "[]" };
-    let id = webhook_events::insert(store.pool(), &e).await.unwrap().expect("first delivery stored");
-    assert_eq!(webhook_events::insert(store.pool(), &e).await.unwrap(), None, "a retried delivery is ignored");
-    webhook_events::insert(store.pool(), &webhook_events::NewWebhookEvent { delivery_id: "evt-bad", signature_valid: false, ..e.clone() }).await.unwrap();
+    let e = webhook_events::NewWebhookEvent {
+        connection_id: None,
+        provider: ProviderId::Hubspot,
+        delivery_id: "evt-1",
+        event_type: "contact.propertyChange",
+        object: Some("contacts"),
+        record_id: Some("901"),
+        signature_valid: true,
+        payload: "[]",
+    };
+    let id = webhook_events::insert(store.pool(), &e)
+        .await
+        .unwrap()
+        .expect("first delivery stored");
+    assert_eq!(
+        webhook_events::insert(store.pool(), &e).await.unwrap(),
+        None,
+        "a retried delivery is ignored"
+    );
+    webhook_events::insert(
+        store.pool(),
+        &webhook_events::NewWebhookEvent {
+            delivery_id: "evt-bad",
+            signature_valid: false,
+            ..e.clone()
+        },
+    )
+    .await
+    .unwrap();
     let pending = webhook_events::pending(store.pool(), 10).await.unwrap();
     assert_eq!(pending.len(), 1, "unsigned deliveries are never processed");
-    webhook_events::mark_processed(store.pool(), id, None).await.unwrap();
-    assert!(webhook_events::pending(store.pool(), 10).await.unwrap().is_empty());
+    webhook_events::mark_processed(store.pool(), id, None)
+        .await
+        .unwrap();
+    assert!(webhook_events::pending(store.pool(), 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
 async fn settings_round_trip() {
     let (store, _d) = common::temp_store().await;
-    assert_eq!(settings::get::<String>(store.pool(), "ui.theme").await.unwrap(), None);
-    settings::set(store.pool(), "ui.theme", &"dark").await.unwrap();
-    settings::set(store.pool(), "ui.theme", &"light").await.unwrap();
-    assert_eq!(settings::get::<String>(store.pool(), "ui.theme").await.unwrap().as_deref(), Some("light"));
-    assert!(settings::get::<u32>(store.pool(), "ui.theme").await.is_err(), "wrong type is an error, not a default");
+    assert_eq!(
+        settings::get::<String>(store.pool(), "ui.theme")
+            .await
+            .unwrap(),
+        None
+    );
+    settings::set(store.pool(), "ui.theme", &"dark")
+        .await
+        .unwrap();
+    settings::set(store.pool(), "ui.theme", &"light")
+        .await
+        .unwrap();
+    assert_eq!(
+        settings::get::<String>(store.pool(), "ui.theme")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("light")
+    );
+    assert!(
+        settings::get::<u32>(store.pool(), "ui.theme")
+            .await
+            .is_err(),
+        "wrong type is an error, not a default"
+    );
     assert!(settings::delete(store.pool(), "ui.theme").await.unwrap());
 }

@@ -15,9 +15,7 @@ pub struct ConnectionSummary {
     pub environment: Environment,
     pub status: ConnectionStatus,
     pub status_message: Option<String>,
-    #[specta(type = f64)]
     pub created_at: i64,
-    #[specta(type = Option<f64>)]
     pub last_checked_at: Option<i64>,
 }
 

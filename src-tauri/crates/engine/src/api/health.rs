@@ -9,24 +9,16 @@ use switchyard_store::tables::{alerts, connections, request_metrics};
 #[serde(rename_all = "camelCase")]
 pub struct HealthSummary {
     pub window_secs: u32,
-    #[specta(type = f64)]
     pub requests: i64,
     /// Fraction 0..=1 of provider requests that succeeded; `None` with no traffic.
     pub success_rate: Option<f64>,
-    #[specta(type = Option<f64>)]
     pub p50_latency_ms: Option<i64>,
-    #[specta(type = Option<f64>)]
     pub p95_latency_ms: Option<i64>,
-    #[specta(type = f64)]
     pub errors: i64,
-    #[specta(type = f64)]
     pub rate_limited: i64,
-    #[specta(type = f64)]
     pub cache_hits: i64,
-    #[specta(type = f64)]
     pub cache_misses: i64,
     pub cache_hit_rate: Option<f64>,
-    #[specta(type = f64)]
     pub open_alerts: i64,
     pub connections: Vec<ConnectionHealth>,
 }
@@ -37,10 +29,8 @@ pub struct ConnectionHealth {
     pub connection_id: String,
     pub label: String,
     pub provider: ProviderId,
-    #[specta(type = f64)]
     pub requests: i64,
     pub success_rate: Option<f64>,
-    #[specta(type = Option<f64>)]
     pub p95_latency_ms: Option<i64>,
     /// Fraction 0..=1 of the provider's quota left at the last reading.
     pub headroom_pct: Option<f64>,
@@ -54,13 +44,9 @@ pub struct AlertItem {
     pub kind: String,
     pub message: String,
     pub connection_id: Option<String>,
-    #[specta(type = f64)]
     pub occurrences: i64,
-    #[specta(type = f64)]
     pub raised_at: i64,
-    #[specta(type = f64)]
     pub last_seen_at: i64,
-    #[specta(type = Option<f64>)]
     pub acknowledged_at: Option<i64>,
 }
 
@@ -74,7 +60,9 @@ fn ratio(part: i64, whole: i64) -> Option<f64> {
 impl Engine {
     pub async fn health_summary(&self, window_secs: u32) -> EngineResult<HealthSummary> {
         if window_secs == 0 || window_secs > MAX_WINDOW_SECS {
-            return Err(EngineError::validation(format!("window must be between 1 and {MAX_WINDOW_SECS} seconds")));
+            return Err(EngineError::validation(format!(
+                "window must be between 1 and {MAX_WINDOW_SECS} seconds"
+            )));
         }
         let pool = self.store().pool();
         let since = now_ms() - i64::from(window_secs) * 1000;
@@ -82,11 +70,14 @@ impl Engine {
         let mut per_connection = Vec::new();
         for c in connections::list(pool).await? {
             let ct = request_metrics::totals(pool, since, Some(&c.id)).await?;
-            let headroom = request_metrics::latest_limit(pool, &c.id).await?.and_then(|(rem, total)| ratio(rem, total));
+            let headroom = request_metrics::latest_limit(pool, &c.id)
+                .await?
+                .and_then(|(rem, total)| ratio(rem, total));
             per_connection.push(ConnectionHealth {
                 requests: ct.requests,
                 success_rate: ratio(ct.ok, ct.requests),
-                p95_latency_ms: request_metrics::latency_percentile(pool, since, Some(&c.id), 95).await?,
+                p95_latency_ms: request_metrics::latency_percentile(pool, since, Some(&c.id), 95)
+                    .await?,
                 headroom_pct: headroom,
                 connection_id: c.id,
                 label: c.label,

@@ -16,7 +16,6 @@ pub struct MappingSummary {
     pub direction: SyncDirection,
     pub enabled: bool,
     pub field_count: u32,
-    #[specta(type = f64)]
     pub updated_at: i64,
 }
 

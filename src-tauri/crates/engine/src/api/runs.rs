@@ -12,19 +12,12 @@ pub struct RunSummary {
     pub mapping_name: String,
     pub status: RunStatus,
     pub dry_run: bool,
-    #[specta(type = f64)]
     pub started_at: i64,
-    #[specta(type = Option<f64>)]
     pub finished_at: Option<i64>,
-    #[specta(type = f64)]
     pub records_read: i64,
-    #[specta(type = f64)]
     pub records_written: i64,
-    #[specta(type = f64)]
     pub records_skipped: i64,
-    #[specta(type = f64)]
     pub records_failed: i64,
-    #[specta(type = f64)]
     pub calls_made: i64,
     pub message: Option<String>,
 }
@@ -57,7 +50,9 @@ impl Engine {
     /// The newest `limit` runs (1..=500), newest first.
     pub async fn list_runs(&self, limit: u32) -> EngineResult<Vec<RunSummary>> {
         if limit == 0 || limit > MAX_RUNS_PER_PAGE {
-            return Err(EngineError::validation(format!("limit must be between 1 and {MAX_RUNS_PER_PAGE}, got {limit}")));
+            return Err(EngineError::validation(format!(
+                "limit must be between 1 and {MAX_RUNS_PER_PAGE}, got {limit}"
+            )));
         }
         let rows = runs::recent(self.store().pool(), i64::from(limit)).await?;
         Ok(rows.into_iter().map(RunSummary::from).collect())

@@ -7,7 +7,9 @@ use switchyard_store::KeySource;
 const THEME_KEY: &str = "ui.theme";
 const ONBOARDING_KEY: &str = "ui.onboarding_completed";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, specta::Type)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, specta::Type,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Theme {
     #[default]
@@ -30,7 +32,6 @@ pub struct AppInfo {
     pub data_dir: String,
     pub database_path: String,
     pub log_dir: Option<String>,
-    #[specta(type = f64)]
     pub schema_version: i64,
     pub key_source: KeySource,
 }

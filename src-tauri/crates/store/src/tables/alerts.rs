@@ -56,7 +56,10 @@ pub async fn raise(db: impl SqliteExecutor<'_>, a: &NewAlert<'_>) -> StoreResult
 }
 
 /// Open alerts (not resolved), newest first; acknowledged ones only when asked.
-pub async fn open(db: impl SqliteExecutor<'_>, include_acknowledged: bool) -> StoreResult<Vec<Alert>> {
+pub async fn open(
+    db: impl SqliteExecutor<'_>,
+    include_acknowledged: bool,
+) -> StoreResult<Vec<Alert>> {
     Ok(sqlx::query_as(
         "SELECT * FROM alerts WHERE resolved_at IS NULL AND (? OR acknowledged_at IS NULL)
          ORDER BY CASE severity WHEN 'critical' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, last_seen_at DESC",
@@ -67,30 +70,39 @@ pub async fn open(db: impl SqliteExecutor<'_>, include_acknowledged: bool) -> St
 }
 
 pub async fn count_open(db: impl SqliteExecutor<'_>) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL AND acknowledged_at IS NULL")
-        .fetch_one(db)
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL AND acknowledged_at IS NULL",
+    )
+    .fetch_one(db)
+    .await?;
     Ok(n)
 }
 
 pub async fn acknowledge(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<()> {
-    let done = sqlx::query("UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?")
-        .bind(now_ms())
-        .bind(id)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ?",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .execute(db)
+    .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { what: "alert", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "alert",
+            id: id.into(),
+        });
     }
     Ok(())
 }
 
 /// Resolves the open alert of a dedup key when its condition clears.
 pub async fn resolve(db: impl SqliteExecutor<'_>, dedup_key: &str) -> StoreResult<bool> {
-    let done = sqlx::query("UPDATE alerts SET resolved_at = ? WHERE dedup_key = ? AND resolved_at IS NULL")
-        .bind(now_ms())
-        .bind(dedup_key)
-        .execute(db)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE alerts SET resolved_at = ? WHERE dedup_key = ? AND resolved_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(dedup_key)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() > 0)
 }

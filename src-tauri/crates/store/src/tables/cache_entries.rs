@@ -5,7 +5,12 @@ use crate::{now_ms, StoreResult};
 use sqlx::SqliteExecutor;
 
 /// A fresh value, or `None` when missing or expired.
-pub async fn get(db: impl SqliteExecutor<'_>, connection_id: &str, kind: &str, key: &str) -> StoreResult<Option<String>> {
+pub async fn get(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+    kind: &str,
+    key: &str,
+) -> StoreResult<Option<String>> {
     let row: Option<(String,)> = sqlx::query_as(
         "SELECT value FROM cache_entries WHERE connection_id = ? AND kind = ? AND key = ? AND expires_at > ?",
     )
@@ -18,7 +23,14 @@ pub async fn get(db: impl SqliteExecutor<'_>, connection_id: &str, kind: &str, k
     Ok(row.map(|(v,)| v))
 }
 
-pub async fn put(db: impl SqliteExecutor<'_>, connection_id: &str, kind: &str, key: &str, value: &str, ttl_ms: i64) -> StoreResult<()> {
+pub async fn put(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+    kind: &str,
+    key: &str,
+    value: &str,
+    ttl_ms: i64,
+) -> StoreResult<()> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO cache_entries (connection_id, kind, key, value, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -37,7 +49,12 @@ pub async fn put(db: impl SqliteExecutor<'_>, connection_id: &str, kind: &str, k
 }
 
 /// Invalidates a kind for a connection (after a write or webhook); `key = None` drops all of the kind.
-pub async fn invalidate(db: impl SqliteExecutor<'_>, connection_id: &str, kind: &str, key: Option<&str>) -> StoreResult<u64> {
+pub async fn invalidate(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+    kind: &str,
+    key: Option<&str>,
+) -> StoreResult<u64> {
     Ok(sqlx::query("DELETE FROM cache_entries WHERE connection_id = ? AND kind = ? AND (?3 IS NULL OR key = ?3)")
         .bind(connection_id)
         .bind(kind)
@@ -48,5 +65,11 @@ pub async fn invalidate(db: impl SqliteExecutor<'_>, connection_id: &str, kind: 
 }
 
 pub async fn purge_expired(db: impl SqliteExecutor<'_>) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM cache_entries WHERE expires_at <= ?").bind(now_ms()).execute(db).await?.rows_affected())
+    Ok(
+        sqlx::query("DELETE FROM cache_entries WHERE expires_at <= ?")
+            .bind(now_ms())
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
 }

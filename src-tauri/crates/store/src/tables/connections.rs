@@ -67,11 +67,18 @@ pub async fn get(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<Connectio
         .bind(id)
         .fetch_optional(db)
         .await?
-        .ok_or_else(|| StoreError::NotFound { what: "connection", id: id.into() })
+        .ok_or_else(|| StoreError::NotFound {
+            what: "connection",
+            id: id.into(),
+        })
 }
 
 pub async fn list(db: impl SqliteExecutor<'_>) -> StoreResult<Vec<Connection>> {
-    Ok(sqlx::query_as("SELECT * FROM connections ORDER BY created_at, id").fetch_all(db).await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM connections ORDER BY created_at, id")
+            .fetch_all(db)
+            .await?,
+    )
 }
 
 /// Records the outcome of a check or refresh: status, a human sentence, when.
@@ -95,13 +102,18 @@ pub async fn set_status(
     found(done.rows_affected(), id)
 }
 
-pub async fn set_token_expiry(db: impl SqliteExecutor<'_>, id: &str, expires_at: Option<i64>) -> StoreResult<()> {
-    let done = sqlx::query("UPDATE connections SET token_expires_at = ?, updated_at = ? WHERE id = ?")
-        .bind(expires_at)
-        .bind(now_ms())
-        .bind(id)
-        .execute(db)
-        .await?;
+pub async fn set_token_expiry(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    expires_at: Option<i64>,
+) -> StoreResult<()> {
+    let done =
+        sqlx::query("UPDATE connections SET token_expires_at = ?, updated_at = ? WHERE id = ?")
+            .bind(expires_at)
+            .bind(now_ms())
+            .bind(id)
+            .execute(db)
+            .await?;
     found(done.rows_affected(), id)
 }
 
@@ -117,13 +129,19 @@ pub async fn rename(db: impl SqliteExecutor<'_>, id: &str, label: &str) -> Store
 
 /// Deletes the connection; its secrets, mappings, links and cache go with it (cascade).
 pub async fn delete(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<()> {
-    let done = sqlx::query("DELETE FROM connections WHERE id = ?").bind(id).execute(db).await?;
+    let done = sqlx::query("DELETE FROM connections WHERE id = ?")
+        .bind(id)
+        .execute(db)
+        .await?;
     found(done.rows_affected(), id)
 }
 
 fn found(rows: u64, id: &str) -> StoreResult<()> {
     if rows == 0 {
-        return Err(StoreError::NotFound { what: "connection", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "connection",
+            id: id.into(),
+        });
     }
     Ok(())
 }

@@ -25,8 +25,15 @@ pub struct FieldRow {
 }
 
 /// Replaces every field row of a mapping, keeping the given order.
-pub async fn replace(tx: &mut Transaction<'_, Sqlite>, mapping_id: &str, rows: &[FieldRow]) -> StoreResult<()> {
-    sqlx::query("DELETE FROM field_maps WHERE mapping_id = ?").bind(mapping_id).execute(&mut **tx).await?;
+pub async fn replace(
+    tx: &mut Transaction<'_, Sqlite>,
+    mapping_id: &str,
+    rows: &[FieldRow],
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM field_maps WHERE mapping_id = ?")
+        .bind(mapping_id)
+        .execute(&mut **tx)
+        .await?;
     for (position, row) in rows.iter().enumerate() {
         sqlx::query(
             "INSERT INTO field_maps (mapping_id, position, source_field, target_field, transform, sync_rule)
@@ -49,9 +56,14 @@ pub async fn replace(tx: &mut Transaction<'_, Sqlite>, mapping_id: &str, rows: &
     Ok(())
 }
 
-pub async fn list(db: impl sqlx::SqliteExecutor<'_>, mapping_id: &str) -> StoreResult<Vec<FieldMap>> {
-    Ok(sqlx::query_as("SELECT * FROM field_maps WHERE mapping_id = ? ORDER BY position")
-        .bind(mapping_id)
-        .fetch_all(db)
-        .await?)
+pub async fn list(
+    db: impl sqlx::SqliteExecutor<'_>,
+    mapping_id: &str,
+) -> StoreResult<Vec<FieldMap>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM field_maps WHERE mapping_id = ? ORDER BY position")
+            .bind(mapping_id)
+            .fetch_all(db)
+            .await?,
+    )
 }

@@ -55,26 +55,50 @@ pub async fn upsert(db: impl SqliteExecutor<'_>, link: &LinkUpsert<'_>) -> Store
 }
 
 /// Links for a batch of source ids (one query per page, not per record).
-pub async fn by_source_ids(db: impl SqliteExecutor<'_>, mapping_id: &str, source_ids: &[String]) -> StoreResult<Vec<Link>> {
+pub async fn by_source_ids(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    source_ids: &[String],
+) -> StoreResult<Vec<Link>> {
     by_ids(db, mapping_id, "source_id", source_ids).await
 }
 
-pub async fn by_target_ids(db: impl SqliteExecutor<'_>, mapping_id: &str, target_ids: &[String]) -> StoreResult<Vec<Link>> {
+pub async fn by_target_ids(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    target_ids: &[String],
+) -> StoreResult<Vec<Link>> {
     by_ids(db, mapping_id, "target_id", target_ids).await
 }
 
-async fn by_ids(db: impl SqliteExecutor<'_>, mapping_id: &str, column: &'static str, ids: &[String]) -> StoreResult<Vec<Link>> {
+async fn by_ids(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    column: &'static str,
+    ids: &[String],
+) -> StoreResult<Vec<Link>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     // json_each keeps this one bound parameter however many ids a page has.
-    let sql = format!("SELECT * FROM links WHERE mapping_id = ? AND {column} IN (SELECT value FROM json_each(?))");
+    let sql = format!(
+        "SELECT * FROM links WHERE mapping_id = ? AND {column} IN (SELECT value FROM json_each(?))"
+    );
     let ids = serde_json::to_string(ids).map_err(crate::StoreError::json("links ids"))?;
-    Ok(sqlx::query_as(&sql).bind(mapping_id).bind(ids).fetch_all(db).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(mapping_id)
+        .bind(ids)
+        .fetch_all(db)
+        .await?)
 }
 
 /// Search by either id, for the identity-map browser.
-pub async fn search(db: impl SqliteExecutor<'_>, mapping_id: &str, needle: &str, limit: i64) -> StoreResult<Vec<Link>> {
+pub async fn search(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    needle: &str,
+    limit: i64,
+) -> StoreResult<Vec<Link>> {
     let pattern = format!("%{}%", needle.replace('%', "\\%").replace('_', "\\_"));
     Ok(sqlx::query_as(
         "SELECT * FROM links WHERE mapping_id = ? AND (source_id LIKE ? ESCAPE '\\' OR target_id LIKE ? ESCAPE '\\')
@@ -89,12 +113,20 @@ pub async fn search(db: impl SqliteExecutor<'_>, mapping_id: &str, needle: &str,
 }
 
 pub async fn count(db: impl SqliteExecutor<'_>, mapping_id: &str) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM links WHERE mapping_id = ?").bind(mapping_id).fetch_one(db).await?;
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM links WHERE mapping_id = ?")
+        .bind(mapping_id)
+        .fetch_one(db)
+        .await?;
     Ok(n)
 }
 
 /// Pins a pair chosen by hand, replacing any link either record had.
-pub async fn pin(db: &mut sqlx::SqliteConnection, mapping_id: &str, source_id: &str, target_id: &str) -> StoreResult<()> {
+pub async fn pin(
+    db: &mut sqlx::SqliteConnection,
+    mapping_id: &str,
+    source_id: &str,
+    target_id: &str,
+) -> StoreResult<()> {
     sqlx::query("DELETE FROM links WHERE mapping_id = ? AND (source_id = ? OR target_id = ?)")
         .bind(mapping_id)
         .bind(source_id)
@@ -111,7 +143,11 @@ pub async fn pin(db: &mut sqlx::SqliteConnection, mapping_id: &str, source_id: &
     Ok(())
 }
 
-pub async fn unlink(db: impl SqliteExecutor<'_>, mapping_id: &str, source_id: &str) -> StoreResult<bool> {
+pub async fn unlink(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    source_id: &str,
+) -> StoreResult<bool> {
     let done = sqlx::query("DELETE FROM links WHERE mapping_id = ? AND source_id = ?")
         .bind(mapping_id)
         .bind(source_id)

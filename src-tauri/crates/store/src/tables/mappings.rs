@@ -71,7 +71,10 @@ pub async fn get(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<Mapping> 
         .bind(id)
         .fetch_optional(db)
         .await?
-        .ok_or_else(|| StoreError::NotFound { what: "mapping", id: id.into() })
+        .ok_or_else(|| StoreError::NotFound {
+            what: "mapping",
+            id: id.into(),
+        })
 }
 
 pub async fn list_with_counts(db: impl SqliteExecutor<'_>) -> StoreResult<Vec<MappingWithCount>> {
@@ -91,16 +94,25 @@ pub async fn set_enabled(db: impl SqliteExecutor<'_>, id: &str, enabled: bool) -
         .execute(db)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { what: "mapping", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "mapping",
+            id: id.into(),
+        });
     }
     Ok(())
 }
 
 /// Deletes a mapping with its field rows, links, cursors and runs (cascade).
 pub async fn delete(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<()> {
-    let done = sqlx::query("DELETE FROM mappings WHERE id = ?").bind(id).execute(db).await?;
+    let done = sqlx::query("DELETE FROM mappings WHERE id = ?")
+        .bind(id)
+        .execute(db)
+        .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { what: "mapping", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "mapping",
+            id: id.into(),
+        });
     }
     Ok(())
 }

@@ -79,7 +79,11 @@ pub async fn mark_sent(db: impl SqliteExecutor<'_>, ids: &[i64]) -> StoreResult<
     Ok(())
 }
 
-pub async fn confirm(db: impl SqliteExecutor<'_>, id: i64, target_id: Option<&str>) -> StoreResult<()> {
+pub async fn confirm(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    target_id: Option<&str>,
+) -> StoreResult<()> {
     sqlx::query("UPDATE outbox SET state = 'confirmed', target_id = COALESCE(?, target_id), last_error = NULL, updated_at = ? WHERE id = ?")
         .bind(target_id)
         .bind(now_ms())
@@ -112,13 +116,18 @@ pub async fn requeue(db: impl SqliteExecutor<'_>, id: i64, error: &str) -> Store
 
 /// Intents not yet confirmed or failed, oldest first: what a restart must reconcile.
 pub async fn unfinished(db: impl SqliteExecutor<'_>, mapping_id: &str) -> StoreResult<Vec<Intent>> {
-    Ok(sqlx::query_as("SELECT * FROM outbox WHERE mapping_id = ? AND state IN ('pending', 'sent') ORDER BY id")
-        .bind(mapping_id)
-        .fetch_all(db)
-        .await?)
+    Ok(sqlx::query_as(
+        "SELECT * FROM outbox WHERE mapping_id = ? AND state IN ('pending', 'sent') ORDER BY id",
+    )
+    .bind(mapping_id)
+    .fetch_all(db)
+    .await?)
 }
 
 pub async fn count_unfinished(db: impl SqliteExecutor<'_>) -> StoreResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sent')").fetch_one(db).await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sent')")
+            .fetch_one(db)
+            .await?;
     Ok(n)
 }

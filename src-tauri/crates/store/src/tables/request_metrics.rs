@@ -62,7 +62,11 @@ pub struct WindowTotals {
     pub cache_misses: i64,
 }
 
-pub async fn totals(db: impl SqliteExecutor<'_>, since: i64, connection_id: Option<&str>) -> StoreResult<WindowTotals> {
+pub async fn totals(
+    db: impl SqliteExecutor<'_>,
+    since: i64,
+    connection_id: Option<&str>,
+) -> StoreResult<WindowTotals> {
     Ok(sqlx::query_as(
         "SELECT
             COALESCE(SUM(cache <> 'hit'), 0) AS requests,
@@ -80,7 +84,12 @@ pub async fn totals(db: impl SqliteExecutor<'_>, since: i64, connection_id: Opti
 }
 
 /// Latency percentile (0..=100) of provider requests in a window, nearest-rank.
-pub async fn latency_percentile(db: impl SqliteExecutor<'_>, since: i64, connection_id: Option<&str>, pct: u8) -> StoreResult<Option<i64>> {
+pub async fn latency_percentile(
+    db: impl SqliteExecutor<'_>,
+    since: i64,
+    connection_id: Option<&str>,
+    pct: u8,
+) -> StoreResult<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(
         "WITH w AS (SELECT latency_ms FROM request_metrics
                     WHERE at >= ?1 AND cache <> 'hit' AND (?2 IS NULL OR connection_id = ?2))
@@ -96,7 +105,10 @@ pub async fn latency_percentile(db: impl SqliteExecutor<'_>, since: i64, connect
 }
 
 /// The most recent rate-limit reading of a connection: (remaining, total).
-pub async fn latest_limit(db: impl SqliteExecutor<'_>, connection_id: &str) -> StoreResult<Option<(i64, i64)>> {
+pub async fn latest_limit(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+) -> StoreResult<Option<(i64, i64)>> {
     Ok(sqlx::query_as(
         "SELECT limit_remaining, limit_total FROM request_metrics
          WHERE connection_id = ? AND limit_remaining IS NOT NULL AND limit_total IS NOT NULL
@@ -109,5 +121,9 @@ pub async fn latest_limit(db: impl SqliteExecutor<'_>, connection_id: &str) -> S
 
 /// Drops rows older than `before` (retention).
 pub async fn prune(db: impl SqliteExecutor<'_>, before: i64) -> StoreResult<u64> {
-    Ok(sqlx::query("DELETE FROM request_metrics WHERE at < ?").bind(before).execute(db).await?.rows_affected())
+    Ok(sqlx::query("DELETE FROM request_metrics WHERE at < ?")
+        .bind(before)
+        .execute(db)
+        .await?
+        .rows_affected())
 }

@@ -49,18 +49,32 @@ pub async fn insert(db: impl SqliteExecutor<'_>, e: &NewRunError<'_>) -> StoreRe
 }
 
 pub async fn for_run(db: impl SqliteExecutor<'_>, run_id: &str) -> StoreResult<Vec<RunError>> {
-    Ok(sqlx::query_as("SELECT * FROM run_errors WHERE run_id = ? ORDER BY id").bind(run_id).fetch_all(db).await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM run_errors WHERE run_id = ? ORDER BY id")
+            .bind(run_id)
+            .fetch_all(db)
+            .await?,
+    )
 }
 
 /// Open failures of a mapping: what "retry failed" re-runs.
-pub async fn open_for_mapping(db: impl SqliteExecutor<'_>, mapping_id: &str) -> StoreResult<Vec<RunError>> {
-    Ok(sqlx::query_as("SELECT * FROM run_errors WHERE mapping_id = ? AND status = 'open' ORDER BY id")
-        .bind(mapping_id)
-        .fetch_all(db)
-        .await?)
+pub async fn open_for_mapping(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+) -> StoreResult<Vec<RunError>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM run_errors WHERE mapping_id = ? AND status = 'open' ORDER BY id",
+    )
+    .bind(mapping_id)
+    .fetch_all(db)
+    .await?)
 }
 
-pub async fn set_status(db: impl SqliteExecutor<'_>, id: i64, status: RunErrorStatus) -> StoreResult<()> {
+pub async fn set_status(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    status: RunErrorStatus,
+) -> StoreResult<()> {
     let resolved_at = (status == RunErrorStatus::Resolved).then(now_ms);
     sqlx::query("UPDATE run_errors SET status = ?, resolved_at = ? WHERE id = ?")
         .bind(status)

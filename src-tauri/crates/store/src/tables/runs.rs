@@ -81,7 +81,10 @@ pub async fn get(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<Run> {
         .bind(id)
         .fetch_optional(db)
         .await?
-        .ok_or_else(|| StoreError::NotFound { what: "run", id: id.into() })
+        .ok_or_else(|| StoreError::NotFound {
+            what: "run",
+            id: id.into(),
+        })
 }
 
 /// Newest first, with mapping names.
@@ -96,7 +99,13 @@ pub async fn recent(db: impl SqliteExecutor<'_>, limit: i64) -> StoreResult<Vec<
 }
 
 /// Adds a page's counters and stores the checkpoint (call inside the page transaction).
-pub async fn checkpoint(db: impl SqliteExecutor<'_>, id: &str, phase: &str, add: Counts, checkpoint: Option<&str>) -> StoreResult<()> {
+pub async fn checkpoint(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    phase: &str,
+    add: Counts,
+    checkpoint: Option<&str>,
+) -> StoreResult<()> {
     let done = sqlx::query(
         "UPDATE runs SET phase = ?, checkpoint = COALESCE(?, checkpoint), heartbeat_at = ?,
              records_read = records_read + ?, records_created = records_created + ?,
@@ -118,12 +127,20 @@ pub async fn checkpoint(db: impl SqliteExecutor<'_>, id: &str, phase: &str, add:
     .execute(db)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { what: "running run", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "running run",
+            id: id.into(),
+        });
     }
     Ok(())
 }
 
-pub async fn finish(db: impl SqliteExecutor<'_>, id: &str, status: RunStatus, message: Option<&str>) -> StoreResult<()> {
+pub async fn finish(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    status: RunStatus,
+    message: Option<&str>,
+) -> StoreResult<()> {
     let done = sqlx::query("UPDATE runs SET status = ?, message = ?, finished_at = ?, phase = NULL WHERE id = ? AND finished_at IS NULL")
         .bind(status)
         .bind(message)
@@ -132,7 +149,10 @@ pub async fn finish(db: impl SqliteExecutor<'_>, id: &str, status: RunStatus, me
         .execute(db)
         .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::NotFound { what: "unfinished run", id: id.into() });
+        return Err(StoreError::NotFound {
+            what: "unfinished run",
+            id: id.into(),
+        });
     }
     Ok(())
 }

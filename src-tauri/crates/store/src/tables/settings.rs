@@ -4,7 +4,10 @@ use crate::{now_ms, StoreError, StoreResult};
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::SqliteExecutor;
 
-pub async fn get<T: DeserializeOwned>(db: impl SqliteExecutor<'_>, key: &str) -> StoreResult<Option<T>> {
+pub async fn get<T: DeserializeOwned>(
+    db: impl SqliteExecutor<'_>,
+    key: &str,
+) -> StoreResult<Option<T>> {
     let row: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = ?")
         .bind(key)
         .fetch_optional(db)
@@ -13,7 +16,11 @@ pub async fn get<T: DeserializeOwned>(db: impl SqliteExecutor<'_>, key: &str) ->
         .transpose()
 }
 
-pub async fn set<T: Serialize>(db: impl SqliteExecutor<'_>, key: &str, value: &T) -> StoreResult<()> {
+pub async fn set<T: Serialize>(
+    db: impl SqliteExecutor<'_>,
+    key: &str,
+    value: &T,
+) -> StoreResult<()> {
     let json = serde_json::to_string(value).map_err(StoreError::json("settings.value"))?;
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
@@ -28,6 +35,9 @@ pub async fn set<T: Serialize>(db: impl SqliteExecutor<'_>, key: &str, value: &T
 }
 
 pub async fn delete(db: impl SqliteExecutor<'_>, key: &str) -> StoreResult<bool> {
-    let done = sqlx::query("DELETE FROM settings WHERE key = ?").bind(key).execute(db).await?;
+    let done = sqlx::query("DELETE FROM settings WHERE key = ?")
+        .bind(key)
+        .execute(db)
+        .await?;
     Ok(done.rows_affected() > 0)
 }

@@ -34,7 +34,10 @@ pub struct NewWebhookEvent<'a> {
 }
 
 /// Stores a delivery; returns `None` when this delivery id was already stored (a retry).
-pub async fn insert(db: impl SqliteExecutor<'_>, e: &NewWebhookEvent<'_>) -> StoreResult<Option<i64>> {
+pub async fn insert(
+    db: impl SqliteExecutor<'_>,
+    e: &NewWebhookEvent<'_>,
+) -> StoreResult<Option<i64>> {
     let row: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO webhook_events (connection_id, provider, delivery_id, event_type, object, record_id, signature_valid, payload, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider, delivery_id) DO NOTHING RETURNING id",
@@ -61,7 +64,11 @@ pub async fn pending(db: impl SqliteExecutor<'_>, limit: i64) -> StoreResult<Vec
         .await?)
 }
 
-pub async fn mark_processed(db: impl SqliteExecutor<'_>, id: i64, run_id: Option<&str>) -> StoreResult<()> {
+pub async fn mark_processed(
+    db: impl SqliteExecutor<'_>,
+    id: i64,
+    run_id: Option<&str>,
+) -> StoreResult<()> {
     sqlx::query("UPDATE webhook_events SET processed_at = ?, run_id = ? WHERE id = ?")
         .bind(now_ms())
         .bind(run_id)
