@@ -7,7 +7,7 @@
 
 use regex::{Captures, Regex};
 use std::collections::BTreeSet;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 use std::sync::{LazyLock, RwLock};
 use tracing_subscriber::fmt::MakeWriter;
@@ -137,6 +137,7 @@ pub fn init(log_dir: Option<&Path>) -> LogGuard {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let stderr = tracing_subscriber::fmt::layer()
+        .with_ansi(io::stderr().is_terminal())
         .with_writer(Redacting(io::stderr))
         .with_target(false);
     let (file_layer, guard, file_error) = match log_dir.map(file_writer) {
