@@ -84,6 +84,8 @@ async function go(screen) {
 }
 
 async function shot(name) {
+  // Let WebKit paint the latest DOM before capturing (two animation frames).
+  await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
   await browser.saveScreenshot(path.join(shots, `${name}.png`));
 }
 
@@ -191,10 +193,18 @@ try {
     driver.kill();
     setTimeout(resolve, 3000);
   });
-  try {
-    rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-  } catch (err) {
-    console.log(`note: could not remove ${runDir}: ${err.message}`);
+  // WebKit may still flush its caches for a moment after the session ends.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      rmSync(runDir, { recursive: true, force: true });
+      break;
+    } catch (err) {
+      if (attempt === 10) {
+        console.log(`note: could not remove ${runDir}: ${err.message}`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
   }
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 && passed > 0 ? 0 : 1);
