@@ -1,6 +1,8 @@
 //! Fails when ui/src/bindings/index.ts no longer matches the Rust commands and types.
 //! `UPDATE_BINDINGS=1 cargo test -p switchyard --test bindings` regenerates it.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use std::path::Path;
 
 #[test]

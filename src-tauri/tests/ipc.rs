@@ -2,6 +2,8 @@
 //! results arrive as JSON, errors as `{code, message}`, and a command missing from the
 //! capability is refused.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use serde_json::{json, Value};
 use switchyard_app::state::AppState;
 use switchyard_engine::store::KeyPolicy;

@@ -1,6 +1,8 @@
 //! The desktop app and `switchyard-cli` open the same SQLite file, possibly at once:
 //! a second engine on the same folder sees the first one's writes, with the same key.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use switchyard_engine::api::settings::Theme;
 use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::{Engine, EngineConfig};

@@ -1,5 +1,7 @@
 //! The engine API against a real store in a temp directory.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use switchyard_engine::api::settings::Theme;
 use switchyard_engine::store::kinds::*;
 use switchyard_engine::store::tables::{alerts, connections, request_metrics};

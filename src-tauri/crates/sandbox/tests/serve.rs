@@ -1,5 +1,7 @@
 //! The harness serves every provider on its own loopback port and stops cleanly.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use switchyard_sandbox::{Sandbox, SandboxConfig};
 
 #[tokio::test]

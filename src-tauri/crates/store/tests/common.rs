@@ -1,5 +1,7 @@
 //! Shared set-up for the store's tests: a fresh store in a temp directory.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use switchyard_store::{KeyPolicy, Store, StoreOptions};
 use tempfile::TempDir;
 

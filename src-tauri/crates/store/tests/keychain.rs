@@ -3,6 +3,8 @@
 //! inside `dbus-run-session` with an unlocked gnome-keyring (expects "keychain"), and
 //! with no reachable session bus (expects the 0600 key-file fallback).
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 use switchyard_store::{KeyPolicy, KeySource, Secret, Store, StoreOptions};
 
 fn expected() -> KeySource {

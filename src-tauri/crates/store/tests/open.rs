@@ -1,6 +1,8 @@
 //! Opening the database: pragmas, file modes, idempotent migrations, and refusal to be
 //! opened by an older binary.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use switchyard_store::{latest_schema_version, KeyPolicy, Store, StoreError, StoreOptions};

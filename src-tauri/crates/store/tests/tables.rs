@@ -1,5 +1,7 @@
 //! One test per repository module, against a real temp database.
 
+#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
 mod common;
 
 use switchyard_store::kinds::*;
