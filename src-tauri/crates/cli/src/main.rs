@@ -27,8 +27,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Serve the provider sandbox on 127.0.0.1 until interrupted.
-    Sandbox,
+    /// Serve the provider sandbox on 127.0.0.1 until interrupted; prints one JSON
+    /// document with each provider's base URL, client credentials and a ready token.
+    Sandbox {
+        /// Records per main object.
+        #[arg(long, default_value_t = 200)]
+        records: usize,
+        /// Seed of the generated data (same seed, same data).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Latency added to every API response, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+    },
 }
 
 #[tokio::main]
@@ -37,7 +48,11 @@ async fn main() -> ExitCode {
     let _logs = switchyard_engine::logging::init(None);
     let result = match cli.command {
         Command::Status { json } => status(cli.data_dir, json).await,
-        Command::Sandbox => sandbox().await,
+        Command::Sandbox {
+            records,
+            seed,
+            latency_ms,
+        } => sandbox(records, seed, latency_ms).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,13 +120,47 @@ async fn status(data_dir: Option<PathBuf>, json: bool) -> Result<(), EngineError
 }
 
 #[allow(clippy::print_stdout)]
-async fn sandbox() -> Result<(), EngineError> {
-    let sandbox = switchyard_sandbox::Sandbox::start(Default::default())
+async fn sandbox(records: usize, seed: u64, latency_ms: u64) -> Result<(), EngineError> {
+    use switchyard_sandbox::{Latency, SandboxConfig, SeedSpec};
+    let unavailable = |e: String| EngineError::new(switchyard_engine::ErrorCode::Unavailable, e);
+    let config = SandboxConfig {
+        seed: SeedSpec { seed, records },
+        latency: Latency {
+            fixed_ms: latency_ms,
+            jitter_ms: 0,
+        },
+        ..Default::default()
+    };
+    let sandbox = switchyard_sandbox::Sandbox::start(config)
         .await
-        .map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Unavailable, e.to_string()))?;
+        .map_err(|e| unavailable(e.to_string()))?;
+    // Credentials and a ready token come from each simulator's own control API, the
+    // same way a test script would fetch them.
+    let http = reqwest::Client::new();
+    let mut providers = serde_json::Map::new();
     for slot in sandbox.slots() {
-        println!("{:<11} {}", slot.provider, slot.base_url);
+        let get = |path: &'static str| {
+            http.get(format!("{}/__sandbox/{path}", slot.base_url))
+                .send()
+        };
+        let credentials: serde_json::Value = get("credentials")
+            .await
+            .map_err(|e| unavailable(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        let token: serde_json::Value = http
+            .post(format!("{}/__sandbox/token", slot.base_url))
+            .send()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?
+            .json()
+            .await
+            .map_err(|e| unavailable(e.to_string()))?;
+        providers.insert(slot.provider.to_owned(), serde_json::json!({ "base_url": slot.base_url, "credentials": credentials, "token": token }));
     }
+    let doc = serde_json::json!({ "seed": seed, "records": records, "latency_ms": latency_ms, "providers": providers });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     Ok(())

@@ -1,21 +1,21 @@
-//! One loopback listener per simulated provider, started and stopped together.
+//! Starts one loopback listener per simulated provider and stops them together.
 
-use axum::routing::get;
-use axum::{Json, Router};
+use crate::config::SandboxConfig;
+use crate::control;
+use crate::faults::Faults;
+use crate::harness::{self, Harness};
+use crate::sim::{Ctx, Simulator};
+use axum::extract::DefaultBodyLimit;
+use axum::serve::ListenerExt;
 use serde::Serialize;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-/// The providers the sandbox stands in for.
-pub const PROVIDERS: [&str; 5] = ["salesforce", "hubspot", "quickbooks", "slack", "zapier"];
-
-#[derive(Debug, Clone, Default)]
-pub struct SandboxConfig {
-    /// Fixed port per provider (index as in `PROVIDERS`); `None` or 0 picks a free port.
-    pub ports: [Option<u16>; 5],
-}
+/// Largest request body any simulator accepts (Zapier's documented payload limit).
+pub const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
@@ -35,11 +35,23 @@ pub struct ProviderSlot {
     pub base_url: String,
 }
 
-#[derive(Serialize)]
-struct Status {
-    provider: &'static str,
-    simulator: &'static str,
-    version: &'static str,
+type Constructor = fn(Ctx) -> Arc<dyn Simulator>;
+
+/// The simulators compiled in, in display order.
+#[allow(clippy::vec_init_then_push)] // each push is behind its own cargo feature
+fn simulators() -> Vec<(&'static str, Constructor)> {
+    let mut list: Vec<(&'static str, Constructor)> = Vec::new();
+    #[cfg(feature = "salesforce")]
+    list.push(("salesforce", |ctx| crate::salesforce::Salesforce::new(ctx)));
+    #[cfg(feature = "hubspot")]
+    list.push(("hubspot", |ctx| crate::hubspot::Hubspot::new(ctx)));
+    #[cfg(feature = "quickbooks")]
+    list.push(("quickbooks", |ctx| crate::quickbooks::Quickbooks::new(ctx)));
+    #[cfg(feature = "slack")]
+    list.push(("slack", |ctx| crate::slack::Slack::new(ctx)));
+    #[cfg(feature = "zapier")]
+    list.push(("zapier", |ctx| crate::zapier::Zapier::new(ctx)));
+    list
 }
 
 /// A running sandbox. Dropping it stops every listener.
@@ -55,8 +67,8 @@ impl Sandbox {
         let (stop, stopped) = watch::channel(false);
         let mut slots = Vec::new();
         let mut tasks = Vec::new();
-        for (provider, port) in PROVIDERS.into_iter().zip(config.ports) {
-            let port = port.unwrap_or(0);
+        for (provider, construct) in simulators() {
+            let port = config.port_for(provider);
             let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
                 .await
                 .map_err(|source| SandboxError::Bind {
@@ -69,16 +81,33 @@ impl Sandbox {
                 port,
                 source,
             })?;
-            let app = Router::new().route(
-                "/__sandbox/status",
-                get(move || async move {
-                    Json(Status {
-                        provider,
-                        simulator: "switchyard-sandbox",
-                        version: env!("CARGO_PKG_VERSION"),
-                    })
-                }),
-            );
+            let base_url = format!("http://{addr}");
+            let faults = Arc::new(Faults::new(config.seed.seed));
+            let sim = construct(Ctx {
+                base_url: base_url.clone(),
+                config: config.clone(),
+                faults: faults.clone(),
+            });
+            sim.reset(config.seed);
+            let harness = Arc::new(Harness::new(
+                sim.clone(),
+                faults,
+                config.latency,
+                config.seed,
+            ));
+            let app = sim
+                .routes()
+                .merge(control::router(harness.clone()))
+                .layer(axum::middleware::from_fn_with_state(
+                    harness,
+                    harness::middleware,
+                ))
+                .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+            let listener = listener.tap_io(|tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!("TCP_NODELAY not set: {e}");
+                }
+            });
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {
                 let shutdown = async move {
@@ -91,12 +120,9 @@ impl Sandbox {
                     tracing::warn!(provider, "sandbox listener stopped: {e}");
                 }
             }));
-            slots.push(ProviderSlot {
-                provider,
-                base_url: format!("http://{addr}"),
-            });
+            slots.push(ProviderSlot { provider, base_url });
         }
-        tracing::info!(count = slots.len(), "sandbox listening on 127.0.0.1");
+        tracing::info!(providers = slots.len(), "sandbox listening on 127.0.0.1");
         Ok(Self { slots, stop, tasks })
     }
 
