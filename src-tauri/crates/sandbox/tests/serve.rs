@@ -181,3 +181,51 @@ async fn latency_faults_and_statistics_apply_to_api_calls_only() {
     assert_eq!(count(0), 1, "the reset is counted with status 0");
     assert_eq!(stats["total"], 4, "{stats}");
 }
+
+#[tokio::test]
+async fn chunked_bodies_up_to_10_mb_are_accepted_and_larger_ones_refused() {
+    let sandbox = start().await;
+    let base = sandbox.base_url("zapier").unwrap().to_owned();
+    let c = reqwest::Client::new();
+    let hook = c
+        .post(format!("{base}/__sandbox/token"))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["hook_url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let chunked = |bytes: usize| {
+        // A JSON string of `bytes` characters, sent in 64 KiB chunks with no length.
+        let mut parts: Vec<Result<Vec<u8>, std::io::Error>> = vec![Ok(b"{\"blob\":\"".to_vec())];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(64 * 1024);
+            parts.push(Ok(vec![b'x'; n]));
+            left -= n;
+        }
+        parts.push(Ok(b"\"}".to_vec()));
+        reqwest::Body::wrap_stream(futures_util::stream::iter(parts))
+    };
+    let ok = c
+        .post(&hook)
+        .header("content-type", "application/json")
+        .body(chunked(9 * 1024 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let too_big = c
+        .post(&hook)
+        .header("content-type", "application/json")
+        .body(chunked(11 * 1024 * 1024))
+        .send()
+        .await;
+    match too_big {
+        Ok(r) => assert_eq!(r.status(), 413),
+        Err(e) => panic!("expected 413, got {e}"),
+    }
+}
