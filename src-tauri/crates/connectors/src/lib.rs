@@ -1,7 +1,8 @@
-//! Provider connectors. Today: the registry of the five providers (what they are, how
-//! they authorize, which objects Switchyard syncs). The OAuth flows, the client stack
-//! and one folder per provider build on this registry.
+//! Provider connectors: the registry of the five providers (what they are, how they
+//! authorize, which objects Switchyard syncs) and the one HTTP client stack every
+//! provider call goes through. OAuth flows and one folder per provider build on these.
 
+pub mod http;
 pub mod registry;
 
 pub use registry::{provider, providers, ProviderInfo};

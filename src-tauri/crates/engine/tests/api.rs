@@ -127,6 +127,7 @@ async fn health_summarises_metrics_and_alerts() {
         cache,
         latency_ms: latency,
         attempt: 1,
+        response_bytes: Some(512),
         limit_remaining: remaining,
         limit_total: remaining.map(|_| 190),
         at: now,

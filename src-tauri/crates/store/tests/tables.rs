@@ -466,6 +466,7 @@ async fn request_metrics_aggregate() {
             cache,
             latency_ms: latency,
             attempt: 1,
+            response_bytes: Some(512),
             limit_remaining: remaining,
             limit_total: remaining.map(|_| 15000),
             at,

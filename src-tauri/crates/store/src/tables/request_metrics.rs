@@ -17,7 +17,9 @@ pub struct RequestMetric {
     pub outcome: Outcome,
     pub cache: CacheUse,
     pub latency_ms: i64,
+    /// 1 for the first try; retries count up.
     pub attempt: i64,
+    pub response_bytes: Option<i64>,
     pub limit_remaining: Option<i64>,
     pub limit_total: Option<i64>,
     pub at: i64,
@@ -30,7 +32,7 @@ pub async fn insert_batch(db: impl SqliteExecutor<'_>, rows: &[RequestMetric]) -
     }
     let mut qb = sqlx::QueryBuilder::<Sqlite>::new(
         "INSERT INTO request_metrics (connection_id, provider, run_id, method, endpoint, status, outcome, cache,
-             latency_ms, attempt, limit_remaining, limit_total, at) ",
+             latency_ms, attempt, response_bytes, limit_remaining, limit_total, at) ",
     );
     qb.push_values(rows, |mut b, r| {
         b.push_bind(&r.connection_id)
@@ -43,6 +45,7 @@ pub async fn insert_batch(db: impl SqliteExecutor<'_>, rows: &[RequestMetric]) -
             .push_bind(r.cache)
             .push_bind(r.latency_ms)
             .push_bind(r.attempt)
+            .push_bind(r.response_bytes)
             .push_bind(r.limit_remaining)
             .push_bind(r.limit_total);
         b.push_bind(r.at);

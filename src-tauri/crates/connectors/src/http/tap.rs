@@ -1,0 +1,61 @@
+//! The metrics tap: every provider request becomes one `request_metrics` row. Rows are
+//! queued on a channel and written by one background task in batches (one multi-row
+//! INSERT per batch), so a busy sync costs the database a few writes per second, not
+//! one per call.
+
+use std::time::Duration;
+use switchyard_store::tables::request_metrics::{self, RequestMetric};
+use switchyard_store::Store;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+const QUEUE: usize = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct MetricsTap {
+    tx: mpsc::Sender<RequestMetric>,
+}
+
+impl MetricsTap {
+    /// Starts the writer: flushes every `batch` rows or every `every`, and on close.
+    pub fn spawn(store: Store, batch: usize, every: Duration) -> (Self, JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::channel::<RequestMetric>(QUEUE);
+        let handle = tokio::spawn(async move {
+            let mut buf = Vec::with_capacity(batch);
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tokio::select! {
+                    row = rx.recv() => match row {
+                        Some(row) => {
+                            buf.push(row);
+                            if buf.len() >= batch {
+                                flush(&store, &mut buf).await;
+                            }
+                        }
+                        None => break,
+                    },
+                    _ = tick.tick() => flush(&store, &mut buf).await,
+                }
+            }
+            flush(&store, &mut buf).await;
+        });
+        (Self { tx }, handle)
+    }
+
+    /// Queues a row; never blocks a provider call (a full queue drops the row and says so).
+    pub fn record(&self, row: RequestMetric) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(row) {
+            tracing::warn!("metrics queue full: one request row dropped");
+        }
+    }
+}
+
+async fn flush(store: &Store, buf: &mut Vec<RequestMetric>) {
+    if buf.is_empty() {
+        return;
+    }
+    if let Err(e) = request_metrics::insert_batch(store.pool(), buf).await {
+        tracing::warn!(rows = buf.len(), "writing request metrics failed: {e}");
+    }
+    buf.clear();
+}
