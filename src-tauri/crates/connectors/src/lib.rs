@@ -2,6 +2,7 @@
 //! authorize, which objects Switchyard syncs) and the one HTTP client stack every
 //! provider call goes through. OAuth flows and one folder per provider build on these.
 
+pub mod auth;
 pub mod cache;
 pub mod http;
 pub mod registry;

@@ -1,0 +1,158 @@
+//! Each provider's OAuth endpoints and default scopes, for the real service or for a
+//! sandbox base URL — the one place host names live (shared/reference/provider-apis.md §0).
+
+use switchyard_store::kinds::ProviderId;
+
+/// Which server a connection talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Production,
+    /// A sandbox simulator (or any stand-in) at this base URL.
+    Sandbox {
+        base_url: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthEndpoints {
+    pub authorize: String,
+    pub token: String,
+    pub revoke: Option<String>,
+    pub scopes: Vec<&'static str>,
+    /// Slack joins scopes with commas; everyone else with spaces.
+    pub comma_scopes: bool,
+}
+
+/// `None` for providers without OAuth (Zapier hooks are the credential themselves).
+pub fn oauth_endpoints(provider: ProviderId, target: &Target) -> Option<OAuthEndpoints> {
+    let (auth_host, token_host, paths): (String, String, [&str; 3]) = match (provider, target) {
+        (ProviderId::Zapier, _) => return None,
+        (ProviderId::Salesforce, Target::Production) => (
+            "https://login.salesforce.com".into(),
+            "https://login.salesforce.com".into(),
+            SALESFORCE,
+        ),
+        (ProviderId::Hubspot, Target::Production) => (
+            "https://app.hubspot.com".into(),
+            "https://api.hubapi.com".into(),
+            HUBSPOT,
+        ),
+        (ProviderId::Quickbooks, Target::Production) => (
+            "https://appcenter.intuit.com".into(),
+            "https://oauth.platform.intuit.com".into(),
+            QUICKBOOKS,
+        ),
+        (ProviderId::Slack, Target::Production) => (
+            "https://slack.com".into(),
+            "https://slack.com".into(),
+            SLACK,
+        ),
+        (p, Target::Sandbox { base_url }) => {
+            let base = base_url.trim_end_matches('/').to_owned();
+            let paths = match p {
+                ProviderId::Salesforce => SALESFORCE,
+                ProviderId::Hubspot => HUBSPOT,
+                ProviderId::Quickbooks => QUICKBOOKS,
+                _ => SLACK,
+            };
+            (base.clone(), base, paths)
+        }
+    };
+    let revoke_host = match (provider, target) {
+        (ProviderId::Quickbooks, Target::Production) => {
+            "https://developer.api.intuit.com".to_owned()
+        }
+        _ => token_host.clone(),
+    };
+    Some(OAuthEndpoints {
+        authorize: format!("{auth_host}{}", paths[0]),
+        token: format!("{token_host}{}", paths[1]),
+        revoke: Some(format!("{revoke_host}{}", paths[2])),
+        scopes: scopes(provider),
+        comma_scopes: provider == ProviderId::Slack,
+    })
+}
+
+// authorize, token, revoke paths per provider.
+const SALESFORCE: [&str; 3] = [
+    "/services/oauth2/authorize",
+    "/services/oauth2/token",
+    "/services/oauth2/revoke",
+];
+const HUBSPOT: [&str; 3] = [
+    "/oauth/authorize",
+    "/oauth/v1/token",
+    "/oauth/2026-03/token/revoke",
+];
+const QUICKBOOKS: [&str; 3] = [
+    "/connect/oauth2",
+    "/oauth2/v1/tokens/bearer",
+    "/v2/oauth2/tokens/revoke",
+];
+const SLACK: [&str; 3] = [
+    "/oauth/v2/authorize",
+    "/api/oauth.v2.access",
+    "/api/auth.revoke",
+];
+
+fn scopes(provider: ProviderId) -> Vec<&'static str> {
+    match provider {
+        ProviderId::Salesforce => vec!["api", "refresh_token"],
+        ProviderId::Hubspot => vec![
+            "oauth",
+            "crm.objects.contacts.read",
+            "crm.objects.contacts.write",
+            "crm.objects.companies.read",
+            "crm.objects.companies.write",
+            "crm.objects.deals.read",
+            "crm.objects.deals.write",
+            "tickets",
+        ],
+        ProviderId::Quickbooks => vec!["com.intuit.quickbooks.accounting"],
+        ProviderId::Slack => vec!["chat:write", "chat:write.public", "channels:read"],
+        ProviderId::Zapier => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_and_sandbox_endpoints() {
+        let sf = oauth_endpoints(ProviderId::Salesforce, &Target::Production)
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            sf.authorize,
+            "https://login.salesforce.com/services/oauth2/authorize"
+        );
+        let qb = oauth_endpoints(ProviderId::Quickbooks, &Target::Production)
+            .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            qb.token,
+            "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
+        );
+        assert_eq!(
+            qb.revoke.as_deref(),
+            Some("https://developer.api.intuit.com/v2/oauth2/tokens/revoke")
+        );
+        let hs = oauth_endpoints(
+            ProviderId::Hubspot,
+            &Target::Sandbox {
+                base_url: "http://127.0.0.1:9/".into(),
+            },
+        )
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            (hs.authorize.as_str(), hs.token.as_str()),
+            (
+                "http://127.0.0.1:9/oauth/authorize",
+                "http://127.0.0.1:9/oauth/v1/token"
+            )
+        );
+        assert!(oauth_endpoints(ProviderId::Zapier, &Target::Production).is_none());
+        assert!(
+            oauth_endpoints(ProviderId::Slack, &Target::Production).is_some_and(|s| s.comma_scopes)
+        );
+    }
+}

@@ -1,0 +1,12 @@
+//! Connecting accounts: where each provider's OAuth server lives (real or sandbox), the
+//! one-shot loopback listener that receives the browser's redirect (RFC 8252), and the
+//! authorization-code flow with PKCE S256 and a random `state` (`oauth2` crate),
+//! completed either by that listener or by a pasted redirect URL.
+
+mod endpoints;
+mod flow;
+mod loopback;
+
+pub use endpoints::{oauth_endpoints, OAuthEndpoints, Target};
+pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
+pub use loopback::{CallbackParams, Loopback};
