@@ -6,7 +6,9 @@
 mod endpoints;
 mod flow;
 mod loopback;
+mod tokens;
 
 pub use endpoints::{oauth_endpoints, OAuthEndpoints, Target};
 pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
 pub use loopback::{CallbackParams, Loopback};
+pub use tokens::{RefreshConfig, TokenError, TokenSource, ACCESS, REFRESH, REFRESH_MARGIN};
