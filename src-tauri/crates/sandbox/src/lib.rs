@@ -21,6 +21,8 @@ mod sim;
 mod stats;
 mod window;
 
+#[cfg(feature = "quickbooks")]
+pub mod quickbooks;
 #[cfg(feature = "slack")]
 pub mod slack;
 #[cfg(feature = "zapier")]
