@@ -21,6 +21,8 @@ mod sim;
 mod stats;
 mod window;
 
+#[cfg(feature = "hubspot")]
+pub mod hubspot;
 #[cfg(feature = "quickbooks")]
 pub mod quickbooks;
 #[cfg(feature = "slack")]

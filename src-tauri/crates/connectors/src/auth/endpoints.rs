@@ -79,9 +79,10 @@ const SALESFORCE: [&str; 3] = [
     "/services/oauth2/token",
     "/services/oauth2/revoke",
 ];
+// HubSpot: the 2026-03 token endpoint answers errors in RFC 6749 form (v1 is deprecated 2027-02-16).
 const HUBSPOT: [&str; 3] = [
     "/oauth/authorize",
-    "/oauth/v1/token",
+    "/oauth/2026-03/token",
     "/oauth/2026-03/token/revoke",
 ];
 const QUICKBOOKS: [&str; 3] = [
@@ -147,7 +148,7 @@ mod tests {
             (hs.authorize.as_str(), hs.token.as_str()),
             (
                 "http://127.0.0.1:9/oauth/authorize",
-                "http://127.0.0.1:9/oauth/v1/token"
+                "http://127.0.0.1:9/oauth/2026-03/token"
             )
         );
         assert!(oauth_endpoints(ProviderId::Zapier, &Target::Production).is_none());

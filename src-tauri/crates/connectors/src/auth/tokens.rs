@@ -227,7 +227,11 @@ impl TokenSource {
                         .unwrap_or_else(|| r.error().as_ref().to_owned()),
                 ),
                 RequestTokenError::Request(e) => RefreshFailure::Transient(e.to_string()),
-                RequestTokenError::Parse(e, _) => RefreshFailure::Transient(e.to_string()),
+                // A provider's legacy error shape (e.g. HubSpot v1 `{"status":"BAD_REFRESH_TOKEN"}`).
+                RequestTokenError::Parse(e, body) => match legacy_refusal(&body) {
+                    Some(detail) => RefreshFailure::Refused(detail),
+                    None => RefreshFailure::Transient(e.to_string()),
+                },
                 RequestTokenError::Other(e) => RefreshFailure::Transient(e),
             })
     }
@@ -260,6 +264,21 @@ impl TokenSource {
         }
         TokenError::NeedsReconnect(sentence)
     }
+}
+
+/// `{"status": "BAD_…", "message": …}` and similar non-RFC refusals of a refresh.
+fn legacy_refusal(body: &[u8]) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let status = v
+        .get("status")
+        .and_then(|s| s.as_str())
+        .filter(|s| s.starts_with("BAD_"))?;
+    Some(
+        v.get("message")
+            .and_then(|m| m.as_str())
+            .unwrap_or(status)
+            .to_owned(),
+    )
 }
 
 enum RefreshFailure {

@@ -1,0 +1,154 @@
+//! `POST …/{object}/search`: filter groups (OR of groups, AND within a group, see
+//! `filters.rs`), a free-text `query`, `sorts`, `limit` (capped at 200) and an offset
+//! `after`, with `total`. Archived records never match; paging past 10,000 results is a
+//! 400.
+
+use super::auth::Caller;
+use super::errors;
+use super::filters::{groups, matches, ptype, record_key, text};
+use super::render::{body_json, kind_of, names_in, page_size, render};
+use super::schema::PType;
+use super::store::Record;
+use super::Hubspot;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use serde_json::{json, Map, Value};
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// `[{"propertyName":"x","direction":"DESCENDING"}]`, or the SDK's plain strings
+/// (`"x"`, `"-x"` for descending).
+fn parse_sorts(v: Option<&Value>) -> Vec<(String, bool)> {
+    let Some(list) = v.and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|s| match s {
+            Value::String(name) => Some(
+                name.strip_prefix('-')
+                    .map_or((name.clone(), false), |n| (n.to_owned(), true)),
+            ),
+            Value::Object(o) => {
+                let name = o.get("propertyName")?.as_str()?.to_owned();
+                Some((
+                    name,
+                    o.get("direction")
+                        .and_then(Value::as_str)
+                        .is_some_and(|d| d.eq_ignore_ascii_case("DESCENDING")),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn offset(v: Option<&Value>) -> Result<u64, Response> {
+    match text(v) {
+        None => Ok(0),
+        Some(s) if s.is_empty() => Ok(0),
+        Some(s) => s
+            .trim()
+            .parse()
+            .map_err(|_| errors::validation(&format!("Invalid after: {s}"))),
+    }
+}
+
+pub async fn search(
+    State(hs): State<Arc<Hubspot>>,
+    Path(p): Path<HashMap<String, String>>,
+    Extension(caller): Extension<Caller>,
+    body: Bytes,
+) -> Response {
+    let run = || -> Result<Response, Response> {
+        let kind = kind_of(&p)?;
+        caller.allows(kind, false)?;
+        let body = if body.is_empty() {
+            Map::new()
+        } else {
+            body_json(&body)?
+        };
+        let cfg = hs.limits.config();
+        let groups = groups(kind, &body)?;
+        let limit = page_size(text(body.get("limit")).as_deref(), 10, cfg.search_max_limit)?;
+        let after = offset(body.get("after"))?;
+        if after >= cfg.search_max_results {
+            return Err(errors::validation(errors::GENERIC_400));
+        }
+        let query = text(body.get("query"))
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        let sorts = parse_sorts(body.get("sorts"));
+        let props = names_in(body.get("properties"));
+        let data = hs.data();
+        let mut hits: Vec<&Record> = data
+            .store(kind)
+            .records
+            .values()
+            .filter(|r| r.is_live())
+            .filter(|r| {
+                query.as_ref().is_none_or(|q| {
+                    kind.text_props().iter().any(|n| {
+                        r.value(kind, n)
+                            .is_some_and(|v| v.to_lowercase().contains(q.as_str()))
+                    })
+                })
+            })
+            .filter(|r| {
+                groups.is_empty() || groups.iter().any(|g| g.iter().all(|f| matches(kind, r, f)))
+            })
+            .collect();
+        if !sorts.is_empty() {
+            let keyed: Vec<(String, PType, bool)> = sorts
+                .into_iter()
+                .map(|(n, d)| (n.clone(), ptype(kind, &n), d))
+                .collect();
+            hits.sort_by(|a, b| {
+                for (name, t, desc) in &keyed {
+                    let (ka, kb) = (record_key(kind, a, name, *t), record_key(kind, b, name, *t));
+                    let o = match (ka, kb) {
+                        (Some(x), Some(y)) => x.cmp(&y).unwrap_or(Ordering::Equal),
+                        (Some(_), None) => Ordering::Less,
+                        (None, Some(_)) => Ordering::Greater,
+                        (None, None) => Ordering::Equal,
+                    };
+                    let o = if *desc { o.reverse() } else { o };
+                    if o != Ordering::Equal {
+                        return o;
+                    }
+                }
+                a.id.cmp(&b.id)
+            });
+        }
+        let total = hits.len();
+        let start = (after as usize).min(total);
+        let end = (start + limit).min(total);
+        let results: Vec<Value> = hits[start..end]
+            .iter()
+            .map(|r| render(kind, r, props.as_deref()))
+            .collect();
+        let mut out = json!({ "total": total, "results": results });
+        if end < total {
+            out["paging"] = json!({ "next": { "after": end.to_string() } });
+        }
+        Ok(errors::json_response(StatusCode::OK, &out))
+    };
+    run().unwrap_or_else(|e| e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_accept_objects_and_sdk_strings() {
+        let v = json!([{"propertyName": "a", "direction": "DESCENDING"}, "b", "-c"]);
+        assert_eq!(
+            parse_sorts(Some(&v)),
+            vec![("a".into(), true), ("b".into(), false), ("c".into(), true)]
+        );
+    }
+}

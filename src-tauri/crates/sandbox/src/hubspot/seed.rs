@@ -1,0 +1,204 @@
+//! Seeds the portal from the shared population: contacts are the HubSpot slice of the
+//! people (half of them also exist in Salesforce, matched by email), companies are the
+//! population's companies, deals and tickets are generated against those companies.
+//! A person whose email an earlier contact already holds is not seeded: HubSpot keeps
+//! one contact per email, so the duplicate would have been merged into it.
+
+use super::catalog::{DEAL_STAGES, LEAD_STATUS, LIFECYCLE, TICKET_PRIORITIES, TICKET_STAGES};
+use super::schema::Kind;
+use super::store::Data;
+use crate::config::SeedSpec;
+use crate::seed::{iso_z, slice, Population, SEED_EPOCH_MS};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+const SPREAD_MS: i64 = 180 * DAY_MS;
+const PRODUCTS: &[&str] = &[
+    "Annual licence",
+    "Pilot",
+    "Renewal",
+    "Expansion",
+    "Onboarding package",
+    "Support plan",
+];
+const TICKET_TOPICS: &[&str] = &[
+    "Cannot log in",
+    "Invoice question",
+    "Sync stopped",
+    "Feature request",
+    "Export fails",
+    "Password reset",
+];
+
+/// The portal (hub) id a seed gives: 8 digits, stable per seed.
+pub fn hub_id(seed: u64) -> u64 {
+    20_000_000 + seed.wrapping_mul(7_919) % 9_000_000
+}
+
+fn stamps(rng: &mut ChaCha8Rng) -> (i64, i64) {
+    let created = SEED_EPOCH_MS - SPREAD_MS + rng.gen_range(0..SPREAD_MS / 2);
+    (created, created + rng.gen_range(0..SPREAD_MS / 2))
+}
+
+fn pick(rng: &mut ChaCha8Rng, options: &[(&'static str, &'static str)]) -> String {
+    options
+        .choose(rng)
+        .map(|(v, _)| (*v).to_owned())
+        .unwrap_or_default()
+}
+
+fn props(pairs: Vec<(&str, Option<String>)>) -> BTreeMap<String, String> {
+    pairs
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
+        .collect()
+}
+
+pub fn build(spec: SeedSpec) -> Data {
+    let population = Population::generate(spec);
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x4855_4253);
+    let mut data = Data::default();
+
+    let mut id = Kind::Companies.id_base();
+    for c in &population.companies {
+        let p = props(vec![
+            ("name", Some(c.name.clone())),
+            ("domain", Some(c.domain.clone())),
+            ("phone", c.phone.clone()),
+            ("address", Some(c.street.clone())),
+            ("city", Some(c.city.to_owned())),
+            ("state", Some(c.region.to_owned())),
+            ("zip", Some(c.postal_code.clone())),
+        ]);
+        data.store_mut(Kind::Companies)
+            .insert_with_id(id, p, c.created_ms, c.modified_ms);
+        id += rng.gen_range(1..=3);
+    }
+
+    let mut id = Kind::Contacts.id_base();
+    for person in population.people.get(slice(spec, 1)).unwrap_or_default() {
+        let contacts = data.store_mut(Kind::Contacts);
+        if person
+            .email
+            .as_deref()
+            .is_some_and(|e| contacts.by_email(e).is_some())
+        {
+            continue;
+        }
+        let company = population
+            .companies
+            .get(person.company)
+            .map(|c| c.name.clone());
+        let lead_status = rng.gen_bool(0.8).then(|| pick(&mut rng, LEAD_STATUS));
+        let p = props(vec![
+            ("firstname", Some(person.first.clone())),
+            ("lastname", Some(person.last.clone())),
+            ("email", person.email.clone()),
+            ("phone", person.phone.clone()),
+            ("jobtitle", person.title.clone()),
+            ("company", company),
+            ("lifecyclestage", Some(pick(&mut rng, LIFECYCLE))),
+            ("hs_lead_status", lead_status),
+        ]);
+        contacts.insert_with_id(id, p, person.created_ms, person.modified_ms);
+        id += rng.gen_range(1..=3);
+    }
+
+    let mut id = Kind::Deals.id_base();
+    for _ in 0..spec.records / 2 {
+        let company = population
+            .companies
+            .choose(&mut rng)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let product = PRODUCTS.choose(&mut rng).copied().unwrap_or("Licence");
+        let (created, modified) = stamps(&mut rng);
+        let amount = format!(
+            "{}.{:02}",
+            rng.gen_range(5..2_000) * 50,
+            if rng.gen_bool(0.2) {
+                rng.gen_range(1..100)
+            } else {
+                0
+            }
+        );
+        let close = iso_z(created + rng.gen_range(7..120) * DAY_MS);
+        let p = props(vec![
+            ("dealname", Some(format!("{company} – {product}"))),
+            ("amount", rng.gen_bool(0.9).then_some(amount)),
+            ("dealstage", Some(pick(&mut rng, DEAL_STAGES))),
+            ("pipeline", Some("default".to_owned())),
+            ("closedate", Some(close)),
+        ]);
+        data.store_mut(Kind::Deals)
+            .insert_with_id(id, p, created, modified);
+        id += rng.gen_range(1..=3);
+    }
+
+    let mut id = Kind::Tickets.id_base();
+    for n in 0..spec.records / 4 {
+        let topic = TICKET_TOPICS
+            .choose(&mut rng)
+            .copied()
+            .unwrap_or("Question");
+        let (created, modified) = stamps(&mut rng);
+        let p = props(vec![
+            ("subject", Some(format!("{topic} (#{})", n + 1))),
+            (
+                "content",
+                rng.gen_bool(0.85)
+                    .then(|| format!("Customer reports: {}.", topic.to_lowercase())),
+            ),
+            ("hs_pipeline", Some("0".to_owned())),
+            ("hs_pipeline_stage", Some(pick(&mut rng, TICKET_STAGES))),
+            (
+                "hs_ticket_priority",
+                rng.gen_bool(0.9).then(|| pick(&mut rng, TICKET_PRIORITIES)),
+            ),
+        ]);
+        data.store_mut(Kind::Tickets)
+            .insert_with_id(id, p, created, modified);
+        id += rng.gen_range(1..=3);
+    }
+    data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeding_is_deterministic_and_emails_are_unique() {
+        let spec = SeedSpec {
+            seed: 3,
+            records: 200,
+        };
+        let a = build(spec);
+        let b = build(spec);
+        let ids = |d: &Data| {
+            d.store(Kind::Contacts)
+                .records
+                .keys()
+                .copied()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&a), ids(&b));
+        let contacts = a.store(Kind::Contacts);
+        assert!(
+            contacts.records.len() > 180 && contacts.records.len() <= 200,
+            "{}",
+            contacts.records.len()
+        );
+        let with_email = contacts
+            .records
+            .values()
+            .filter(|r| r.props.contains_key("email"))
+            .count();
+        assert_eq!(with_email, contacts.emails.len(), "one contact per email");
+        assert_eq!(a.store(Kind::Deals).records.len(), 100);
+        assert_eq!(a.store(Kind::Tickets).records.len(), 50);
+    }
+}

@@ -1,0 +1,193 @@
+//! The records of every object, kept in memory: ids in ordered maps (list paging walks
+//! them from the `after` cursor), contacts indexed by lower-cased email (HubSpot's
+//! de-duplication key), computed properties (`hs_object_id`, `createdate`, the
+//! last-modified date, `hs_is_closed`) derived on read so they never drift.
+
+use super::schema::Kind;
+use crate::seed::iso_z;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: u64,
+    /// Stored values, all strings; computed properties are not stored here.
+    pub props: BTreeMap<String, String>,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    pub archived_ms: Option<i64>,
+}
+
+impl Record {
+    /// A property's value as the API shows it, computed ones included.
+    pub fn value(&self, kind: Kind, name: &str) -> Option<Cow<'_, str>> {
+        match name {
+            "hs_object_id" => Some(Cow::Owned(self.id.to_string())),
+            "createdate" => Some(Cow::Owned(iso_z(self.created_ms))),
+            n if n == kind.last_modified() => Some(Cow::Owned(iso_z(self.updated_ms))),
+            "hs_is_closed" if kind == Kind::Deals => {
+                let closed = matches!(
+                    self.props.get("dealstage").map(String::as_str),
+                    Some("closedwon" | "closedlost")
+                );
+                Some(Cow::Borrowed(if closed { "true" } else { "false" }))
+            }
+            _ => self.props.get(name).map(|v| Cow::Borrowed(v.as_str())),
+        }
+    }
+
+    pub fn is_live(&self) -> bool {
+        self.archived_ms.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub struct ObjectStore {
+    pub kind: Kind,
+    pub records: BTreeMap<u64, Record>,
+    /// Lower-cased email → id of the live contact holding it.
+    pub emails: HashMap<String, u64>,
+    pub next_id: u64,
+}
+
+impl ObjectStore {
+    pub fn new(kind: Kind) -> Self {
+        Self {
+            kind,
+            records: BTreeMap::new(),
+            emails: HashMap::new(),
+            next_id: kind.id_base(),
+        }
+    }
+
+    pub fn live(&self, id: u64) -> Option<&Record> {
+        self.records.get(&id).filter(|r| r.is_live())
+    }
+
+    /// The live contact with this email (case-insensitive).
+    pub fn by_email(&self, email: &str) -> Option<u64> {
+        self.emails.get(&email.trim().to_lowercase()).copied()
+    }
+
+    /// Resolves an id or, with `idProperty`, a unique value to a record id.
+    pub fn resolve(&self, id: &str, id_property: Option<&str>) -> Option<u64> {
+        match id_property {
+            Some("email") if self.kind == Kind::Contacts => self.by_email(id),
+            None | Some("hs_object_id") => id.trim().parse().ok(),
+            Some(_) => None,
+        }
+    }
+
+    /// A live contact other than `except` already holding the email in `props`.
+    pub fn email_conflict(
+        &self,
+        props: &BTreeMap<String, String>,
+        except: Option<u64>,
+    ) -> Option<u64> {
+        let email = props.get("email").filter(|e| !e.is_empty())?;
+        self.by_email(email).filter(|id| Some(*id) != except)
+    }
+
+    pub fn insert(
+        &mut self,
+        props: BTreeMap<String, String>,
+        created_ms: i64,
+        updated_ms: i64,
+    ) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.insert_with_id(id, props, created_ms, updated_ms);
+        id
+    }
+
+    pub fn insert_with_id(
+        &mut self,
+        id: u64,
+        mut props: BTreeMap<String, String>,
+        created_ms: i64,
+        updated_ms: i64,
+    ) {
+        props.retain(|_, v| !v.is_empty());
+        if let Some(email) = props.get("email") {
+            self.emails.insert(email.to_lowercase(), id);
+        }
+        self.next_id = self.next_id.max(id + 1);
+        self.records.insert(
+            id,
+            Record {
+                id,
+                props,
+                created_ms,
+                updated_ms,
+                archived_ms: None,
+            },
+        );
+    }
+
+    /// Applies new values (an empty string clears one) and bumps the modified time.
+    pub fn update(&mut self, id: u64, props: BTreeMap<String, String>, now: i64) -> bool {
+        let Some(record) = self.records.get_mut(&id).filter(|r| r.is_live()) else {
+            return false;
+        };
+        for (name, value) in props {
+            if name == "email" {
+                if let Some(old) = record.props.get("email") {
+                    self.emails.remove(&old.to_lowercase());
+                }
+                if !value.is_empty() {
+                    self.emails.insert(value.to_lowercase(), id);
+                }
+            }
+            if value.is_empty() {
+                record.props.remove(&name);
+            } else {
+                record.props.insert(name, value);
+            }
+        }
+        record.updated_ms = now.max(record.updated_ms);
+        true
+    }
+
+    /// Moves a live record to the recycle bin; its email becomes free again.
+    pub fn archive(&mut self, id: u64, now: i64) -> bool {
+        let Some(record) = self.records.get_mut(&id).filter(|r| r.is_live()) else {
+            return false;
+        };
+        record.archived_ms = Some(now);
+        record.updated_ms = now.max(record.updated_ms);
+        if let Some(email) = record.props.get("email") {
+            if self.emails.get(&email.to_lowercase()) == Some(&id) {
+                self.emails.remove(&email.to_lowercase());
+            }
+        }
+        true
+    }
+}
+
+/// All objects of the portal.
+#[derive(Debug)]
+pub struct Data {
+    stores: Vec<ObjectStore>,
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Self {
+            stores: Kind::ALL.iter().map(|k| ObjectStore::new(*k)).collect(),
+        }
+    }
+}
+
+impl Data {
+    fn index(kind: Kind) -> usize {
+        Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+    }
+
+    pub fn store(&self, kind: Kind) -> &ObjectStore {
+        &self.stores[Self::index(kind)]
+    }
+
+    pub fn store_mut(&mut self, kind: Kind) -> &mut ObjectStore {
+        &mut self.stores[Self::index(kind)]
+    }
+}
