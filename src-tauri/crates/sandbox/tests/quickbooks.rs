@@ -7,7 +7,6 @@
 //! the reference, not from the simulator's code. The `#[ignore]`d tests are the SDK check
 //! (python-quickbooks + intuit-oauth) and a quick load measurement.
 #![cfg(feature = "quickbooks")]
-
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 #[path = "quickbooks/api.rs"]
