@@ -25,6 +25,8 @@ mod window;
 pub mod hubspot;
 #[cfg(feature = "quickbooks")]
 pub mod quickbooks;
+#[cfg(feature = "salesforce")]
+pub mod salesforce;
 #[cfg(feature = "slack")]
 pub mod slack;
 #[cfg(feature = "zapier")]

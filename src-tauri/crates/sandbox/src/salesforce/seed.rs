@@ -1,0 +1,217 @@
+//! The org's data from the shared population: Accounts from the companies, Leads and
+//! Contacts from the Salesforce slice of people (alternately, so both overlap HubSpot's
+//! slice by email), Contacts linked to their company's Account, and Opportunities on
+//! every other Account. Values and timestamps come from the population, so a seed
+//! always gives the same org.
+
+use super::dml::Actor;
+use super::picklists;
+use super::schema::{
+    self, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP, F_OWNER,
+};
+use super::store::{Record, Store};
+use super::{ids, Org};
+use crate::config::SeedSpec;
+use crate::seed::{self as population, sf_datetime, Population};
+use serde_json::Value;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Inserts a seeded row with the given field values and audit fields.
+fn put(
+    store: &mut Store,
+    obj: &'static SObject,
+    fields: &[(&str, Value)],
+    created: i64,
+    modified: i64,
+    owner: &str,
+) -> String {
+    let mut values = vec![Value::Null; obj.fields.len()];
+    for (i, f) in obj.fields.iter().enumerate() {
+        if f.ty == schema::FType::Boolean {
+            values[i] = Value::Bool(false);
+        }
+    }
+    for (name, value) in fields {
+        if let Some((i, _)) = obj.field(name) {
+            values[i] = value.clone();
+        }
+    }
+    let id = store.new_id(obj);
+    values[F_ID] = Value::String(id.clone());
+    values[F_OWNER] = Value::String(owner.to_owned());
+    values[F_CREATED_BY] = Value::String(owner.to_owned());
+    values[F_MODIFIED_BY] = Value::String(owner.to_owned());
+    values[F_CREATED] = Value::String(sf_datetime(created));
+    values[F_MODIFIED] = Value::String(sf_datetime(modified));
+    values[F_MODSTAMP] = Value::String(sf_datetime(modified));
+    if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
+        obj.field("FirstName"),
+        obj.field("LastName"),
+        obj.field("Name"),
+    ) {
+        let parts: Vec<&str> = [&values[first], &values[last]]
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        values[name] = Value::String(parts.join(" "));
+    }
+    store.put(
+        obj,
+        &id,
+        Some(Record {
+            values,
+            deleted_ms: None,
+        }),
+    );
+    id
+}
+
+fn text(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
+fn opt(s: &Option<String>) -> Value {
+    s.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
+}
+
+pub fn build(spec: SeedSpec, org: &Org) -> Store {
+    let pop = Population::generate(spec);
+    let mut store = Store::new(ids::pod(spec.seed));
+    let owners = org.user_ids();
+    let owner = |i: usize| owners[usize::from(i % 5 == 0)].as_str();
+    let (account, contact, lead, opportunity) = (
+        schema::find("Account"),
+        schema::find("Contact"),
+        schema::find("Lead"),
+        schema::find("Opportunity"),
+    );
+    let (Some(account), Some(contact), Some(lead), Some(opportunity)) =
+        (account, contact, lead, opportunity)
+    else {
+        return store;
+    };
+    let mut account_ids = Vec::with_capacity(pop.companies.len());
+    for (i, c) in pop.companies.iter().enumerate() {
+        let fields = [
+            ("Name", text(&c.name)),
+            ("Type", text(picklists::ACCOUNT_TYPE[i % 3])),
+            ("Industry", text(c.industry)),
+            (
+                "Website",
+                Value::String(format!("https://www.{}", c.domain)),
+            ),
+            ("Phone", opt(&c.phone)),
+            ("BillingStreet", text(&c.street)),
+            ("BillingCity", text(c.city)),
+            ("BillingState", text(c.region)),
+            ("BillingPostalCode", text(&c.postal_code)),
+            ("NumberOfEmployees", Value::from((i * 37 % 500 + 5) * 10)),
+            ("ExtId__c", Value::String(format!("ACC-{i:06}"))),
+        ];
+        account_ids.push(put(
+            &mut store,
+            account,
+            &fields,
+            c.created_ms,
+            c.modified_ms,
+            owner(i),
+        ));
+    }
+    for (n, i) in population::slice(spec, 0).enumerate() {
+        let Some(p) = pop.people.get(i) else { break };
+        let company = &pop.companies[p.company];
+        let source = p.lead_source.map_or(Value::Null, text);
+        if n % 2 == 0 {
+            let status = picklists::LEAD_STATUS[[0, 0, 0, 0, 1, 1, 3][n / 2 % 7]];
+            let fields = [
+                ("FirstName", text(&p.first)),
+                ("LastName", text(&p.last)),
+                ("Company", text(&company.name)),
+                ("Title", opt(&p.title)),
+                ("Email", opt(&p.email)),
+                ("Phone", opt(&p.phone)),
+                ("LeadSource", source),
+                ("Status", text(status)),
+                ("Industry", text(company.industry)),
+                ("City", text(company.city)),
+                ("State", text(company.region)),
+            ];
+            put(
+                &mut store,
+                lead,
+                &fields,
+                p.created_ms,
+                p.modified_ms,
+                owner(n),
+            );
+        } else {
+            let fields = [
+                ("FirstName", text(&p.first)),
+                ("LastName", text(&p.last)),
+                ("AccountId", text(&account_ids[p.company])),
+                ("Title", opt(&p.title)),
+                ("Email", opt(&p.email)),
+                ("Phone", opt(&p.phone)),
+                ("LeadSource", source),
+                ("MailingCity", text(company.city)),
+                ("MailingState", text(company.region)),
+                ("MailingPostalCode", text(&company.postal_code)),
+                ("ExtId__c", Value::String(format!("CON-{i:06}"))),
+            ];
+            put(
+                &mut store,
+                contact,
+                &fields,
+                p.created_ms,
+                p.modified_ms,
+                owner(n),
+            );
+        }
+    }
+    for (i, c) in pop.companies.iter().enumerate().step_by(2) {
+        let (stage, probability, closed, won) = picklists::STAGES[i % picklists::STAGES.len()];
+        let close = chrono::DateTime::from_timestamp_millis(
+            c.created_ms + (30 + (i as i64 * 7) % 60) * DAY_MS,
+        )
+        .unwrap_or_default()
+        .format("%Y-%m-%d")
+        .to_string();
+        let fields = [
+            (
+                "Name",
+                Value::String(format!(
+                    "{} — {}",
+                    c.name,
+                    ["Renewal", "Expansion", "New Business"][i % 3]
+                )),
+            ),
+            ("AccountId", text(&account_ids[i])),
+            ("StageName", text(stage)),
+            ("CloseDate", Value::String(close)),
+            ("Amount", Value::from(((i * 7919) % 200 + 5) as f64 * 500.0)),
+            ("Probability", Value::from(probability)),
+            ("Type", text(picklists::OPPORTUNITY_TYPE[i % 4])),
+            ("IsClosed", Value::Bool(closed)),
+            ("IsWon", Value::Bool(won)),
+        ];
+        put(
+            &mut store,
+            opportunity,
+            &fields,
+            c.created_ms,
+            c.modified_ms,
+            owner(i),
+        );
+    }
+    store
+}
+
+/// The acting user for a seeded or mutated change: "another user" of the org.
+pub fn other_user<'a>(org: &'a Org, users: &'a [String], now: i64) -> Actor<'a> {
+    Actor {
+        user: &org.users[1].id,
+        users,
+        now,
+    }
+}
