@@ -99,12 +99,22 @@ async fn main() {
     println!("provider     req/s     p50 ms  p99 ms  non-2xx  ({concurrency} connections, {seconds} s each)");
     for slot in sandbox.slots() {
         // Generous limits so the numbers measure the server, not the simulated quotas.
-        let limits = json!({"per_second": 1_000_000, "ten_secondly": 1_000_000, "daily": 1_000_000_000, "per_minute": 1_000_000, "concurrent": 1000, "tier4_per_minute": 1_000_000});
-        let _ = http
+        let limits = match slot.provider {
+            "salesforce" => json!({"daily": 1_000_000_000u64, "concurrent": 1000}),
+            "hubspot" => json!({"ten_secondly": 1_000_000_000u64, "daily": 1_000_000_000u64}),
+            "quickbooks" => json!({"per_minute": 1_000_000_000u64, "concurrent": 1000}),
+            "slack" => json!({"tier4_per_minute": 1_000_000_000u64}),
+            _ => json!({"per_second": 1_000_000_000u64}),
+        };
+        let raised = http
             .put(format!("{}/__sandbox/limits", slot.base_url))
             .json(&limits)
             .send()
-            .await;
+            .await
+            .map(|r| r.status().is_success());
+        if !matches!(raised, Ok(true)) {
+            println!("{:<11} (limits not raised: {raised:?})", slot.provider);
+        }
         let Some((url, bearer, method, body)) =
             simple_read(&http, slot.provider, &slot.base_url).await
         else {
