@@ -5,7 +5,14 @@
 pub mod auth;
 pub mod cache;
 pub mod http;
+pub mod identity;
 pub mod registry;
+
+pub mod hubspot;
+pub mod quickbooks;
+pub mod salesforce;
+pub mod slack;
+pub mod zapier;
 
 pub use registry::{provider, providers, ProviderInfo};
 pub use switchyard_store::kinds::{AuthKind, ProviderId};
