@@ -5,6 +5,9 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "list_providers",
         "list_connections",
+        "connect_sandbox_accounts",
+        "test_connection",
+        "disconnect",
         "list_mappings",
         "list_runs",
         "health_summary",

@@ -14,6 +14,9 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .commands(tauri_specta::collect_commands![
             connections::list_providers,
             connections::list_connections,
+            connections::connect_sandbox_accounts,
+            connections::test_connection,
+            connections::disconnect,
             mappings::list_mappings,
             runs::list_runs,
             health::health_summary,

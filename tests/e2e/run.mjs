@@ -86,6 +86,7 @@ async function go(screen) {
 async function shot(name) {
   // Let WebKit paint the latest DOM before capturing (two animation frames).
   await browser.executeAsync((done) => requestAnimationFrame(() => requestAnimationFrame(() => done())));
+  await browser.pause(200);
   await browser.saveScreenshot(path.join(shots, `${name}.png`));
 }
 
@@ -175,6 +176,36 @@ try {
     });
     expect(!(await (await byTestId("screen-welcome")).isExisting()), "welcome is not shown again after onboarding");
     await (await visible("theme-select")).selectByAttribute("value", "light");
+  });
+
+  await test("Try with sandbox accounts connects all five services through their real flows", async () => {
+    await go("connections");
+    await (await visible("connect-sandbox")).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid^="connection-"]')).length === 5, {
+      timeout: 30000,
+      timeoutMsg: "five sandbox connections did not appear",
+    });
+    const rows = await browser.$$('[data-testid^="connection-"]');
+    for (const row of rows) {
+      const text = await row.getText();
+      expect(text.includes("Connected") && text.includes("Sandbox"), `row: ${text}`);
+    }
+    const table = await (await visible("connections-table")).getText();
+    for (const name of ["Salesforce", "HubSpot", "QuickBooks Online", "Slack", "Zapier"]) {
+      expect(table.includes(name), `${name} listed`);
+    }
+    await shot("connections-sandbox");
+  });
+
+  await test("Health counts the calls the connections made", async () => {
+    await browser.pause(1500); // the metrics tap writes once a second
+    await go("health");
+    await browser.waitUntil(async () => (await (await visible("tile-requests-value")).getText()) !== "0", {
+      timeout: 10000,
+      timeoutMsg: "no requests counted",
+    });
+    await visible("connection-health-table");
+    await shot("health-sandbox");
   });
 
   await test("Keyboard: Alt+4 opens Health, Alt+1 Connections", async () => {

@@ -9,6 +9,12 @@ export const commands = {
 	/**  The providers Switchyard can connect, for the catalogue. */
 	listProviders: () => __TAURI_INVOKE<ProviderInfo[]>("list_providers"),
 	listConnections: () => typedError<ConnectionSummary[], IpcError>(__TAURI_INVOKE("list_connections")),
+	/**  Connects one sandbox account of every provider ("Try with sandbox accounts"). */
+	connectSandboxAccounts: () => typedError<ConnectionSummary[], IpcError>(__TAURI_INVOKE("connect_sandbox_accounts")),
+	/**  Asks the provider who is connected and records the outcome. */
+	testConnection: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("test_connection", { id })),
+	/**  Wipes the connection's secrets and marks it disconnected. */
+	disconnect: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("disconnect", { id })),
 	listMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("list_mappings")),
 	/**  The newest `limit` runs (1..=500), newest first. */
 	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),

@@ -102,3 +102,6 @@ export const appInfo = () => unwrap(() => commands.appInfo());
 export const getPreferences = () => unwrap(() => commands.getPreferences());
 export const setTheme = (theme: Theme) => unwrap(() => commands.setTheme(theme));
 export const completeOnboarding = () => unwrap(() => commands.completeOnboarding());
+export const connectSandboxAccounts = () => unwrap(() => commands.connectSandboxAccounts());
+export const testConnection = (id: string) => unwrap(() => commands.testConnection(id));
+export const disconnect = (id: string) => unwrap(() => commands.disconnect(id));

@@ -18,7 +18,39 @@ describe("Connections screen", () => {
     expect(screen.getByTestId("provider-slack")).toHaveTextContent("Paste a token");
     expect(screen.getByTestId("provider-zapier")).toHaveTextContent("Paste a hook URL");
     expect(screen.getByTestId("provider-hubspot")).toHaveTextContent("Sign in with browser or Paste a token");
-    expect(screen.queryByRole("button")).toBeNull();
+    // The only action on an empty screen is trying the sandbox; the cards are information.
+    expect(screen.getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Try with sandbox accounts"]);
+  });
+
+  it("Try with sandbox accounts connects them and shows the new list", async () => {
+    let connected: unknown[] = [];
+    const calls = mockCommands({
+      list_connections: () => connected,
+      list_providers: PROVIDERS,
+      connect_sandbox_accounts: () => {
+        connected = [{ ...CONNECTION, status: "connected", statusMessage: null }];
+        return connected;
+      },
+    });
+    render(Connections);
+    await userEvent.click(await screen.findByTestId("connect-sandbox"));
+    expect(await screen.findByTestId("connection-c1")).toHaveTextContent("Connected");
+    expect(calls.filter((c) => c.cmd === "connect_sandbox_accounts")).toHaveLength(1);
+  });
+
+  it("Test and Disconnect call the back end for that row; a failure is shown with its code", async () => {
+    const calls = mockCommands({
+      list_connections: [CONNECTION],
+      list_providers: PROVIDERS,
+      test_connection: () => ipcError("auth_expired", "Salesforce did not accept these credentials."),
+      disconnect: () => ({ ...CONNECTION, status: "disconnected" }),
+    });
+    render(Connections);
+    await userEvent.click(await screen.findByTestId("test-c1"));
+    expect(await screen.findByTestId("action-error")).toHaveTextContent("Salesforce did not accept these credentials. (auth_expired)");
+    await userEvent.click(screen.getByTestId("disconnect-c1"));
+    expect(calls.find((c) => c.cmd === "disconnect")?.args).toEqual({ id: "c1" });
+    expect(calls.find((c) => c.cmd === "test_connection")?.args).toEqual({ id: "c1" });
   });
 
   it("lists connections with environment, status and message", async () => {

@@ -60,6 +60,25 @@ static PROVIDERS: [ProviderInfo; 5] = [
     },
 ];
 
+/// The documented short-window rate and concurrency cap a connection starts from
+/// (corrected later by the provider's own headers; shared/reference/provider-apis.md).
+pub fn default_rate(id: ProviderId) -> crate::http::RateSpec {
+    use std::time::Duration;
+    let (limit, per, concurrency) = match id {
+        // Salesforce limits daily totals and concurrent long requests (25), not a short window.
+        ProviderId::Salesforce => (100, Duration::from_secs(1), 25),
+        ProviderId::Hubspot => (100, Duration::from_secs(10), 10),
+        ProviderId::Quickbooks => (500, Duration::from_secs(60), 10),
+        ProviderId::Slack => (50, Duration::from_secs(60), 4),
+        ProviderId::Zapier => (30, Duration::from_secs(1), 8),
+    };
+    crate::http::RateSpec {
+        limit,
+        per,
+        concurrency,
+    }
+}
+
 /// All providers, in display order.
 pub fn providers() -> &'static [ProviderInfo] {
     &PROVIDERS

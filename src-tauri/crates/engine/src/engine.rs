@@ -2,7 +2,12 @@
 
 use crate::EngineResult;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use switchyard_connectors::http::MetricsTap;
+use switchyard_sandbox::Sandbox;
 use switchyard_store::{KeyPolicy, Store, StoreOptions};
+use tokio::sync::Mutex;
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -32,15 +37,32 @@ impl EngineConfig {
 pub struct Engine {
     store: Store,
     log_dir: Option<PathBuf>,
+    /// One HTTP connection pool for every provider call.
+    http: reqwest::Client,
+    /// Batched writer of `request_metrics` rows.
+    tap: MetricsTap,
+    /// The in-process sandbox, started on first use ("Try with sandbox accounts").
+    sandbox: Arc<Mutex<Option<Sandbox>>>,
 }
 
 impl Engine {
     pub async fn open(config: EngineConfig) -> EngineResult<Self> {
         let store =
             Store::open(StoreOptions::new(&config.data_dir).key_policy(config.key_policy)).await?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("Switchyard/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                crate::EngineError::new(crate::ErrorCode::Internal, format!("HTTP client: {e}"))
+            })?;
+        let (tap, _writer) = MetricsTap::spawn(store.clone(), 200, Duration::from_secs(1));
         Ok(Self {
             store,
             log_dir: config.log_dir,
+            http,
+            tap,
+            sandbox: Arc::default(),
         })
     }
 
@@ -52,8 +74,23 @@ impl Engine {
         self.log_dir.as_ref()
     }
 
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    pub(crate) fn metrics_tap(&self) -> &MetricsTap {
+        &self.tap
+    }
+
+    pub(crate) fn sandbox_slot(&self) -> &Mutex<Option<Sandbox>> {
+        &self.sandbox
+    }
+
     /// Flushes the WAL and closes the database (call on exit).
     pub async fn shutdown(&self) {
+        if let Some(sandbox) = self.sandbox.lock().await.take() {
+            sandbox.shutdown().await;
+        }
         self.store.close().await;
     }
 }

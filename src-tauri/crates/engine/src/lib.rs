@@ -6,6 +6,7 @@ pub mod api;
 mod engine;
 mod error;
 pub mod logging;
+mod sandbox;
 
 pub use engine::{Engine, EngineConfig};
 pub use error::{EngineError, EngineResult, ErrorCode};

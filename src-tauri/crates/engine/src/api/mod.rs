@@ -1,6 +1,7 @@
 //! The engine's public API, grouped by the same areas as the shell's commands. Each
 //! function returns a typed view (`specta::Type`) the UI receives as is.
 
+pub mod connect;
 pub mod connections;
 pub mod health;
 pub mod mappings;

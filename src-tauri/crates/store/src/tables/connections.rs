@@ -117,6 +117,29 @@ pub async fn set_token_expiry(
     found(done.rows_affected(), id)
 }
 
+/// Records who is connected (after a connection test or a reconnect).
+pub async fn set_identity(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    account_id: Option<&str>,
+    account_name: Option<&str>,
+    user_name: Option<&str>,
+    instance_url: Option<&str>,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE connections SET account_id = ?, account_name = ?, user_name = ?, instance_url = COALESCE(?, instance_url), updated_at = ? WHERE id = ?",
+    )
+    .bind(account_id)
+    .bind(account_name)
+    .bind(user_name)
+    .bind(instance_url)
+    .bind(now_ms())
+    .bind(id)
+    .execute(db)
+    .await?;
+    found(done.rows_affected(), id)
+}
+
 pub async fn rename(db: impl SqliteExecutor<'_>, id: &str, label: &str) -> StoreResult<()> {
     let done = sqlx::query("UPDATE connections SET label = ?, updated_at = ? WHERE id = ?")
         .bind(label)

@@ -1,0 +1,128 @@
+//! Testing and disconnecting connections: the identity call through the client stack,
+//! and revocation at the provider before the secrets are wiped.
+
+use crate::api::connections::ConnectionSummary;
+use crate::{Engine, EngineError, EngineResult, ErrorCode};
+use switchyard_connectors::http::{Stack, StackConfig};
+use switchyard_connectors::identity::{Identity, IdentityError};
+use switchyard_store::kinds::{ConnectionStatus, ProviderId};
+use switchyard_store::tables::{connections, secrets};
+
+impl Engine {
+    /// A client stack for one provider (and connection), with its documented defaults.
+    pub(crate) fn stack(&self, provider: ProviderId, connection_id: Option<&str>) -> Stack {
+        let mut config = StackConfig::new(
+            provider,
+            switchyard_connectors::registry::default_rate(provider),
+        );
+        config.connection_id = connection_id.map(str::to_owned);
+        Stack::new(
+            self.http().clone(),
+            config,
+            Some(self.metrics_tap().clone()),
+        )
+    }
+
+    pub(crate) fn connect_error(&self, provider: ProviderId, e: IdentityError) -> EngineError {
+        let name = switchyard_connectors::provider(provider).name;
+        match e {
+            IdentityError::Rejected => EngineError::new(
+                ErrorCode::AuthExpired,
+                format!("{name} did not accept these credentials."),
+            ),
+            IdentityError::Call(call) => {
+                EngineError::new(ErrorCode::Unavailable, format!("{name}: {call}"))
+            }
+            IdentityError::Unexpected(detail) => EngineError::new(
+                ErrorCode::Internal,
+                format!("{name} answered something unexpected: {detail}"),
+            ),
+        }
+    }
+
+    /// Asks the provider who is connected and records the answer (or why it failed).
+    pub async fn test_connection(&self, id: &str) -> EngineResult<ConnectionSummary> {
+        let pool = self.store().pool();
+        let c = connections::get(pool, id).await?;
+        let token = secrets::get(
+            pool,
+            self.store().vault(),
+            id,
+            switchyard_connectors::auth::ACCESS,
+        )
+        .await?
+        .ok_or_else(|| {
+            EngineError::new(
+                ErrorCode::AuthExpired,
+                "this connection has no saved sign-in; reconnect it",
+            )
+        })?;
+        let stack = self.stack(c.provider, Some(id));
+        let base = c.instance_url.clone().unwrap_or_default();
+        let result: Result<Identity, IdentityError> = match c.provider {
+            ProviderId::Salesforce => {
+                switchyard_connectors::salesforce::identity(&stack, &base, &token).await
+            }
+            ProviderId::Hubspot => {
+                switchyard_connectors::hubspot::identity(&stack, &base, &token).await
+            }
+            ProviderId::Quickbooks => {
+                switchyard_connectors::quickbooks::identity(
+                    &stack,
+                    &base,
+                    c.account_id.as_deref().unwrap_or_default(),
+                    &token,
+                )
+                .await
+            }
+            ProviderId::Slack => {
+                switchyard_connectors::slack::identity(&stack, &base, &token).await
+            }
+            ProviderId::Zapier => {
+                switchyard_connectors::zapier::test_post(&stack, token.expose()).await
+            }
+        };
+        match result {
+            Ok(who) => {
+                connections::set_identity(
+                    pool,
+                    id,
+                    who.account_id.as_deref(),
+                    Some(&who.account_name),
+                    who.user_name.as_deref(),
+                    None,
+                )
+                .await?;
+                connections::set_status(pool, id, ConnectionStatus::Connected, None).await?;
+            }
+            Err(e) => {
+                let err = self.connect_error(c.provider, e);
+                let status = if err.code == ErrorCode::AuthExpired {
+                    ConnectionStatus::NeedsReconnect
+                } else {
+                    ConnectionStatus::Error
+                };
+                connections::set_status(pool, id, status, Some(&err.message)).await?;
+            }
+        }
+        Ok(connections::get(pool, id).await?.into())
+    }
+
+    /// Forgets the connection's secrets and marks it disconnected. Not yet done: revoking
+    /// the grant at the provider first.
+    pub async fn disconnect(&self, id: &str) -> EngineResult<ConnectionSummary> {
+        let pool = self.store().pool();
+        connections::get(pool, id).await?;
+        let wiped = secrets::delete_scope(pool, id).await?;
+        connections::set_token_expiry(pool, id, None).await?;
+        connections::set_status(
+            pool,
+            id,
+            ConnectionStatus::Disconnected,
+            Some("Disconnected: Switchyard no longer holds a sign-in for this account."),
+        )
+        .await?;
+        tracing::info!(connection = id, secrets_wiped = wiped, "disconnected");
+        Ok(connections::get(pool, id).await?.into())
+    }
+}

@@ -1,0 +1,71 @@
+//! Stands in for the person at the browser when connecting *sandbox* accounts in one
+//! click: opens the simulator's consent page and submits "Allow", exactly as a browser
+//! would. The OAuth flow itself (state, PKCE, loopback redirect, code exchange) is the
+//! same one real accounts go through; only the click is automated.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+static FORM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"<form method="post" action="([^"]+)""#).expect("form pattern"));
+static HIDDEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"<input type="hidden" name="([^"]+)" value="([^"]*)">"#).expect("input pattern")
+});
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Allows the request at `authorize_url` and follows the redirect to the loopback
+/// listener (which then completes the flow).
+pub async fn allow(authorize_url: &str) -> Result<(), String> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let page = http
+        .get(authorize_url)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !page.status().is_success() {
+        return Err(format!(
+            "the sandbox consent page answered HTTP {}",
+            page.status()
+        ));
+    }
+    let html = page.text().await.map_err(|e| e.to_string())?;
+    let action = FORM
+        .captures(&html)
+        .map(|c| unescape(&c[1]))
+        .ok_or("the consent page has no form")?;
+    let action = reqwest::Url::parse(authorize_url)
+        .and_then(|u| u.join(&action))
+        .map_err(|e| e.to_string())?;
+    let mut form: Vec<(String, String)> = HIDDEN
+        .captures_iter(&html)
+        .map(|c| (c[1].to_owned(), unescape(&c[2])))
+        .collect();
+    form.push(("decision".into(), "allow".into()));
+    let answer = http
+        .post(action)
+        .form(&form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let location = answer
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .ok_or("the consent answer did not redirect")?
+        .to_owned();
+    http.get(&location)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! "Try with sandbox accounts": one call connects all five providers through their real
+//! flows against the in-process sandbox; each can be tested and disconnected, the calls
+//! show up in the health numbers, and no token reaches the database file in plaintext.
+
+#![allow(clippy::unwrap_used)]
+
+use std::time::Duration;
+use switchyard_engine::store::kinds::{ConnectionStatus, Environment, ProviderId};
+use switchyard_engine::store::tables::secrets;
+use switchyard_engine::store::KeyPolicy;
+use switchyard_engine::{Engine, EngineConfig};
+
+#[tokio::test]
+async fn one_click_connects_every_provider_and_each_can_be_tested_and_disconnected() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(EngineConfig {
+        data_dir: dir.path().to_path_buf(),
+        log_dir: None,
+        key_policy: KeyPolicy::File,
+    })
+    .await
+    .unwrap();
+
+    let connected = engine.connect_sandbox_accounts().await.unwrap();
+    assert_eq!(connected.len(), 5);
+    for c in &connected {
+        assert_eq!(
+            (c.environment, c.status),
+            (Environment::Sandbox, ConnectionStatus::Connected),
+            "{c:?}"
+        );
+        assert!(
+            c.account_name.as_deref().is_some_and(|n| !n.is_empty()),
+            "{c:?}"
+        );
+    }
+    // Connecting again replaces, it does not duplicate.
+    assert_eq!(engine.connect_sandbox_accounts().await.unwrap().len(), 5);
+
+    let slack = connected
+        .iter()
+        .find(|c| c.provider == ProviderId::Slack)
+        .unwrap();
+    let tested = engine.test_connection(&slack.id).await.unwrap();
+    assert_eq!(tested.status, ConnectionStatus::Connected);
+    assert!(tested.last_checked_at.is_some());
+
+    // The plaintext tokens are nowhere in the database file or its WAL.
+    let pool = engine.store().pool();
+    let mut tokens = Vec::new();
+    for c in &connected {
+        if let Some(t) = secrets::get(pool, engine.store().vault(), &c.id, "access_token")
+            .await
+            .unwrap()
+        {
+            tokens.push(t.expose().clone());
+        }
+    }
+    assert_eq!(tokens.len(), 5);
+    let mut bytes = std::fs::read(dir.path().join("switchyard.db")).unwrap();
+    bytes.extend(std::fs::read(dir.path().join("switchyard.db-wal")).unwrap_or_default());
+    for t in &tokens {
+        assert!(
+            !bytes.windows(t.len()).any(|w| w == t.as_bytes()),
+            "a token is in the database in plaintext"
+        );
+    }
+
+    let gone = engine.disconnect(&slack.id).await.unwrap();
+    assert_eq!(gone.status, ConnectionStatus::Disconnected);
+    assert!(
+        secrets::names(pool, &slack.id).await.unwrap().is_empty(),
+        "secrets wiped"
+    );
+    let retest = engine.test_connection(&slack.id).await.unwrap_err();
+    assert_eq!(retest.code, switchyard_engine::ErrorCode::AuthExpired);
+
+    // Every provider call went through the metrics tap.
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let health = engine.health_summary(3600).await.unwrap();
+    assert!(
+        health.requests >= 6,
+        "identity calls and test posts are counted: {}",
+        health.requests
+    );
+    assert!(
+        health.connections.iter().all(|c| c.requests >= 1),
+        "each call is counted for its connection: {:?}",
+        health.connections
+    );
+    engine.shutdown().await;
+}
