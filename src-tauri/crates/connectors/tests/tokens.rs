@@ -208,3 +208,57 @@ async fn a_refused_refresh_becomes_a_sentence_a_status_and_an_alert() {
     let open = alerts::open(s.store.pool(), false).await.unwrap();
     assert_eq!((open.len(), open[0].kind.as_str()), (1, "auth_failed"));
 }
+
+#[tokio::test]
+async fn a_token_expiring_mid_stream_costs_one_refresh_for_many_concurrent_calls() {
+    use switchyard_connectors::auth::AuthedClient;
+    use switchyard_connectors::http::{Call, RateSpec, Stack, StackConfig};
+    let s = connected(ProviderId::Hubspot, "hubspot").await;
+    let base = s.sandbox.base_url("hubspot").unwrap().to_owned();
+    let source = TokenSource::load(s.store.clone(), &s.connection, s.config.clone())
+        .await
+        .unwrap();
+    let stack = Arc::new(Stack::new(
+        reqwest::Client::new(),
+        StackConfig::new(
+            ProviderId::Hubspot,
+            RateSpec {
+                limit: 1000,
+                per: std::time::Duration::from_secs(10),
+                concurrency: 16,
+            },
+        ),
+        None,
+    ));
+    let client = AuthedClient::new(stack, source.clone());
+    let list = Call::new(
+        reqwest::Method::GET,
+        format!("{base}/crm/v3/objects/contacts?limit=5"),
+        "/crm/v3/objects/{object}",
+    );
+    assert_eq!(client.send(&list).await.unwrap().status, 200);
+    let before = token_calls(&s.sandbox, "hubspot").await;
+    // Every access token the provider issued expires now, in the middle of the stream.
+    let fault = serde_json::json!({"kind": "token_expired", "next": 1});
+    reqwest::Client::new()
+        .post(format!("{base}/__sandbox/faults"))
+        .json(&fault)
+        .send()
+        .await
+        .unwrap();
+    let calls: Vec<_> = (0..12)
+        .map(|_| {
+            let (client, list) = (client.clone(), list.clone());
+            tokio::spawn(async move { client.send(&list).await.map(|r| r.status) })
+        })
+        .collect();
+    for c in calls {
+        assert_eq!(c.await.unwrap().unwrap(), 200);
+    }
+    assert_eq!(
+        source.refresh_count(),
+        1,
+        "one refresh for all twelve calls"
+    );
+    assert_eq!(token_calls(&s.sandbox, "hubspot").await - before, 1);
+}

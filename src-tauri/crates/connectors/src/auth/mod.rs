@@ -3,11 +3,13 @@
 //! authorization-code flow with PKCE S256 and a random `state` (`oauth2` crate),
 //! completed either by that listener or by a pasted redirect URL.
 
+mod authed;
 mod endpoints;
 mod flow;
 mod loopback;
 mod tokens;
 
+pub use authed::{AuthedClient, AuthedError};
 pub use endpoints::{oauth_endpoints, OAuthEndpoints, Target};
 pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
 pub use loopback::{CallbackParams, Loopback};
