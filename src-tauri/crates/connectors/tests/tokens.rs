@@ -262,3 +262,53 @@ async fn a_token_expiring_mid_stream_costs_one_refresh_for_many_concurrent_calls
     );
     assert_eq!(token_calls(&s.sandbox, "hubspot").await - before, 1);
 }
+
+#[tokio::test]
+async fn disconnecting_revokes_the_grant_at_each_provider() {
+    use switchyard_connectors::auth::revoke;
+    use switchyard_connectors::http::{RateSpec, Stack, StackConfig};
+    for (provider, name) in [
+        (ProviderId::Salesforce, "salesforce"),
+        (ProviderId::Hubspot, "hubspot"),
+        (ProviderId::Quickbooks, "quickbooks"),
+    ] {
+        let s = connected(provider, name).await;
+        let stack = Stack::new(
+            reqwest::Client::new(),
+            StackConfig::new(
+                provider,
+                RateSpec {
+                    limit: 100,
+                    per: std::time::Duration::from_secs(1),
+                    concurrency: 4,
+                },
+            ),
+            None,
+        );
+        let refresh = secrets::get(s.store.pool(), s.store.vault(), &s.connection, REFRESH)
+            .await
+            .unwrap()
+            .unwrap();
+        revoke(
+            &stack,
+            provider,
+            &s.config.endpoints,
+            &s.config.client_id,
+            s.config.client_secret.as_ref(),
+            &refresh,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let source = TokenSource::load(s.store.clone(), &s.connection, s.config.clone())
+            .await
+            .unwrap();
+        let stale = source.access_token().await.unwrap();
+        assert!(
+            matches!(
+                source.after_rejection(&stale).await,
+                Err(TokenError::NeedsReconnect(_))
+            ),
+            "{name}: the revoked refresh token no longer works"
+        );
+    }
+}

@@ -66,8 +66,33 @@ async fn one_click_connects_every_provider_and_each_can_be_tested_and_disconnect
         );
     }
 
+    let slack_token = secrets::get(pool, engine.store().vault(), &slack.id, "access_token")
+        .await
+        .unwrap()
+        .unwrap();
     let gone = engine.disconnect(&slack.id).await.unwrap();
     assert_eq!(gone.status, ConnectionStatus::Disconnected);
+    assert!(
+        gone.status_message
+            .as_deref()
+            .unwrap()
+            .contains("access was revoked"),
+        "{gone:?}"
+    );
+    let slack_base = engine.sandbox_base_url(ProviderId::Slack).await.unwrap();
+    let check: serde_json::Value = reqwest::Client::new()
+        .post(format!("{slack_base}/api/auth.test"))
+        .bearer_auth(slack_token.expose())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        check["ok"], false,
+        "the revoked bot token no longer works: {check}"
+    );
     assert!(
         secrets::names(pool, &slack.id).await.unwrap().is_empty(),
         "secrets wiped"

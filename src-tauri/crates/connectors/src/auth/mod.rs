@@ -7,10 +7,12 @@ mod authed;
 mod endpoints;
 mod flow;
 mod loopback;
+mod revoke;
 mod tokens;
 
 pub use authed::{AuthedClient, AuthedError};
 pub use endpoints::{oauth_endpoints, OAuthEndpoints, Target};
 pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
 pub use loopback::{CallbackParams, Loopback};
+pub use revoke::revoke;
 pub use tokens::{RefreshConfig, TokenError, TokenSource, ACCESS, REFRESH, REFRESH_MARGIN};

@@ -5,7 +5,7 @@ use crate::api::connections::ConnectionSummary;
 use crate::{Engine, EngineError, EngineResult, ErrorCode};
 use switchyard_connectors::http::{Stack, StackConfig};
 use switchyard_connectors::identity::{Identity, IdentityError};
-use switchyard_store::kinds::{ConnectionStatus, ProviderId};
+use switchyard_store::kinds::{ConnectionStatus, Environment, ProviderId};
 use switchyard_store::tables::{connections, secrets};
 
 impl Engine {
@@ -108,21 +108,31 @@ impl Engine {
         Ok(connections::get(pool, id).await?.into())
     }
 
-    /// Forgets the connection's secrets and marks it disconnected. Not yet done: revoking
-    /// the grant at the provider first.
+    /// Revokes the grant at the provider, then wipes the connection's secrets and marks it
+    /// disconnected. A revocation that fails is said in the status; the secrets go anyway.
     pub async fn disconnect(&self, id: &str) -> EngineResult<ConnectionSummary> {
         let pool = self.store().pool();
-        connections::get(pool, id).await?;
+        let c = connections::get(pool, id).await?;
+        let revoked = match c.environment {
+            Environment::Sandbox => self.revoke_sandbox_grant(id, c.provider).await,
+            Environment::Production => Err(
+                "revoking needs this app's client credentials, which Settings does not hold yet"
+                    .to_owned(),
+            ),
+        };
         let wiped = secrets::delete_scope(pool, id).await?;
         connections::set_token_expiry(pool, id, None).await?;
-        connections::set_status(
-            pool,
-            id,
-            ConnectionStatus::Disconnected,
-            Some("Disconnected: Switchyard no longer holds a sign-in for this account."),
-        )
-        .await?;
-        tracing::info!(connection = id, secrets_wiped = wiped, "disconnected");
+        let message = match &revoked {
+            Ok(()) => "Disconnected: access was revoked and Switchyard no longer holds a sign-in for this account.".to_owned(),
+            Err(why) => format!("Disconnected: Switchyard no longer holds a sign-in for this account, but revoking it at the provider failed ({why})."),
+        };
+        connections::set_status(pool, id, ConnectionStatus::Disconnected, Some(&message)).await?;
+        tracing::info!(
+            connection = id,
+            secrets_wiped = wiped,
+            revoked = revoked.is_ok(),
+            "disconnected"
+        );
         Ok(connections::get(pool, id).await?.into())
     }
 }
