@@ -45,7 +45,7 @@ impl AuthedClient {
     }
 }
 
-fn with_bearer(call: &Call, token: &Secret<String>) -> Result<Call, AuthedError> {
+fn with_bearer(call: &Call, token: &Secret<String>) -> Result<Call, TokenError> {
     let mut call = call.clone();
     let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose()))
         .map_err(|_| TokenError::Store("the saved token is not a valid header value".into()))?;
