@@ -43,6 +43,8 @@ pub struct Engine {
     tap: MetricsTap,
     /// The in-process sandbox, started on first use ("Try with sandbox accounts").
     sandbox: Arc<Mutex<Option<Sandbox>>>,
+    /// OAuth sign-ins started and not yet finished, by flow id.
+    flows: Arc<crate::api::connect_flow::Flows>,
 }
 
 impl Engine {
@@ -63,6 +65,7 @@ impl Engine {
             http,
             tap,
             sandbox: Arc::default(),
+            flows: Arc::default(),
         })
     }
 
@@ -80,6 +83,10 @@ impl Engine {
 
     pub(crate) fn metrics_tap(&self) -> &MetricsTap {
         &self.tap
+    }
+
+    pub(crate) fn flows(&self) -> &crate::api::connect_flow::Flows {
+        &self.flows
     }
 
     pub(crate) fn sandbox_slot(&self) -> &Mutex<Option<Sandbox>> {

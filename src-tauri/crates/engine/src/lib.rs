@@ -6,8 +6,13 @@ pub mod api;
 mod engine;
 mod error;
 pub mod logging;
-mod sandbox;
+pub(crate) mod sandbox;
 
 pub use engine::{Engine, EngineConfig};
+
+/// Plays the person at the browser on a *sandbox* consent page (for tests and demos).
+pub async fn sandbox_consent(authorize_url: &str) -> Result<(), String> {
+    sandbox::consent::allow(authorize_url).await
+}
 pub use error::{EngineError, EngineResult, ErrorCode};
 pub use switchyard_store as store;

@@ -1,7 +1,9 @@
 //! The engine's public API, grouped by the same areas as the shell's commands. Each
 //! function returns a typed view (`specta::Type`) the UI receives as is.
 
+pub mod apps;
 pub mod connect;
+pub mod connect_flow;
 pub mod connections;
 pub mod health;
 pub mod mappings;

@@ -4,7 +4,7 @@
 //! `consent`), a bot token for Slack and a catch-hook URL for Zapier (the pasted-credential
 //! paths), each verified with its identity call and stored encrypted.
 
-mod consent;
+pub(crate) mod consent;
 
 use crate::api::connections::ConnectionSummary;
 use crate::{Engine, EngineError, EngineResult, ErrorCode};
@@ -23,7 +23,7 @@ fn unavailable(e: impl std::fmt::Display) -> EngineError {
     )
 }
 
-async fn control(sandbox_base: &str, path: &str, post: bool) -> EngineResult<Value> {
+pub(crate) async fn control(sandbox_base: &str, path: &str, post: bool) -> EngineResult<Value> {
     let http = reqwest::Client::new();
     let url = format!("{sandbox_base}/__sandbox/{path}");
     let request = if post { http.post(url) } else { http.get(url) };
