@@ -23,6 +23,8 @@ const env = {
   ...process.env,
   SWITCHYARD_DATA_DIR: dataDir,
   SWITCHYARD_KEY_STORE: "file",
+  // No real browser in the E2E run: xdg-open hands links to `true`; the suite plays the browser.
+  BROWSER: "true",
   XDG_DATA_HOME: path.join(runDir, "xdg-data"),
   XDG_CONFIG_HOME: path.join(runDir, "xdg-config"),
   XDG_CACHE_HOME: path.join(runDir, "xdg-cache"),
@@ -81,6 +83,25 @@ async function visible(id, timeout = 10000) {
 async function go(screen) {
   await (await visible(`nav-${screen}`)).click();
   return visible(`screen-${screen}`);
+}
+
+// Stands in for the system browser on a sandbox consent page: opens it, clicks Allow,
+// and follows the redirect back to Switchyard's loopback listener.
+async function allowInBrowser(authorizeUrl) {
+  const page = await fetch(authorizeUrl);
+  if (!page.ok) throw new Error(`consent page answered ${page.status}`);
+  const html = await page.text();
+  const action = new URL(/<form method="post" action="([^"]+)"/.exec(html)[1].replaceAll("&amp;", "&"), authorizeUrl);
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    form.append(m[1], m[2].replaceAll("&quot;", '"').replaceAll("&#39;", "'").replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&"));
+  }
+  form.append("decision", "allow");
+  const answer = await fetch(action, { method: "POST", body: form, redirect: "manual" });
+  const location = answer.headers.get("location");
+  if (answer.status !== 302 || !location) throw new Error(`consent answer ${answer.status}`);
+  const back = await fetch(location);
+  if (!back.ok) throw new Error(`loopback answered ${back.status}`);
 }
 
 async function shot(name) {
@@ -195,6 +216,29 @@ try {
       expect(table.includes(name), `${name} listed`);
     }
     await shot("connections-sandbox");
+  });
+
+  await test("A HubSpot sandbox account connects through the UI's OAuth sign-in", async () => {
+    await go("connections");
+    await (await visible("environment-sandbox")).click();
+    await (await visible("sign-in-hubspot")).click();
+    const link = await visible("authorize-url");
+    await shot("connections-signing-in");
+    const authorizeUrl = await link.getAttribute("href");
+    expect(authorizeUrl.includes("code_challenge_method=S256") && authorizeUrl.includes("state="), `authorize URL: ${authorizeUrl}`);
+    await allowInBrowser(authorizeUrl);
+    await browser.waitUntil(async () => (await browser.$$('[data-testid^="connection-"]')).length === 6, {
+      timeout: 15000,
+      timeoutMsg: "the HubSpot connection did not appear",
+    });
+    const rows = await browser.$$('[data-testid^="connection-"]');
+    const hubspotRows = [];
+    for (const row of rows) {
+      const text = await row.getText();
+      if (text.includes("HubSpot")) hubspotRows.push(text);
+    }
+    expect(hubspotRows.length === 2 && hubspotRows.every((t) => t.includes("Connected")), `HubSpot rows: ${hubspotRows}`);
+    expect(!(await (await byTestId("pending-sign-in")).isExisting()), "the waiting panel is gone");
   });
 
   await test("Health counts the calls the connections made", async () => {

@@ -2,7 +2,9 @@
 
 use crate::error::IpcResult;
 use crate::state::AppState;
+use switchyard_engine::api::connect_flow::PendingConnect;
 use switchyard_engine::api::connections::{self, ConnectionSummary, ProviderInfo};
+use switchyard_engine::store::kinds::{Environment, ProviderId};
 use tauri::State;
 
 /// The providers Switchyard can connect, for the catalogue.
@@ -42,4 +44,47 @@ pub async fn test_connection(
 #[specta::specta]
 pub async fn disconnect(state: State<'_, AppState>, id: String) -> IpcResult<ConnectionSummary> {
     Ok(state.engine()?.disconnect(&id).await?)
+}
+
+/// Starts an OAuth sign-in; the UI opens the returned link in the system browser
+/// (opener plugin) and then waits with `finish_connect`.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_connect(
+    state: State<'_, AppState>,
+    provider: ProviderId,
+    environment: Environment,
+) -> IpcResult<PendingConnect> {
+    Ok(state.engine()?.start_connect(provider, environment).await?)
+}
+
+/// Waits for the browser to return to Switchyard and stores the new connection.
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_connect(
+    state: State<'_, AppState>,
+    flow_id: String,
+) -> IpcResult<ConnectionSummary> {
+    Ok(state.engine()?.finish_connect(&flow_id).await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_connect(state: State<'_, AppState>, flow_id: String) -> IpcResult<()> {
+    Ok(state.engine()?.cancel_connect(&flow_id).await?)
+}
+
+/// Connects with a pasted HubSpot or Slack token or Zapier hook URL, verified first.
+#[tauri::command]
+#[specta::specta]
+pub async fn connect_pasted(
+    state: State<'_, AppState>,
+    provider: ProviderId,
+    environment: Environment,
+    credential: String,
+) -> IpcResult<ConnectionSummary> {
+    Ok(state
+        .engine()?
+        .connect_pasted(provider, environment, credential)
+        .await?)
 }

@@ -2,7 +2,9 @@
 
 use crate::error::IpcResult;
 use crate::state::AppState;
+use switchyard_engine::api::apps::AppCredentials;
 use switchyard_engine::api::settings::{AppInfo, Preferences, Theme};
+use switchyard_engine::store::kinds::ProviderId;
 use tauri::State;
 
 #[tauri::command]
@@ -27,4 +29,29 @@ pub async fn set_theme(state: State<'_, AppState>, theme: Theme) -> IpcResult<Pr
 #[specta::specta]
 pub async fn complete_onboarding(state: State<'_, AppState>) -> IpcResult<Preferences> {
     Ok(state.engine()?.complete_onboarding().await?)
+}
+
+/// The OAuth app a provider knows Switchyard by (real accounts), and the redirect URI to register.
+#[tauri::command]
+#[specta::specta]
+pub async fn app_credentials(
+    state: State<'_, AppState>,
+    provider: ProviderId,
+) -> IpcResult<AppCredentials> {
+    Ok(state.engine()?.app_credentials(provider).await?)
+}
+
+/// Saves an app's client id, and its secret when given (empty removes it).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_app_credentials(
+    state: State<'_, AppState>,
+    provider: ProviderId,
+    client_id: String,
+    client_secret: Option<String>,
+) -> IpcResult<AppCredentials> {
+    Ok(state
+        .engine()?
+        .set_app_credentials(provider, client_id, client_secret)
+        .await?)
 }

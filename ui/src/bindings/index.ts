@@ -15,6 +15,20 @@ export const commands = {
 	testConnection: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("test_connection", { id })),
 	/**  Wipes the connection's secrets and marks it disconnected. */
 	disconnect: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("disconnect", { id })),
+	/**
+	 *  Starts an OAuth sign-in; the UI opens the returned link in the system browser
+	 *  (opener plugin) and then waits with `finish_connect`.
+	 */
+	startConnect: (provider: ProviderId, environment: Environment) => typedError<PendingConnect, IpcError>(__TAURI_INVOKE("start_connect", { provider, environment })),
+	/**  Waits for the browser to return to Switchyard and stores the new connection. */
+	finishConnect: (flowId: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("finish_connect", { flowId })),
+	cancelConnect: (flowId: string) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_connect", { flowId })),
+	/**  Connects with a pasted HubSpot or Slack token or Zapier hook URL, verified first. */
+	connectPasted: (provider: ProviderId, environment: Environment, credential: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("connect_pasted", { provider, environment, credential })),
+	/**  The OAuth app a provider knows Switchyard by (real accounts), and the redirect URI to register. */
+	appCredentials: (provider: ProviderId) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("app_credentials", { provider })),
+	/**  Saves an app's client id, and its secret when given (empty removes it). */
+	setAppCredentials: (provider: ProviderId, clientId: string, clientSecret: string | null) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("set_app_credentials", { provider, clientId, clientSecret })),
 	listMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("list_mappings")),
 	/**  The newest `limit` runs (1..=500), newest first. */
 	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
@@ -38,6 +52,14 @@ export type AlertItem = {
 	raisedAt: number,
 	lastSeenAt: number,
 	acknowledgedAt: number | null,
+};
+
+export type AppCredentials = {
+	provider: ProviderId,
+	clientId: string | null,
+	hasSecret: boolean,
+	/**  What to register with the provider as the redirect URI. */
+	redirectUri: string,
 };
 
 export type AppInfo = {
@@ -116,6 +138,13 @@ export type MappingSummary = {
 	enabled: boolean,
 	fieldCount: number,
 	updatedAt: number,
+};
+
+export type PendingConnect = {
+	flowId: string,
+	provider: ProviderId,
+	authorizeUrl: string,
+	redirectUri: string,
 };
 
 export type Preferences = {

@@ -1,13 +1,15 @@
 // The one door to the Rust back end. Components call these functions and get
 // plain data or a thrown BackendError; they never see IPC, `Result` objects or
 // the generated bindings, so a regenerated bindings file touches only this module.
+import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "../bindings";
-import type { ErrorCode, IpcError, Theme } from "../bindings";
+import type { Environment, ErrorCode, IpcError, ProviderId, Theme } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export type {
   AlertItem,
+  AppCredentials,
   AppInfo,
   AuthKind,
   ConnectionHealth,
@@ -18,6 +20,7 @@ export type {
   HealthSummary,
   KeySource,
   MappingSummary,
+  PendingConnect,
   Preferences,
   ProviderId,
   ProviderInfo,
@@ -105,3 +108,23 @@ export const completeOnboarding = () => unwrap(() => commands.completeOnboarding
 export const connectSandboxAccounts = () => unwrap(() => commands.connectSandboxAccounts());
 export const testConnection = (id: string) => unwrap(() => commands.testConnection(id));
 export const disconnect = (id: string) => unwrap(() => commands.disconnect(id));
+export const startConnect = (provider: ProviderId, environment: Environment) =>
+  unwrap(() => commands.startConnect(provider, environment));
+export const finishConnect = (flowId: string) => unwrap(() => commands.finishConnect(flowId));
+export const cancelConnect = async (flowId: string): Promise<void> => {
+  await unwrap(() => commands.cancelConnect(flowId));
+};
+export const connectPasted = (provider: ProviderId, environment: Environment, credential: string) =>
+  unwrap(() => commands.connectPasted(provider, environment, credential));
+export const appCredentials = (provider: ProviderId) => unwrap(() => commands.appCredentials(provider));
+export const setAppCredentials = (provider: ProviderId, clientId: string, clientSecret: string | null) =>
+  unwrap(() => commands.setAppCredentials(provider, clientId, clientSecret));
+
+/** Opens a link in the system browser (the shell's opener plugin). */
+export async function openInBrowser(url: string): Promise<void> {
+  try {
+    await openUrl(url);
+  } catch (error) {
+    throw toBackendError(error);
+  }
+}

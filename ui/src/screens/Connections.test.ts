@@ -18,8 +18,11 @@ describe("Connections screen", () => {
     expect(screen.getByTestId("provider-slack")).toHaveTextContent("Paste a token");
     expect(screen.getByTestId("provider-zapier")).toHaveTextContent("Paste a hook URL");
     expect(screen.getByTestId("provider-hubspot")).toHaveTextContent("Sign in with browser or Paste a token");
-    // The only action on an empty screen is trying the sandbox; the cards are information.
-    expect(screen.getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Try with sandbox accounts"]);
+    // The cards are information; the actions are the sandbox button and "Add an account".
+    expect(screen.getByTestId("connect-sandbox")).toHaveTextContent("Try with sandbox accounts");
+    expect(within(screen.getByTestId("add-account")).getByTestId("sign-in-hubspot")).toBeInTheDocument();
+    expect(within(screen.getByTestId("add-account")).queryByTestId("sign-in-zapier")).toBeNull();
+    expect(within(screen.getByTestId("add-account")).getByTestId("paste-zapier")).toHaveTextContent("Paste hook URL");
   });
 
   it("Try with sandbox accounts connects them and shows the new list", async () => {
@@ -92,5 +95,44 @@ describe("Connections screen", () => {
     const heading = screen.getByRole("heading", { level: 1, name: "Connections" });
     expect(heading).toHaveAttribute("tabindex", "-1");
     expect(screen.getByTestId("loading")).toBeInTheDocument();
+  });
+
+  it("Sign in starts the flow, shows the link while waiting, and lists the new connection", async () => {
+    let connected: unknown[] = [];
+    let release: () => void = () => {};
+    const calls = mockCommands({
+      list_connections: () => connected,
+      list_providers: PROVIDERS,
+      start_connect: { flowId: "f1", provider: "hubspot", authorizeUrl: "http://127.0.0.1:9/oauth/authorize?x=1", redirectUri: "http://127.0.0.1:5/callback" },
+      finish_connect: () =>
+        new Promise((resolve) => {
+          release = () => {
+            connected = [{ ...CONNECTION, id: "c9", status: "connected", statusMessage: null }];
+            resolve(connected[0]);
+          };
+        }),
+      "plugin:opener|open_url": null,
+    });
+    render(Connections);
+    await userEvent.click(await screen.findByTestId("sign-in-hubspot"));
+    expect(await screen.findByTestId("authorize-url")).toHaveAttribute("href", "http://127.0.0.1:9/oauth/authorize?x=1");
+    expect(calls.find((c) => c.cmd === "start_connect")?.args).toEqual({ provider: "hubspot", environment: "sandbox" });
+    release();
+    expect(await screen.findByTestId("connection-c9")).toBeInTheDocument();
+    expect(screen.queryByTestId("pending-sign-in")).toBeNull();
+  });
+
+  it("a refused pasted token is explained and nothing is added", async () => {
+    mockCommands({
+      list_connections: [],
+      list_providers: PROVIDERS,
+      connect_pasted: () => ipcError("auth_expired", "Slack did not accept these credentials."),
+    });
+    render(Connections);
+    await userEvent.click(await screen.findByTestId("paste-slack"));
+    await userEvent.type(screen.getByTestId("paste-input-slack"), "xoxb-wrong");
+    await userEvent.click(screen.getByTestId("paste-connect-slack"));
+    expect(await screen.findByTestId("add-error")).toHaveTextContent("Slack did not accept these credentials. (auth_expired)");
+    expect(screen.getByTestId("empty-connections")).toBeInTheDocument();
   });
 });
