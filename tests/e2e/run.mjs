@@ -178,6 +178,14 @@ try {
     expect(schema.includes(String(schemaVersion)), `schema ${schema}, expected ${schemaVersion}`);
     const key = await (await visible("info-key-source")).getText();
     expect(/key file/i.test(key), `key source ${key}`);
+    await browser.waitUntil(async () => (await (await visible("app-redirect-uri")).getText()).includes("127.0.0.1:53682/callback"), {
+      timeout: 5000,
+      timeoutMsg: "the redirect URI to register is not shown",
+    });
+    await (await visible("app-hubspot-client-id")).setValue("my-hubspot-app");
+    await (await visible("app-hubspot-secret")).setValue("hubspot-secret-e2e");
+    await (await visible("app-hubspot-save")).click();
+    await browser.waitUntil(async () => (await (await visible("app-hubspot-save")).getText()) === "Saved", { timeout: 5000, timeoutMsg: "not saved" });
     await shot("settings");
   });
 

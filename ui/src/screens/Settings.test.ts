@@ -47,4 +47,23 @@ describe("Settings screen", () => {
     expect(await screen.findByText("Couldn't save the theme")).toBeInTheDocument();
     expect(screen.getByTestId("error-code")).toHaveTextContent("storage");
   });
+
+  it("saves an app's client id and secret and shows the redirect URI to register", async () => {
+    const app = (provider: string) => ({ provider, clientId: null, hasSecret: false, redirectUri: "http://127.0.0.1:53682/callback" });
+    const calls = mockCommands({
+      get_preferences: { theme: "system", onboardingCompleted: true },
+      app_info: APP_INFO,
+      app_credentials: ({ provider }) => app(provider as string),
+      set_app_credentials: ({ provider, clientId }) => ({ ...app(provider as string), clientId, hasSecret: true }),
+    });
+    render(Settings);
+    expect(await screen.findByText("http://127.0.0.1:53682/callback")).toHaveAttribute("data-testid", "app-redirect-uri");
+    await userEvent.type(await screen.findByTestId("app-hubspot-client-id"), "my-client");
+    await userEvent.type(screen.getByTestId("app-hubspot-secret"), "shh");
+    await userEvent.click(screen.getByTestId("app-hubspot-save"));
+    expect(await screen.findByText("Saved")).toBeInTheDocument();
+    expect(calls.find((c) => c.cmd === "set_app_credentials")?.args).toEqual({ provider: "hubspot", clientId: "my-client", clientSecret: "shh" });
+    expect(screen.getByTestId("app-hubspot-secret")).toHaveValue("");
+    expect(screen.getByTestId("app-hubspot-secret")).toHaveAttribute("placeholder", "Secret saved (type to replace)");
+  });
 });
