@@ -115,10 +115,7 @@ impl Engine {
         let c = connections::get(pool, id).await?;
         let revoked = match c.environment {
             Environment::Sandbox => self.revoke_sandbox_grant(id, c.provider).await,
-            Environment::Production => Err(
-                "revoking needs this app's client credentials, which Settings does not hold yet"
-                    .to_owned(),
-            ),
+            Environment::Production => self.revoke_production_grant(id, c.provider).await,
         };
         let wiped = secrets::delete_scope(pool, id).await?;
         connections::set_token_expiry(pool, id, None).await?;
@@ -134,5 +131,38 @@ impl Engine {
             "disconnected"
         );
         Ok(connections::get(pool, id).await?.into())
+    }
+
+    /// Revokes a real account's grant with the app credentials from Settings.
+    async fn revoke_production_grant(&self, id: &str, provider: ProviderId) -> Result<(), String> {
+        if provider == ProviderId::Zapier {
+            return Ok(());
+        }
+        let app = self
+            .oauth_app(provider, Environment::Production)
+            .await
+            .map_err(|e| e.message)?;
+        let pool = self.store().pool();
+        let vault = self.store().vault();
+        let token = match secrets::get(pool, vault, id, switchyard_connectors::auth::REFRESH)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Some(refresh) => refresh,
+            None => secrets::get(pool, vault, id, switchyard_connectors::auth::ACCESS)
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("no saved token")?,
+        };
+        switchyard_connectors::auth::revoke(
+            &self.stack(provider, Some(id)),
+            provider,
+            &app.endpoints,
+            &app.client_id,
+            app.client_secret.as_ref(),
+            &token,
+        )
+        .await
+        .map_err(|e| e.to_string())
     }
 }
