@@ -256,7 +256,8 @@ try {
       timeout: 10000,
       timeoutMsg: "no requests counted",
     });
-    await visible("connection-health-table");
+    const table = await (await visible("connection-health-table")).getText();
+    expect(table.includes("Closed"), `each connection's circuit is shown: ${table}`);
     await shot("health-sandbox");
   });
 

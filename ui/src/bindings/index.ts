@@ -74,6 +74,8 @@ export type AppInfo = {
 /**  How a connection was authorized. */
 export type AuthKind = "oauth_loopback" | "oauth_paste_redirect" | "pasted_token" | "hook_url";
 
+export type CircuitState = "closed" | "open" | "half_open";
+
 export type ConnectionHealth = {
 	connectionId: string,
 	label: string,
@@ -83,6 +85,8 @@ export type ConnectionHealth = {
 	p95LatencyMs: number | null,
 	/**  Fraction 0..=1 of the provider's quota left at the last reading. */
 	headroomPct: number | null,
+	/**  The connection's circuit breaker; `None` until it has made a call since start. */
+	circuitState: CircuitState | null,
 };
 
 export type ConnectionStatus = "connected" | "needs_reconnect" | "disconnected" | "error";

@@ -12,6 +12,7 @@ export type {
   AppCredentials,
   AppInfo,
   AuthKind,
+  CircuitState,
   ConnectionHealth,
   ConnectionStatus,
   ConnectionSummary,

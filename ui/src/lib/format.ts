@@ -2,6 +2,7 @@
 // an em dash, so a screen never prints "null", "NaN" or "undefined".
 import type {
   AuthKind,
+  CircuitState,
   ConnectionStatus,
   Environment,
   ErrorCode,
@@ -130,6 +131,12 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   partial: "Partial",
   failed: "Failed",
   cancelled: "Cancelled",
+};
+
+export const CIRCUIT_LABELS: Record<CircuitState, string> = {
+  closed: "Closed",
+  open: "Open",
+  half_open: "Half-open",
 };
 
 export const SEVERITY_LABELS: Record<Severity, string> = {

@@ -44,6 +44,7 @@ describe("Health screen", () => {
           successRate: 0.975,
           p95LatencyMs: null,
           headroomPct: 0.42,
+          circuitState: "half_open",
         },
       ],
     };
@@ -54,6 +55,7 @@ describe("Health screen", () => {
     expect(row).toHaveTextContent("Acme Salesforce");
     expect(row).toHaveTextContent("97.5%");
     expect(row).toHaveTextContent("42%");
+    expect(row).toHaveTextContent("Half-open");
     expect(row).toHaveTextContent("—");
     expect(value("requests")).toBe("1,200");
     expect(value("p95-latency")).toBe("1.8 s");

@@ -45,6 +45,12 @@ pub struct Engine {
     sandbox: Arc<Mutex<Option<Sandbox>>>,
     /// OAuth sign-ins started and not yet finished, by flow id.
     flows: Arc<crate::api::connect_flow::Flows>,
+    /// One client stack per connection (rate limiter, caps, breaker), by connection id.
+    stacks: Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<String, Arc<switchyard_connectors::http::Stack>>,
+        >,
+    >,
 }
 
 impl Engine {
@@ -66,6 +72,7 @@ impl Engine {
             tap,
             sandbox: Arc::default(),
             flows: Arc::default(),
+            stacks: Arc::default(),
         })
     }
 
@@ -83,6 +90,13 @@ impl Engine {
 
     pub(crate) fn metrics_tap(&self) -> &MetricsTap {
         &self.tap
+    }
+
+    pub(crate) fn stacks(
+        &self,
+    ) -> &std::sync::Mutex<std::collections::HashMap<String, Arc<switchyard_connectors::http::Stack>>>
+    {
+        &self.stacks
     }
 
     pub(crate) fn flows(&self) -> &crate::api::connect_flow::Flows {

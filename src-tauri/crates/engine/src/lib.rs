@@ -15,4 +15,5 @@ pub async fn sandbox_consent(authorize_url: &str) -> Result<(), String> {
     sandbox::consent::allow(authorize_url).await
 }
 pub use error::{EngineError, EngineResult, ErrorCode};
+pub use switchyard_connectors::http::CircuitState;
 pub use switchyard_store as store;

@@ -3,24 +3,44 @@
 
 use crate::api::connections::ConnectionSummary;
 use crate::{Engine, EngineError, EngineResult, ErrorCode};
-use switchyard_connectors::http::{Stack, StackConfig};
+use std::sync::Arc;
+use switchyard_connectors::http::{CircuitState, Stack, StackConfig};
 use switchyard_connectors::identity::{Identity, IdentityError};
 use switchyard_store::kinds::{ConnectionStatus, Environment, ProviderId};
 use switchyard_store::tables::{connections, secrets};
 
 impl Engine {
     /// A client stack for one provider (and connection), with its documented defaults.
-    pub(crate) fn stack(&self, provider: ProviderId, connection_id: Option<&str>) -> Stack {
-        let mut config = StackConfig::new(
-            provider,
-            switchyard_connectors::registry::default_rate(provider),
-        );
-        config.connection_id = connection_id.map(str::to_owned);
-        Stack::new(
-            self.http().clone(),
-            config,
-            Some(self.metrics_tap().clone()),
-        )
+    /// The client stack of a connection: one per connection for the life of the engine,
+    /// so its rate limiter, concurrency cap and circuit breaker see every call. Calls made
+    /// before a connection exists (verifying a pasted token) get a fresh stack.
+    pub(crate) fn stack(&self, provider: ProviderId, connection_id: Option<&str>) -> Arc<Stack> {
+        let build = || {
+            let mut config = StackConfig::new(
+                provider,
+                switchyard_connectors::registry::default_rate(provider),
+            );
+            config.connection_id = connection_id.map(str::to_owned);
+            Arc::new(Stack::new(
+                self.http().clone(),
+                config,
+                Some(self.metrics_tap().clone()),
+            ))
+        };
+        let Some(id) = connection_id else {
+            return build();
+        };
+        let mut stacks = self.stacks().lock().unwrap_or_else(|p| p.into_inner());
+        stacks.entry(id.to_owned()).or_insert_with(build).clone()
+    }
+
+    /// The circuit state of a connection that has made calls since start.
+    pub fn circuit_state(&self, connection_id: &str) -> Option<CircuitState> {
+        self.stacks()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(connection_id)
+            .map(|s| s.circuit())
     }
 
     pub(crate) fn connect_error(&self, provider: ProviderId, e: IdentityError) -> EngineError {

@@ -34,6 +34,8 @@ pub struct ConnectionHealth {
     pub p95_latency_ms: Option<i64>,
     /// Fraction 0..=1 of the provider's quota left at the last reading.
     pub headroom_pct: Option<f64>,
+    /// The connection's circuit breaker; `None` until it has made a call since start.
+    pub circuit_state: Option<switchyard_connectors::http::CircuitState>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
@@ -79,6 +81,7 @@ impl Engine {
                 p95_latency_ms: request_metrics::latency_percentile(pool, since, Some(&c.id), 95)
                     .await?,
                 headroom_pct: headroom,
+                circuit_state: self.circuit_state(&c.id),
                 connection_id: c.id,
                 label: c.label,
                 provider: c.provider,
