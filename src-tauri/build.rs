@@ -10,6 +10,7 @@ fn main() {
         "disconnect",
         "start_connect",
         "finish_connect",
+        "finish_connect_pasted",
         "cancel_connect",
         "connect_pasted",
         "app_credentials",

@@ -19,6 +19,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             connections::disconnect,
             connections::start_connect,
             connections::finish_connect,
+            connections::finish_connect_pasted,
             connections::cancel_connect,
             connections::connect_pasted,
             settings::app_credentials,

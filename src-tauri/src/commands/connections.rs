@@ -88,3 +88,18 @@ pub async fn connect_pasted(
         .connect_pasted(provider, environment, credential)
         .await?)
 }
+
+/// Completes a sign-in whose provider refused loopback: the user pastes the address the
+/// browser landed on.
+#[tauri::command]
+#[specta::specta]
+pub async fn finish_connect_pasted(
+    state: State<'_, AppState>,
+    flow_id: String,
+    pasted_url: String,
+) -> IpcResult<ConnectionSummary> {
+    Ok(state
+        .engine()?
+        .finish_connect_pasted(&flow_id, &pasted_url)
+        .await?)
+}

@@ -49,9 +49,10 @@ pub async fn set_app_credentials(
     provider: ProviderId,
     client_id: String,
     client_secret: Option<String>,
+    paste_redirect_uri: Option<String>,
 ) -> IpcResult<AppCredentials> {
     Ok(state
         .engine()?
-        .set_app_credentials(provider, client_id, client_secret)
+        .set_app_credentials(provider, client_id, client_secret, paste_redirect_uri)
         .await?)
 }

@@ -22,13 +22,18 @@ export const commands = {
 	startConnect: (provider: ProviderId, environment: Environment) => typedError<PendingConnect, IpcError>(__TAURI_INVOKE("start_connect", { provider, environment })),
 	/**  Waits for the browser to return to Switchyard and stores the new connection. */
 	finishConnect: (flowId: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("finish_connect", { flowId })),
+	/**
+	 *  Completes a sign-in whose provider refused loopback: the user pastes the address the
+	 *  browser landed on.
+	 */
+	finishConnectPasted: (flowId: string, pastedUrl: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("finish_connect_pasted", { flowId, pastedUrl })),
 	cancelConnect: (flowId: string) => typedError<null, IpcError>(__TAURI_INVOKE("cancel_connect", { flowId })),
 	/**  Connects with a pasted HubSpot or Slack token or Zapier hook URL, verified first. */
 	connectPasted: (provider: ProviderId, environment: Environment, credential: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("connect_pasted", { provider, environment, credential })),
 	/**  The OAuth app a provider knows Switchyard by (real accounts), and the redirect URI to register. */
 	appCredentials: (provider: ProviderId) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("app_credentials", { provider })),
 	/**  Saves an app's client id, and its secret when given (empty removes it). */
-	setAppCredentials: (provider: ProviderId, clientId: string, clientSecret: string | null) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("set_app_credentials", { provider, clientId, clientSecret })),
+	setAppCredentials: (provider: ProviderId, clientId: string, clientSecret: string | null, pasteRedirectUri: string | null) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("set_app_credentials", { provider, clientId, clientSecret, pasteRedirectUri })),
 	listMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("list_mappings")),
 	/**  The newest `limit` runs (1..=500), newest first. */
 	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
@@ -60,6 +65,11 @@ export type AppCredentials = {
 	hasSecret: boolean,
 	/**  What to register with the provider as the redirect URI. */
 	redirectUri: string,
+	/**
+	 *  An https redirect registered instead, for providers that refuse loopback
+	 *  (QuickBooks production keys): the user pastes the address the browser lands on.
+	 */
+	pasteRedirectUri: string | null,
 };
 
 export type AppInfo = {
@@ -149,6 +159,11 @@ export type PendingConnect = {
 	provider: ProviderId,
 	authorizeUrl: string,
 	redirectUri: string,
+	/**
+	 *  The browser will land on an https page: the user pastes its address back
+	 *  (`finish_connect_pasted`) instead of Switchyard receiving it on loopback.
+	 */
+	needsPaste: boolean,
 };
 
 export type Preferences = {

@@ -118,8 +118,14 @@ export const cancelConnect = async (flowId: string): Promise<void> => {
 export const connectPasted = (provider: ProviderId, environment: Environment, credential: string) =>
   unwrap(() => commands.connectPasted(provider, environment, credential));
 export const appCredentials = (provider: ProviderId) => unwrap(() => commands.appCredentials(provider));
-export const setAppCredentials = (provider: ProviderId, clientId: string, clientSecret: string | null) =>
-  unwrap(() => commands.setAppCredentials(provider, clientId, clientSecret));
+export const setAppCredentials = (
+  provider: ProviderId,
+  clientId: string,
+  clientSecret: string | null,
+  pasteRedirectUri: string | null,
+) => unwrap(() => commands.setAppCredentials(provider, clientId, clientSecret, pasteRedirectUri));
+export const finishConnectPasted = (flowId: string, pastedUrl: string) =>
+  unwrap(() => commands.finishConnectPasted(flowId, pastedUrl));
 
 /** Opens a link in the system browser (the shell's opener plugin). */
 export async function openInBrowser(url: string): Promise<void> {

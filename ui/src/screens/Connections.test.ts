@@ -103,7 +103,7 @@ describe("Connections screen", () => {
     const calls = mockCommands({
       list_connections: () => connected,
       list_providers: PROVIDERS,
-      start_connect: { flowId: "f1", provider: "hubspot", authorizeUrl: "http://127.0.0.1:9/oauth/authorize?x=1", redirectUri: "http://127.0.0.1:5/callback" },
+      start_connect: { flowId: "f1", provider: "hubspot", authorizeUrl: "http://127.0.0.1:9/oauth/authorize?x=1", redirectUri: "http://127.0.0.1:5/callback", needsPaste: false },
       finish_connect: () =>
         new Promise((resolve) => {
           release = () => {
@@ -134,5 +134,26 @@ describe("Connections screen", () => {
     await userEvent.click(screen.getByTestId("paste-connect-slack"));
     expect(await screen.findByTestId("add-error")).toHaveTextContent("Slack did not accept these credentials. (auth_expired)");
     expect(screen.getByTestId("empty-connections")).toBeInTheDocument();
+  });
+
+  it("a provider that refuses loopback is finished by pasting the address the browser landed on", async () => {
+    let connected: unknown[] = [];
+    const calls = mockCommands({
+      list_connections: () => connected,
+      list_providers: PROVIDERS,
+      start_connect: { flowId: "f2", provider: "quickbooks", authorizeUrl: "https://appcenter.example/connect", redirectUri: "https://me.example/cb", needsPaste: true },
+      finish_connect_pasted: () => {
+        connected = [{ ...CONNECTION, id: "c7", provider: "quickbooks", status: "connected", statusMessage: null }];
+        return connected[0];
+      },
+      "plugin:opener|open_url": null,
+    });
+    render(Connections);
+    await userEvent.click(await screen.findByTestId("sign-in-quickbooks"));
+    await userEvent.type(await screen.findByTestId("paste-redirect-input"), "https://me.example/cb?code=abc&state=s&realmId=123");
+    await userEvent.click(screen.getByTestId("paste-redirect-finish"));
+    expect(await screen.findByTestId("connection-c7")).toBeInTheDocument();
+    expect(calls.find((c) => c.cmd === "finish_connect_pasted")?.args).toEqual({ flowId: "f2", pastedUrl: "https://me.example/cb?code=abc&state=s&realmId=123" });
+    expect(calls.some((c) => c.cmd === "finish_connect")).toBe(false);
   });
 });

@@ -49,12 +49,12 @@ describe("Settings screen", () => {
   });
 
   it("saves an app's client id and secret and shows the redirect URI to register", async () => {
-    const app = (provider: string) => ({ provider, clientId: null, hasSecret: false, redirectUri: "http://127.0.0.1:53682/callback" });
+    const app = (provider: string) => ({ provider, clientId: null, hasSecret: false, redirectUri: "http://127.0.0.1:53682/callback", pasteRedirectUri: null });
     const calls = mockCommands({
       get_preferences: { theme: "system", onboardingCompleted: true },
       app_info: APP_INFO,
       app_credentials: ({ provider }) => app(provider as string),
-      set_app_credentials: ({ provider, clientId }) => ({ ...app(provider as string), clientId, hasSecret: true }),
+      set_app_credentials: ({ provider, clientId, pasteRedirectUri }) => ({ ...app(provider as string), clientId, hasSecret: true, pasteRedirectUri }),
     });
     render(Settings);
     expect(await screen.findByText("http://127.0.0.1:53682/callback")).toHaveAttribute("data-testid", "app-redirect-uri");
@@ -62,7 +62,7 @@ describe("Settings screen", () => {
     await userEvent.type(screen.getByTestId("app-hubspot-secret"), "shh");
     await userEvent.click(screen.getByTestId("app-hubspot-save"));
     expect(await screen.findByText("Saved")).toBeInTheDocument();
-    expect(calls.find((c) => c.cmd === "set_app_credentials")?.args).toEqual({ provider: "hubspot", clientId: "my-client", clientSecret: "shh" });
+    expect(calls.find((c) => c.cmd === "set_app_credentials")?.args).toEqual({ provider: "hubspot", clientId: "my-client", clientSecret: "shh", pasteRedirectUri: "" });
     expect(screen.getByTestId("app-hubspot-secret")).toHaveValue("");
     expect(screen.getByTestId("app-hubspot-secret")).toHaveAttribute("placeholder", "Secret saved (type to replace)");
   });

@@ -43,6 +43,8 @@ pub struct Engine {
     tap: MetricsTap,
     /// The in-process sandbox, started on first use ("Try with sandbox accounts").
     sandbox: Arc<Mutex<Option<Sandbox>>>,
+    /// How the in-process sandbox starts.
+    sandbox_config: Arc<std::sync::Mutex<switchyard_sandbox::SandboxConfig>>,
     /// OAuth sign-ins started and not yet finished, by flow id.
     flows: Arc<crate::api::connect_flow::Flows>,
     /// One client stack per connection (rate limiter, caps, breaker), by connection id.
@@ -72,6 +74,7 @@ impl Engine {
             tap,
             sandbox: Arc::default(),
             flows: Arc::default(),
+            sandbox_config: Arc::default(),
             stacks: Arc::default(),
         })
     }
@@ -97,6 +100,12 @@ impl Engine {
     ) -> &std::sync::Mutex<std::collections::HashMap<String, Arc<switchyard_connectors::http::Stack>>>
     {
         &self.stacks
+    }
+
+    pub(crate) fn sandbox_config_slot(
+        &self,
+    ) -> &std::sync::Mutex<switchyard_sandbox::SandboxConfig> {
+        &self.sandbox_config
     }
 
     pub(crate) fn flows(&self) -> &crate::api::connect_flow::Flows {

@@ -136,7 +136,7 @@ async fn real_accounts_need_the_apps_client_id_from_settings() {
     );
     assert_eq!(
         engine
-            .set_app_credentials(ProviderId::Salesforce, "has space".into(), None)
+            .set_app_credentials(ProviderId::Salesforce, "has space".into(), None, None)
             .await
             .unwrap_err()
             .code,
@@ -147,6 +147,7 @@ async fn real_accounts_need_the_apps_client_id_from_settings() {
             ProviderId::Salesforce,
             "3MVG9-client".into(),
             Some("s3cret".into()),
+            None,
         )
         .await
         .unwrap();
@@ -159,8 +160,89 @@ async fn real_accounts_need_the_apps_client_id_from_settings() {
             ProviderId::Salesforce,
             "3MVG9-client".into(),
             Some(String::new()),
+            None,
         )
         .await
         .unwrap();
     assert!(!cleared.has_secret);
+}
+
+#[tokio::test]
+async fn a_provider_that_refuses_loopback_is_completed_by_pasting_the_redirect() {
+    let (engine, _dir) = engine().await;
+    // Real accounts: the https redirect registered for pasting is validated and saved.
+    assert_eq!(
+        engine
+            .set_app_credentials(
+                ProviderId::Quickbooks,
+                "qb-app".into(),
+                None,
+                Some("http://insecure.example/cb".into())
+            )
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Validation,
+        "the paste redirect must be https"
+    );
+    let saved = engine
+        .set_app_credentials(
+            ProviderId::Quickbooks,
+            "qb-app".into(),
+            None,
+            Some("https://switchyard.example/oauth/quickbooks/callback".into()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        saved.paste_redirect_uri.as_deref(),
+        Some("https://switchyard.example/oauth/quickbooks/callback")
+    );
+
+    // A QuickBooks app with production keys refuses loopback: the sign-in switches to pasting.
+    engine.configure_sandbox(switchyard_sandbox::SandboxConfig {
+        quickbooks_production: true,
+        ..Default::default()
+    });
+    let pending = engine
+        .start_connect(ProviderId::Quickbooks, Environment::Sandbox)
+        .await
+        .unwrap();
+    assert!(
+        pending.needs_paste && pending.redirect_uri.starts_with("https://"),
+        "{pending:?}"
+    );
+    let landed = switchyard_engine::sandbox_consent_landing(&pending.authorize_url)
+        .await
+        .unwrap();
+    assert!(
+        landed.starts_with("https://switchyard.example/oauth/quickbooks/callback?")
+            && landed.contains("realmId="),
+        "{landed}"
+    );
+    let wrong = engine
+        .finish_connect_pasted(
+            &pending.flow_id,
+            "https://switchyard.example/oauth/quickbooks/callback?code=x&state=forged",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::Validation, "{wrong:?}");
+    // A refused paste used the flow up; start again and paste the real address.
+    let pending = engine
+        .start_connect(ProviderId::Quickbooks, Environment::Sandbox)
+        .await
+        .unwrap();
+    let landed = switchyard_engine::sandbox_consent_landing(&pending.authorize_url)
+        .await
+        .unwrap();
+    let c = engine
+        .finish_connect_pasted(&pending.flow_id, &landed)
+        .await
+        .unwrap();
+    assert_eq!(
+        (c.provider, c.status),
+        (ProviderId::Quickbooks, ConnectionStatus::Connected)
+    );
+    assert!(c.account_name.is_some(), "{c:?}");
 }

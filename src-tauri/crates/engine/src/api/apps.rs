@@ -23,6 +23,9 @@ pub struct AppCredentials {
     pub has_secret: bool,
     /// What to register with the provider as the redirect URI.
     pub redirect_uri: String,
+    /// An https redirect registered instead, for providers that refuse loopback
+    /// (QuickBooks production keys): the user pastes the address the browser lands on.
+    pub paste_redirect_uri: Option<String>,
 }
 
 /// The client a sign-in uses, and where its OAuth server is.
@@ -34,10 +37,16 @@ pub(crate) struct OAuthApp {
     /// API base for the new connection (sandbox listener or the provider's API host).
     pub api_base: String,
     pub loopback_port: u16,
+    /// Set when the app may not use loopback: the https redirect the user pastes back from.
+    pub paste_redirect_uri: Option<String>,
 }
 
 fn client_id_key(provider: ProviderId) -> String {
     format!("apps.{provider}.client_id")
+}
+
+pub(crate) fn paste_redirect_key(provider: ProviderId) -> String {
+    format!("apps.{provider}.paste_redirect_uri")
 }
 
 fn secret_scope(provider: ProviderId) -> String {
@@ -70,6 +79,7 @@ impl Engine {
                 .iter()
                 .any(|n| n == "client_secret"),
             redirect_uri: redirect_uri(),
+            paste_redirect_uri: settings::get(pool, &paste_redirect_key(provider)).await?,
         })
     }
 
@@ -79,6 +89,7 @@ impl Engine {
         provider: ProviderId,
         client_id: String,
         client_secret: Option<String>,
+        paste_redirect_uri: Option<String>,
     ) -> EngineResult<AppCredentials> {
         let client_id = client_id.trim().to_owned();
         if client_id.is_empty()
@@ -108,6 +119,18 @@ impl Engine {
             }
             None => {}
         }
+        match paste_redirect_uri.map(|s| s.trim().to_owned()) {
+            Some(uri) if uri.is_empty() => {
+                settings::delete(pool, &paste_redirect_key(provider)).await?;
+            }
+            Some(uri) if uri.starts_with("https://") && reqwest::Url::parse(&uri).is_ok() => {
+                settings::set(pool, &paste_redirect_key(provider), &uri).await?
+            }
+            Some(_) => return Err(EngineError::validation(
+                "the redirect for pasting must be an https:// address registered with the provider",
+            )),
+            None => {}
+        }
         self.app_credentials(provider).await
     }
 
@@ -135,6 +158,19 @@ impl Engine {
                     client_secret: creds["client_secret"]
                         .as_str()
                         .map(|s| Secret::new(s.to_owned())),
+                    // A simulator in "production keys" mode refuses loopback, as the real service does.
+                    paste_redirect_uri: (creds["loopback_redirects"]
+                        == serde_json::Value::Bool(false))
+                    .then(|| {
+                        creds["redirect_uris"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|u| u.as_str())
+                            .find(|u| u.starts_with("https://"))
+                            .map(str::to_owned)
+                    })
+                    .flatten(),
                     api_base: base,
                     loopback_port: 0,
                 })
@@ -158,6 +194,7 @@ impl Engine {
                     .await?,
                     api_base: production_api_base(provider).to_owned(),
                     loopback_port: REDIRECT_PORT,
+                    paste_redirect_uri: settings::get(pool, &paste_redirect_key(provider)).await?,
                 })
             }
         }

@@ -25,6 +25,9 @@ pub struct PendingConnect {
     pub provider: ProviderId,
     pub authorize_url: String,
     pub redirect_uri: String,
+    /// The browser will land on an https page: the user pastes its address back
+    /// (`finish_connect_pasted`) instead of Switchyard receiving it on loopback.
+    pub needs_paste: bool,
 }
 
 struct Started {
@@ -69,6 +72,7 @@ impl Engine {
         environment: Environment,
     ) -> EngineResult<PendingConnect> {
         let app = self.oauth_app(provider, environment).await?;
+        let paste_redirect_uri = app.paste_redirect_uri.clone();
         let config = FlowConfig {
             provider,
             endpoints: app.endpoints,
@@ -76,7 +80,7 @@ impl Engine {
             client_secret: app.client_secret,
             loopback_port: app.loopback_port,
             loopback_path: crate::api::apps::REDIRECT_PATH.into(),
-            paste_redirect_uri: None,
+            paste_redirect_uri: paste_redirect_uri.clone(),
             timeout: SIGN_IN_TIMEOUT,
         };
         let flow = begin(&config).await.map_err(|e| flow_error(provider, e))?;
@@ -86,6 +90,7 @@ impl Engine {
             provider,
             authorize_url: flow.authorize_url.clone(),
             redirect_uri: flow.redirect_uri.clone(),
+            needs_paste: paste_redirect_uri.is_some(),
         };
         let (tx, rx) = oneshot::channel();
         self.flows()
@@ -133,7 +138,56 @@ impl Engine {
             })
             .await;
         self.flows().cancels.lock().await.remove(flow_id);
-        let grant = outcome.map_err(|e| flow_error(provider, e))?;
+        self.store_grant(
+            provider,
+            environment,
+            api_base,
+            outcome.map_err(|e| flow_error(provider, e))?,
+        )
+        .await
+    }
+
+    /// Completes a paste-mode sign-in from the address the browser landed on.
+    pub async fn finish_connect_pasted(
+        &self,
+        flow_id: &str,
+        pasted_url: &str,
+    ) -> EngineResult<ConnectionSummary> {
+        let started = self
+            .flows()
+            .started
+            .lock()
+            .await
+            .remove(flow_id)
+            .ok_or_else(|| {
+                EngineError::new(
+                    ErrorCode::NotFound,
+                    "this sign-in is not in progress (finished, cancelled or never started)",
+                )
+            })?;
+        self.flows().cancels.lock().await.remove(flow_id);
+        let Started {
+            flow,
+            provider,
+            environment,
+            api_base,
+            ..
+        } = started;
+        let grant = flow
+            .finish_pasted(pasted_url)
+            .await
+            .map_err(|e| flow_error(provider, e))?;
+        self.store_grant(provider, environment, api_base, grant)
+            .await
+    }
+
+    async fn store_grant(
+        &self,
+        provider: ProviderId,
+        environment: Environment,
+        api_base: String,
+        grant: switchyard_connectors::auth::TokenGrant,
+    ) -> EngineResult<ConnectionSummary> {
         let api_base = grant.instance_url.clone().unwrap_or(api_base);
         let kind = AuthKind::OauthLoopback;
         let id = self

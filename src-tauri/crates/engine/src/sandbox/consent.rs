@@ -23,6 +23,14 @@ fn unescape(s: &str) -> String {
 /// Allows the request at `authorize_url` and follows the redirect to the loopback
 /// listener (which then completes the flow).
 pub async fn allow(authorize_url: &str) -> Result<(), String> {
+    let location = allow_without_following(authorize_url).await?;
+    reqwest::get(&location).await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Allows the request and returns where the browser would be sent (the address a person
+/// copies in the paste-the-redirect path).
+pub async fn allow_without_following(authorize_url: &str) -> Result<String, String> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -63,9 +71,5 @@ pub async fn allow(authorize_url: &str) -> Result<(), String> {
         .and_then(|l| l.to_str().ok())
         .ok_or("the consent answer did not redirect")?
         .to_owned();
-    http.get(&location)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(location)
 }

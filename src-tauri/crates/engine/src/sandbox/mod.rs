@@ -37,11 +37,26 @@ pub(crate) async fn control(sandbox_base: &str, path: &str, post: bool) -> Engin
 }
 
 impl Engine {
+    /// How the in-process sandbox starts (the next time it starts).
+    pub fn configure_sandbox(&self, config: SandboxConfig) {
+        *self
+            .sandbox_config_slot()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = config;
+    }
+
+    fn sandbox_config(&self) -> SandboxConfig {
+        self.sandbox_config_slot()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// The running in-process sandbox's base URL for `provider`, starting it when needed.
     pub async fn sandbox_base_url(&self, provider: ProviderId) -> EngineResult<String> {
         let mut slot = self.sandbox_slot().lock().await;
         if slot.is_none() {
-            let sandbox = Sandbox::start(SandboxConfig::default())
+            let sandbox = Sandbox::start(self.sandbox_config())
                 .await
                 .map_err(unavailable)?;
             tracing::info!("in-process sandbox started");
