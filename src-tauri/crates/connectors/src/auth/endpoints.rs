@@ -73,6 +73,18 @@ pub fn oauth_endpoints(provider: ProviderId, target: &Target) -> Option<OAuthEnd
     })
 }
 
+/// The provider's production API host (a sandbox's is its listener). Salesforce's real
+/// API host is the org's `instance_url` from the token response; this is its login host.
+pub fn production_api_base(provider: ProviderId) -> &'static str {
+    match provider {
+        ProviderId::Salesforce => "https://login.salesforce.com",
+        ProviderId::Hubspot => "https://api.hubapi.com",
+        ProviderId::Quickbooks => "https://quickbooks.api.intuit.com",
+        ProviderId::Slack => "https://slack.com",
+        ProviderId::Zapier => "https://hooks.zapier.com",
+    }
+}
+
 // authorize, token, revoke paths per provider.
 const SALESFORCE: [&str; 3] = [
     "/services/oauth2/authorize",

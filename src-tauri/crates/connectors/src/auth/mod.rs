@@ -11,7 +11,7 @@ mod revoke;
 mod tokens;
 
 pub use authed::{AuthedClient, AuthedError};
-pub use endpoints::{oauth_endpoints, OAuthEndpoints, Target};
+pub use endpoints::{oauth_endpoints, production_api_base, OAuthEndpoints, Target};
 pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
 pub use loopback::{CallbackParams, Loopback};
 pub use revoke::revoke;

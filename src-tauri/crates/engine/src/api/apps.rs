@@ -5,7 +5,7 @@
 
 use crate::sandbox::control;
 use crate::{Engine, EngineError, EngineResult};
-use switchyard_connectors::auth::{oauth_endpoints, OAuthEndpoints, Target};
+use switchyard_connectors::auth::{oauth_endpoints, production_api_base, OAuthEndpoints, Target};
 use switchyard_store::kinds::{Environment, ProviderId};
 use switchyard_store::tables::{secrets, settings};
 use switchyard_store::Secret;
@@ -55,17 +55,6 @@ fn secret_scope(provider: ProviderId) -> String {
 
 pub fn redirect_uri() -> String {
     format!("http://127.0.0.1:{REDIRECT_PORT}{REDIRECT_PATH}")
-}
-
-/// The provider's production API host (the sandbox's is its listener).
-fn production_api_base(provider: ProviderId) -> &'static str {
-    match provider {
-        ProviderId::Salesforce => "https://login.salesforce.com",
-        ProviderId::Hubspot => "https://api.hubapi.com",
-        ProviderId::Quickbooks => "https://quickbooks.api.intuit.com",
-        ProviderId::Slack => "https://slack.com",
-        ProviderId::Zapier => "https://hooks.zapier.com",
-    }
 }
 
 impl Engine {

@@ -233,9 +233,9 @@ impl Engine {
         let base = match environment {
             Environment::Sandbox => self.sandbox_base_url(provider).await?,
             Environment::Production => match provider {
-                ProviderId::Hubspot => "https://api.hubapi.com".to_owned(),
-                ProviderId::Slack => "https://slack.com".to_owned(),
-                ProviderId::Zapier => "https://hooks.zapier.com".to_owned(),
+                ProviderId::Hubspot | ProviderId::Slack | ProviderId::Zapier => {
+                    switchyard_connectors::auth::production_api_base(provider).to_owned()
+                }
                 _ => {
                     return Err(EngineError::validation(format!(
                         "{name} accounts are connected by signing in, not by pasting a token"
