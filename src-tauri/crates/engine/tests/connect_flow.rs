@@ -33,7 +33,7 @@ async fn an_oauth_sign_in_started_from_the_ui_ends_in_a_tested_connection() {
         let id = pending.flow_id.clone();
         async move { engine.finish_connect(&id).await }
     });
-    switchyard_engine::sandbox_consent(&pending.authorize_url)
+    switchyard_sandbox::consent::allow(&pending.authorize_url)
         .await
         .unwrap();
     let c = finishing.await.unwrap().unwrap();
@@ -212,7 +212,7 @@ async fn a_provider_that_refuses_loopback_is_completed_by_pasting_the_redirect()
         pending.needs_paste && pending.redirect_uri.starts_with("https://"),
         "{pending:?}"
     );
-    let landed = switchyard_engine::sandbox_consent_landing(&pending.authorize_url)
+    let landed = switchyard_sandbox::consent::decide(&pending.authorize_url, "allow")
         .await
         .unwrap();
     assert!(
@@ -233,7 +233,7 @@ async fn a_provider_that_refuses_loopback_is_completed_by_pasting_the_redirect()
         .start_connect(ProviderId::Quickbooks, Environment::Sandbox)
         .await
         .unwrap();
-    let landed = switchyard_engine::sandbox_consent_landing(&pending.authorize_url)
+    let landed = switchyard_sandbox::consent::decide(&pending.authorize_url, "allow")
         .await
         .unwrap();
     let c = engine

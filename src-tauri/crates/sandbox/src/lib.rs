@@ -11,6 +11,7 @@
 #![allow(clippy::new_ret_no_self)]
 
 mod config;
+pub mod consent;
 mod control;
 mod faults;
 mod harness;

@@ -3,7 +3,6 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
-use regex::Regex;
 use serde_json::Value;
 use std::time::Duration;
 use switchyard_connectors::auth::{begin, oauth_endpoints, FlowConfig, Target, TokenGrant};
@@ -28,37 +27,10 @@ impl Browser {
     /// Opens the authorize URL, submits the consent form with `decision`, and returns
     /// the redirect's Location (not followed).
     pub async fn consent(&self, authorize_url: &str, decision: &str) -> String {
-        let page = self.http.get(authorize_url).send().await.unwrap();
-        assert_eq!(page.status(), 200, "consent page");
-        let html = page.text().await.unwrap();
-        let action = Regex::new(r#"<form method="post" action="([^"]+)""#)
+        switchyard_sandbox::consent::decide(authorize_url, decision)
+            .await
             .unwrap()
-            .captures(&html)
-            .unwrap()[1]
-            .replace("&amp;", "&");
-        let action = reqwest::Url::parse(authorize_url)
-            .unwrap()
-            .join(&action)
-            .unwrap();
-        let mut form: Vec<(String, String)> =
-            Regex::new(r#"<input type="hidden" name="([^"]+)" value="([^"]*)">"#)
-                .unwrap()
-                .captures_iter(&html)
-                .map(|c| (c[1].to_owned(), unescape(&c[2])))
-                .collect();
-        form.push(("decision".into(), decision.into()));
-        let answer = self.http.post(action).form(&form).send().await.unwrap();
-        assert_eq!(answer.status(), 302, "consent answer redirects");
-        answer.headers()["location"].to_str().unwrap().to_owned()
     }
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 pub async fn config(sandbox: &Sandbox, provider: ProviderId, name: &str) -> FlowConfig {

@@ -133,10 +133,7 @@ impl Engine {
     pub async fn disconnect(&self, id: &str) -> EngineResult<ConnectionSummary> {
         let pool = self.store().pool();
         let c = connections::get(pool, id).await?;
-        let revoked = match c.environment {
-            Environment::Sandbox => self.revoke_sandbox_grant(id, c.provider).await,
-            Environment::Production => self.revoke_production_grant(id, c.provider).await,
-        };
+        let revoked = self.revoke_grant(id, c.provider, c.environment).await;
         let wiped = secrets::delete_scope(pool, id).await?;
         connections::set_token_expiry(pool, id, None).await?;
         let message = match &revoked {
@@ -153,21 +150,27 @@ impl Engine {
         Ok(connections::get(pool, id).await?.into())
     }
 
-    /// Revokes a real account's grant with the app credentials from Settings.
-    async fn revoke_production_grant(&self, id: &str, provider: ProviderId) -> Result<(), String> {
+    /// Revokes the grant (refresh token where there is one, else the access token) with
+    /// the app the connection was made with: the simulator's for sandbox accounts, the
+    /// one from Settings for real ones.
+    async fn revoke_grant(
+        &self,
+        id: &str,
+        provider: ProviderId,
+        environment: Environment,
+    ) -> Result<(), String> {
         if provider == ProviderId::Zapier {
             return Ok(());
         }
         let app = self
-            .oauth_app(provider, Environment::Production)
+            .oauth_app(provider, environment)
             .await
             .map_err(|e| e.message)?;
-        let pool = self.store().pool();
-        let vault = self.store().vault();
-        let token = match secrets::get(pool, vault, id, switchyard_connectors::auth::REFRESH)
+        let (pool, vault) = (self.store().pool(), self.store().vault());
+        let refresh = secrets::get(pool, vault, id, switchyard_connectors::auth::REFRESH)
             .await
-            .map_err(|e| e.to_string())?
-        {
+            .map_err(|e| e.to_string())?;
+        let token = match refresh {
             Some(refresh) => refresh,
             None => secrets::get(pool, vault, id, switchyard_connectors::auth::ACCESS)
                 .await

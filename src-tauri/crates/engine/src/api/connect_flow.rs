@@ -113,18 +113,7 @@ impl Engine {
 
     /// Waits for the browser to come back, then stores and tests the new connection.
     pub async fn finish_connect(&self, flow_id: &str) -> EngineResult<ConnectionSummary> {
-        let started = self
-            .flows()
-            .started
-            .lock()
-            .await
-            .remove(flow_id)
-            .ok_or_else(|| {
-                EngineError::new(
-                    ErrorCode::NotFound,
-                    "this sign-in is not in progress (finished, cancelled or never started)",
-                )
-            })?;
+        let started = self.take_flow(flow_id).await?;
         let Started {
             flow,
             provider,
@@ -153,18 +142,7 @@ impl Engine {
         flow_id: &str,
         pasted_url: &str,
     ) -> EngineResult<ConnectionSummary> {
-        let started = self
-            .flows()
-            .started
-            .lock()
-            .await
-            .remove(flow_id)
-            .ok_or_else(|| {
-                EngineError::new(
-                    ErrorCode::NotFound,
-                    "this sign-in is not in progress (finished, cancelled or never started)",
-                )
-            })?;
+        let started = self.take_flow(flow_id).await?;
         self.flows().cancels.lock().await.remove(flow_id);
         let Started {
             flow,
@@ -209,6 +187,20 @@ impl Engine {
         .await
         .map_err(|e| EngineError::new(ErrorCode::Storage, e.to_string()))?;
         self.test_connection(&id).await
+    }
+
+    async fn take_flow(&self, flow_id: &str) -> EngineResult<Started> {
+        self.flows()
+            .started
+            .lock()
+            .await
+            .remove(flow_id)
+            .ok_or_else(|| {
+                EngineError::new(
+                    ErrorCode::NotFound,
+                    "this sign-in is not in progress (finished, cancelled or never started)",
+                )
+            })
     }
 
     pub async fn cancel_connect(&self, flow_id: &str) -> EngineResult<()> {

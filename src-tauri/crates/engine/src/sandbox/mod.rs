@@ -4,8 +4,6 @@
 //! `consent`), a bot token for Slack and a catch-hook URL for Zapier (the pasted-credential
 //! paths), each verified with its identity call and stored encrypted.
 
-pub(crate) mod consent;
-
 use crate::api::connections::ConnectionSummary;
 use crate::{Engine, EngineError, EngineResult, ErrorCode};
 use serde_json::Value;
@@ -163,7 +161,7 @@ impl Engine {
         let authorize_url = flow.authorize_url.clone();
         let (grant, clicked) = tokio::join!(
             flow.finish(std::future::pending()),
-            consent::allow(&authorize_url)
+            switchyard_sandbox::consent::allow(&authorize_url)
         );
         clicked.map_err(unavailable)?;
         let grant = grant.map_err(|e| EngineError::new(ErrorCode::AuthExpired, e.to_string()))?;
@@ -230,62 +228,4 @@ pub(crate) struct Grant {
     pub access: Secret<String>,
     pub refresh: Option<Secret<String>>,
     pub expires_at: Option<i64>,
-}
-
-impl Engine {
-    /// Revokes a sandbox connection's grant at its simulator (refresh token where there
-    /// is one, else the access token).
-    pub(crate) async fn revoke_sandbox_grant(
-        &self,
-        connection_id: &str,
-        provider: ProviderId,
-    ) -> Result<(), String> {
-        if provider == ProviderId::Zapier {
-            return Ok(());
-        }
-        let base = self
-            .sandbox_base_url(provider)
-            .await
-            .map_err(|e| e.message)?;
-        let creds = control(&base, "credentials", false)
-            .await
-            .map_err(|e| e.message)?;
-        let endpoints = oauth_endpoints(provider, &Target::Sandbox { base_url: base })
-            .ok_or("no OAuth endpoints")?;
-        let pool = self.store().pool();
-        let vault = self.store().vault();
-        let token = match secrets::get(
-            pool,
-            vault,
-            connection_id,
-            switchyard_connectors::auth::REFRESH,
-        )
-        .await
-        .map_err(|e| e.to_string())?
-        {
-            Some(refresh) => refresh,
-            None => secrets::get(
-                pool,
-                vault,
-                connection_id,
-                switchyard_connectors::auth::ACCESS,
-            )
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("no saved token")?,
-        };
-        let client_secret = creds["client_secret"]
-            .as_str()
-            .map(|s| Secret::new(s.to_owned()));
-        switchyard_connectors::auth::revoke(
-            &self.stack(provider, Some(connection_id)),
-            provider,
-            &endpoints,
-            creds["client_id"].as_str().unwrap_or_default(),
-            client_secret.as_ref(),
-            &token,
-        )
-        .await
-        .map_err(|e| e.to_string())
-    }
 }

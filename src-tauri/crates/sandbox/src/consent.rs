@@ -1,7 +1,7 @@
-//! Stands in for the person at the browser when connecting *sandbox* accounts in one
-//! click: opens the simulator's consent page and submits "Allow", exactly as a browser
-//! would. The OAuth flow itself (state, PKCE, loopback redirect, code exchange) is the
-//! same one real accounts go through; only the click is automated.
+//! The simulators' consent page, driven by a program: what the app's one-click "Try with
+//! sandbox accounts" and the tests use in place of a person at a browser. It opens the
+//! page and submits Allow or Deny exactly as a browser would; the OAuth flow around it
+//! (state, PKCE, redirect, code exchange) is the real one.
 
 use regex::Regex;
 use std::sync::LazyLock;
@@ -20,17 +20,18 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-/// Allows the request at `authorize_url` and follows the redirect to the loopback
-/// listener (which then completes the flow).
+/// Allows the request at `authorize_url` and follows the redirect (to the app's loopback
+/// listener, which then completes the flow).
 pub async fn allow(authorize_url: &str) -> Result<(), String> {
-    let location = allow_without_following(authorize_url).await?;
+    let location = decide(authorize_url, "allow").await?;
     reqwest::get(&location).await.map_err(|e| e.to_string())?;
     Ok(())
 }
 
-/// Allows the request and returns where the browser would be sent (the address a person
-/// copies in the paste-the-redirect path).
-pub async fn allow_without_following(authorize_url: &str) -> Result<String, String> {
+/// Answers the consent page with `decision` ("allow" or "deny") and returns where the
+/// browser would be sent, without going there (the address a person copies in the
+/// paste-the-redirect path).
+pub async fn decide(authorize_url: &str, decision: &str) -> Result<String, String> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -58,7 +59,7 @@ pub async fn allow_without_following(authorize_url: &str) -> Result<String, Stri
         .captures_iter(&html)
         .map(|c| (c[1].to_owned(), unescape(&c[2])))
         .collect();
-    form.push(("decision".into(), "allow".into()));
+    form.push(("decision".into(), decision.into()));
     let answer = http
         .post(action)
         .form(&form)
