@@ -223,6 +223,7 @@ try {
     for (const name of ["Salesforce", "HubSpot", "QuickBooks Online", "Slack", "Zapier"]) {
       expect(table.includes(name), `${name} listed`);
     }
+    expect(/token renews in (29|30) minutes/.test(table), `HubSpot's 1800 s token expiry is shown: ${table}`);
     await shot("connections-sandbox");
   });
 

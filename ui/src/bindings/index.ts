@@ -111,6 +111,10 @@ export type ConnectionSummary = {
 	statusMessage: string | null,
 	createdAt: number,
 	lastCheckedAt: number | null,
+	/**  When the current access token expires (epoch ms), when the provider says. */
+	tokenExpiresAt: number | null,
+	/**  The connection's circuit breaker, once it has made a call since start. */
+	circuitState: CircuitState | null,
 };
 
 export type Environment = "sandbox" | "production";

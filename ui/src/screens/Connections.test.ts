@@ -31,14 +31,16 @@ describe("Connections screen", () => {
       list_connections: () => connected,
       list_providers: PROVIDERS,
       connect_sandbox_accounts: () => {
-        connected = [{ ...CONNECTION, status: "connected", statusMessage: null }];
+        connected = [{ ...CONNECTION, status: "connected", statusMessage: null, circuitState: "closed", tokenExpiresAt: Date.now() + 30 * 60_000 }];
         return connected;
       },
     });
     render(Connections);
     await userEvent.click(await screen.findByTestId("connect-sandbox"));
     expect(await screen.findByTestId("connection-c1")).toHaveTextContent("Connected");
+    expect(screen.getByTestId("connection-c1")).not.toHaveTextContent("Circuit open");
     expect(calls.filter((c) => c.cmd === "connect_sandbox_accounts")).toHaveLength(1);
+    expect(screen.getByTestId("token-expiry-c1")).toHaveTextContent("token renews in 30 minutes");
   });
 
   it("Test and Disconnect call the back end for that row; a failure is shown with its code", async () => {
@@ -67,6 +69,7 @@ describe("Connections screen", () => {
     expect(row).toHaveTextContent("Sandbox");
     expect(row).toHaveTextContent("Needs reconnect");
     expect(row).toHaveTextContent("The refresh token was revoked.");
+    expect(row).toHaveTextContent("Circuit open");
     expect(screen.queryByTestId("empty-connections")).toBeNull();
     expect(screen.getAllByRole("columnheader").every((th) => th.getAttribute("scope") === "col")).toBe(true);
   });

@@ -60,6 +60,8 @@ export const CONNECTION: ConnectionSummary = {
   statusMessage: "The refresh token was revoked.",
   createdAt: 1_700_000_000_000,
   lastCheckedAt: null,
+  tokenExpiresAt: null,
+  circuitState: "open",
 };
 
 export const EMPTY_HEALTH: HealthSummary = {

@@ -125,7 +125,7 @@ impl Engine {
                 connections::set_status(pool, id, status, Some(&err.message)).await?;
             }
         }
-        Ok(connections::get(pool, id).await?.into())
+        Ok(self.summary(connections::get(pool, id).await?))
     }
 
     /// Revokes the grant at the provider, then wipes the connection's secrets and marks it
@@ -147,7 +147,7 @@ impl Engine {
             revoked = revoked.is_ok(),
             "disconnected"
         );
-        Ok(connections::get(pool, id).await?.into())
+        Ok(self.summary(connections::get(pool, id).await?))
     }
 
     /// Revokes the grant (refresh token where there is one, else the access token) with

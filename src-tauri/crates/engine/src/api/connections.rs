@@ -17,6 +17,10 @@ pub struct ConnectionSummary {
     pub status_message: Option<String>,
     pub created_at: i64,
     pub last_checked_at: Option<i64>,
+    /// When the current access token expires (epoch ms), when the provider says.
+    pub token_expires_at: Option<i64>,
+    /// The connection's circuit breaker, once it has made a call since start.
+    pub circuit_state: Option<switchyard_connectors::http::CircuitState>,
 }
 
 impl From<connections::Connection> for ConnectionSummary {
@@ -31,6 +35,8 @@ impl From<connections::Connection> for ConnectionSummary {
             status_message: c.status_message,
             created_at: c.created_at,
             last_checked_at: c.last_checked_at,
+            token_expires_at: c.token_expires_at,
+            circuit_state: None,
         }
     }
 }
@@ -43,6 +49,15 @@ pub fn list_providers() -> Vec<ProviderInfo> {
 impl Engine {
     pub async fn list_connections(&self) -> EngineResult<Vec<ConnectionSummary>> {
         let rows = connections::list(self.store().pool()).await?;
-        Ok(rows.into_iter().map(ConnectionSummary::from).collect())
+        Ok(rows.into_iter().map(|c| self.summary(c)).collect())
+    }
+
+    /// The UI's view of a connection, with its live circuit state.
+    pub(crate) fn summary(&self, c: connections::Connection) -> ConnectionSummary {
+        let circuit_state = self.circuit_state(&c.id);
+        ConnectionSummary {
+            circuit_state,
+            ..c.into()
+        }
     }
 }
