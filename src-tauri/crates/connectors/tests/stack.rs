@@ -256,3 +256,69 @@ async fn every_attempt_becomes_one_metrics_row() {
     );
     assert!(rows[1].4.unwrap() > 0);
 }
+
+#[tokio::test]
+async fn salesforce_403_request_limit_exceeded_counts_as_rate_limiting_and_the_daily_cap_is_not_retried(
+) {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let base = sandbox.base_url("salesforce").unwrap().to_owned();
+    let control = reqwest::Client::new();
+    let token: Value = control
+        .post(format!("{base}/__sandbox/token"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(StoreOptions::new(dir.path()).key_policy(KeyPolicy::File))
+        .await
+        .unwrap();
+    let (tap, writer) = MetricsTap::spawn(store.clone(), 100, Duration::from_millis(50));
+    let mut cfg = StackConfig::new(
+        ProviderId::Salesforce,
+        RateSpec {
+            limit: 100,
+            per: Duration::from_secs(1),
+            concurrency: 4,
+        },
+    );
+    cfg.retry = quick();
+    let stack = Stack::new(reqwest::Client::new(), cfg, Some(tap));
+    // The simulator's own throttling response for Salesforce: 403 TotalRequests Limit exceeded.
+    control
+        .post(format!("{base}/__sandbox/faults"))
+        .json(&json!({"kind": "rate_limited", "next": 1}))
+        .send()
+        .await
+        .unwrap();
+    let mut call = Call::new(
+        Method::GET,
+        format!("{base}/services/data/v66.0/limits"),
+        "/services/data/{version}/limits",
+    );
+    call.headers.insert(
+        "authorization",
+        format!("Bearer {}", token["access_token"].as_str().unwrap())
+            .parse()
+            .unwrap(),
+    );
+    match stack.send(&call).await {
+        Err(CallError::Status {
+            status: 403,
+            attempts: 1,
+            ..
+        }) => {}
+        other => panic!("the daily cap must not be retried: {other:?}"),
+    }
+    assert_eq!(stack.send(&call).await.unwrap().status, 200);
+    drop(stack);
+    writer.await.unwrap();
+    let outcomes: Vec<(Outcome,)> =
+        sqlx::query_as("SELECT outcome FROM request_metrics ORDER BY id")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    assert_eq!(outcomes, vec![(Outcome::RateLimited,), (Outcome::Ok,)]);
+}

@@ -145,16 +145,16 @@ impl Stack {
             let (retryable, wait, error) = match result {
                 Ok((status, headers, body)) => {
                     let reading = self.limiter.observe(&headers);
+                    let (outcome, retryable) = classify(self.config.provider, status, &body);
                     self.record(
                         call,
                         Some(status),
-                        outcome_of(status),
+                        outcome,
                         latency,
                         attempt,
                         Some(body.len()),
                         reading,
                     );
-                    let retryable = Retryable::from_status(status);
                     if status < 400 || retryable == Retryable::No {
                         self.breaker.success();
                         if status < 400 {
@@ -273,6 +273,24 @@ impl Stack {
             at: now_ms(),
         });
     }
+}
+
+/// How a response counts and whether it may be retried. Salesforce throttles with 403
+/// `REQUEST_LIMIT_EXCEEDED` rather than 429: the concurrent-request limit passes (retry),
+/// the daily total does not (no retry, but counted as rate limiting).
+fn classify(provider: ProviderId, status: u16, body: &[u8]) -> (Outcome, Retryable) {
+    if provider == ProviderId::Salesforce && status == 403 {
+        let text = String::from_utf8_lossy(body);
+        if text.contains("REQUEST_LIMIT_EXCEEDED") {
+            let retry = if text.contains("ConcurrentRequests") {
+                Retryable::Throttled
+            } else {
+                Retryable::No
+            };
+            return (Outcome::RateLimited, retry);
+        }
+    }
+    (outcome_of(status), Retryable::from_status(status))
 }
 
 fn outcome_of(status: u16) -> Outcome {
