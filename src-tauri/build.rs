@@ -8,6 +8,7 @@ fn main() {
         "connect_sandbox_accounts",
         "test_connection",
         "disconnect",
+        "set_backoff",
         "start_connect",
         "finish_connect",
         "finish_connect_pasted",

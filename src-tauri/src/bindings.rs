@@ -17,6 +17,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             connections::connect_sandbox_accounts,
             connections::test_connection,
             connections::disconnect,
+            connections::set_backoff,
             connections::start_connect,
             connections::finish_connect,
             connections::finish_connect_pasted,

@@ -4,7 +4,7 @@ use crate::error::IpcResult;
 use crate::state::AppState;
 use switchyard_engine::api::connect_flow::PendingConnect;
 use switchyard_engine::api::connections::{self, ConnectionSummary, ProviderInfo};
-use switchyard_engine::store::kinds::{Environment, ProviderId};
+use switchyard_engine::store::kinds::{Backoff, Environment, ProviderId};
 use tauri::State;
 
 /// The providers Switchyard can connect, for the catalogue.
@@ -102,4 +102,15 @@ pub async fn finish_connect_pasted(
         .engine()?
         .finish_connect_pasted(&flow_id, &pasted_url)
         .await?)
+}
+
+/// Chooses how a connection's calls wait between retries (exponential, linear, fixed).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_backoff(
+    state: State<'_, AppState>,
+    id: String,
+    backoff: Backoff,
+) -> IpcResult<ConnectionSummary> {
+    Ok(state.engine()?.set_backoff(&id, backoff).await?)
 }

@@ -15,6 +15,8 @@ export const commands = {
 	testConnection: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("test_connection", { id })),
 	/**  Wipes the connection's secrets and marks it disconnected. */
 	disconnect: (id: string) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("disconnect", { id })),
+	/**  Chooses how a connection's calls wait between retries (exponential, linear, fixed). */
+	setBackoff: (id: string, backoff: Backoff) => typedError<ConnectionSummary, IpcError>(__TAURI_INVOKE("set_backoff", { id, backoff })),
 	/**
 	 *  Starts an OAuth sign-in; the UI opens the returned link in the system browser
 	 *  (opener plugin) and then waits with `finish_connect`.
@@ -84,6 +86,9 @@ export type AppInfo = {
 /**  How a connection was authorized. */
 export type AuthKind = "oauth_loopback" | "oauth_paste_redirect" | "pasted_token" | "hook_url";
 
+/**  How a connection waits between retries. */
+export type Backoff = "exponential" | "linear" | "fixed";
+
 export type CircuitState = "closed" | "open" | "half_open";
 
 export type ConnectionHealth = {
@@ -115,6 +120,8 @@ export type ConnectionSummary = {
 	tokenExpiresAt: number | null,
 	/**  The connection's circuit breaker, once it has made a call since start. */
 	circuitState: CircuitState | null,
+	/**  How its calls wait between retries. */
+	backoff: Backoff,
 };
 
 export type Environment = "sandbox" | "production";

@@ -3,7 +3,7 @@
 // the generated bindings, so a regenerated bindings file touches only this module.
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "../bindings";
-import type { Environment, ErrorCode, IpcError, ProviderId, Theme } from "../bindings";
+import type { Backoff, Environment, ErrorCode, IpcError, ProviderId, Theme } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -12,6 +12,7 @@ export type {
   AppCredentials,
   AppInfo,
   AuthKind,
+  Backoff,
   CircuitState,
   ConnectionHealth,
   ConnectionStatus,
@@ -135,3 +136,4 @@ export async function openInBrowser(url: string): Promise<void> {
     throw toBackendError(error);
   }
 }
+export const setBackoff = (id: string, backoff: Backoff) => unwrap(() => commands.setBackoff(id, backoff));

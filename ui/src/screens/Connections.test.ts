@@ -49,6 +49,7 @@ describe("Connections screen", () => {
       list_providers: PROVIDERS,
       test_connection: () => ipcError("auth_expired", "Salesforce did not accept these credentials."),
       disconnect: () => ({ ...CONNECTION, status: "disconnected" }),
+      set_backoff: ({ backoff }) => ({ ...CONNECTION, backoff }),
     });
     render(Connections);
     await userEvent.click(await screen.findByTestId("test-c1"));
@@ -56,6 +57,8 @@ describe("Connections screen", () => {
     await userEvent.click(screen.getByTestId("disconnect-c1"));
     expect(calls.find((c) => c.cmd === "disconnect")?.args).toEqual({ id: "c1" });
     expect(calls.find((c) => c.cmd === "test_connection")?.args).toEqual({ id: "c1" });
+    await userEvent.selectOptions(screen.getByTestId("backoff-c1"), "fixed");
+    expect(calls.find((c) => c.cmd === "set_backoff")?.args).toEqual({ id: "c1", backoff: "fixed" });
   });
 
   it("lists connections with environment, status and message", async () => {

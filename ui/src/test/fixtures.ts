@@ -62,6 +62,7 @@ export const CONNECTION: ConnectionSummary = {
   lastCheckedAt: null,
   tokenExpiresAt: null,
   circuitState: "open",
+  backoff: "exponential",
 };
 
 export const EMPTY_HEALTH: HealthSummary = {

@@ -61,6 +61,10 @@ text_enum!(
 );
 text_enum!(CacheUse { Hit = "hit", Miss = "miss", Bypass = "bypass" });
 text_enum!(Severity { Info = "info", Warning = "warning", Critical = "critical" });
+text_enum!(
+    /// How a connection waits between retries.
+    Backoff { Exponential = "exponential", Linear = "linear", Fixed = "fixed" }
+);
 
 impl RunStatus {
     pub fn is_finished(self) -> bool {

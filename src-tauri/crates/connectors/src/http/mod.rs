@@ -105,6 +105,8 @@ pub enum CallError {
 pub struct Stack {
     http: reqwest::Client,
     config: StackConfig,
+    /// The retry policy, changeable while the stack lives (the connection's backoff setting).
+    retry: std::sync::Mutex<RetryPolicy>,
     limiter: Limiter,
     breaker: Breaker,
     tap: Option<MetricsTap>,
@@ -115,10 +117,16 @@ impl Stack {
         Self {
             limiter: Limiter::new(config.rate),
             breaker: Breaker::new(config.breaker_threshold, config.breaker_cool_down),
+            retry: std::sync::Mutex::new(config.retry),
             http,
             config,
             tap,
         }
+    }
+
+    /// Switches how later retries wait (exponential, linear or fixed).
+    pub fn set_backoff(&self, kind: BackoffKind) {
+        self.retry.lock().unwrap_or_else(|p| p.into_inner()).kind = kind;
     }
 
     pub fn circuit(&self) -> CircuitState {
@@ -130,7 +138,7 @@ impl Stack {
     }
 
     pub async fn send(&self, call: &Call) -> Result<Reply, CallError> {
-        let policy = self.config.retry;
+        let policy = *self.retry.lock().unwrap_or_else(|p| p.into_inner());
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;

@@ -18,6 +18,16 @@ pub enum BackoffKind {
     Fixed,
 }
 
+impl From<switchyard_store::kinds::Backoff> for BackoffKind {
+    fn from(b: switchyard_store::kinds::Backoff) -> Self {
+        match b {
+            switchyard_store::kinds::Backoff::Exponential => BackoffKind::Exponential,
+            switchyard_store::kinds::Backoff::Linear => BackoffKind::Linear,
+            switchyard_store::kinds::Backoff::Fixed => BackoffKind::Fixed,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     pub kind: BackoffKind,

@@ -6,7 +6,7 @@ use crate::{Engine, EngineError, EngineResult, ErrorCode};
 use std::sync::Arc;
 use switchyard_connectors::http::{CircuitState, Stack, StackConfig};
 use switchyard_connectors::identity::{Identity, IdentityError};
-use switchyard_store::kinds::{ConnectionStatus, Environment, ProviderId};
+use switchyard_store::kinds::{Backoff, ConnectionStatus, Environment, ProviderId};
 use switchyard_store::tables::{connections, secrets};
 
 impl Engine {
@@ -32,6 +32,15 @@ impl Engine {
         };
         let mut stacks = self.stacks().lock().unwrap_or_else(|p| p.into_inner());
         stacks.entry(id.to_owned()).or_insert_with(build).clone()
+    }
+
+    /// Chooses how a connection's calls wait between retries; applies at once.
+    pub async fn set_backoff(&self, id: &str, backoff: Backoff) -> EngineResult<ConnectionSummary> {
+        let pool = self.store().pool();
+        connections::set_backoff(pool, id, backoff).await?;
+        let c = connections::get(pool, id).await?;
+        self.stack(c.provider, Some(id)).set_backoff(backoff.into());
+        Ok(self.summary(c))
     }
 
     /// The circuit state of a connection that has made calls since start.
@@ -78,6 +87,7 @@ impl Engine {
             )
         })?;
         let stack = self.stack(c.provider, Some(id));
+        stack.set_backoff(c.backoff.into());
         let base = c.instance_url.clone().unwrap_or_default();
         let result: Result<Identity, IdentityError> = match c.provider {
             ProviderId::Salesforce => {

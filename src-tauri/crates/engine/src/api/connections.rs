@@ -2,7 +2,7 @@
 
 use crate::{Engine, EngineResult};
 pub use switchyard_connectors::ProviderInfo;
-use switchyard_store::kinds::{ConnectionStatus, Environment, ProviderId};
+use switchyard_store::kinds::{Backoff, ConnectionStatus, Environment, ProviderId};
 use switchyard_store::tables::connections;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, specta::Type)]
@@ -21,6 +21,8 @@ pub struct ConnectionSummary {
     pub token_expires_at: Option<i64>,
     /// The connection's circuit breaker, once it has made a call since start.
     pub circuit_state: Option<switchyard_connectors::http::CircuitState>,
+    /// How its calls wait between retries.
+    pub backoff: Backoff,
 }
 
 impl From<connections::Connection> for ConnectionSummary {
@@ -37,6 +39,7 @@ impl From<connections::Connection> for ConnectionSummary {
             last_checked_at: c.last_checked_at,
             token_expires_at: c.token_expires_at,
             circuit_state: None,
+            backoff: c.backoff,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `connections`: one row per connected account (tokens live in `secrets`).
 
-use crate::kinds::{AuthKind, ConnectionStatus, Environment, ProviderId};
+use crate::kinds::{AuthKind, Backoff, ConnectionStatus, Environment, ProviderId};
 use crate::{new_id, now_ms, StoreError, StoreResult};
 use sqlx::SqliteExecutor;
 
@@ -22,6 +22,7 @@ pub struct Connection {
     pub created_at: i64,
     pub updated_at: i64,
     pub last_checked_at: Option<i64>,
+    pub backoff: Backoff,
 }
 
 /// What is known when an account is first connected.
@@ -137,6 +138,20 @@ pub async fn set_identity(
     .bind(id)
     .execute(db)
     .await?;
+    found(done.rows_affected(), id)
+}
+
+pub async fn set_backoff(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    backoff: Backoff,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE connections SET backoff = ?, updated_at = ? WHERE id = ?")
+        .bind(backoff)
+        .bind(now_ms())
+        .bind(id)
+        .execute(db)
+        .await?;
     found(done.rows_affected(), id)
 }
 
