@@ -115,3 +115,45 @@ async fn one_click_connects_every_provider_and_each_can_be_tested_and_disconnect
     );
     engine.shutdown().await;
 }
+
+#[tokio::test]
+async fn sandbox_accounts_are_resumed_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = || EngineConfig {
+        data_dir: dir.path().to_path_buf(),
+        log_dir: None,
+        key_policy: KeyPolicy::File,
+    };
+    let first = Engine::open(config()).await.unwrap();
+    assert!(
+        !first.resume_sandbox_accounts().await.unwrap(),
+        "nothing to resume on a fresh install"
+    );
+    let before = first.connect_sandbox_accounts().await.unwrap();
+    let zapier = before
+        .iter()
+        .find(|c| c.provider == ProviderId::Zapier)
+        .unwrap()
+        .id
+        .clone();
+    first.disconnect(&zapier).await.unwrap();
+    first.shutdown().await;
+    drop(first);
+
+    // A new engine (an app restart): its simulators are new and know none of the tokens.
+    let second = Engine::open(config()).await.unwrap();
+    assert!(second.resume_sandbox_accounts().await.unwrap());
+    let after = second.list_connections().await.unwrap();
+    assert_eq!(after.len(), before.len(), "the same rows, not new ones");
+    for c in after.iter().filter(|c| c.id != zapier) {
+        let tested = second.test_connection(&c.id).await.unwrap();
+        assert_eq!(tested.status, ConnectionStatus::Connected, "{tested:?}");
+    }
+    let still = after.iter().find(|c| c.id == zapier).unwrap();
+    assert_eq!(
+        still.status,
+        ConnectionStatus::Disconnected,
+        "a disconnected account stays disconnected"
+    );
+    second.shutdown().await;
+}

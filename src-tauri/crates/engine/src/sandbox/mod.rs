@@ -65,10 +65,36 @@ impl Engine {
             .ok_or_else(|| unavailable(format!("no {provider} simulator")))
     }
 
+    /// After a restart the in-process simulators are new and know none of the saved
+    /// tokens: when sandbox connections exist, start the sandbox and connect them again
+    /// (same rows, new tokens). Returns whether there was anything to resume.
+    pub async fn resume_sandbox_accounts(&self) -> EngineResult<bool> {
+        let mut providers: Vec<ProviderId> = Vec::new();
+        for c in connections::list(self.store().pool()).await? {
+            let live = c.environment == Environment::Sandbox
+                && c.status != switchyard_store::kinds::ConnectionStatus::Disconnected;
+            if live && !providers.contains(&c.provider) {
+                providers.push(c.provider);
+            }
+        }
+        if !providers.is_empty() {
+            self.connect_sandbox_providers(&providers).await?;
+            tracing::info!(count = providers.len(), "sandbox accounts resumed");
+        }
+        Ok(!providers.is_empty())
+    }
+
     /// Connects one sandbox account per provider (replacing earlier sandbox connections
     /// of the same provider) and returns every connection.
     pub async fn connect_sandbox_accounts(&self) -> EngineResult<Vec<ConnectionSummary>> {
-        for provider in ProviderId::ALL {
+        self.connect_sandbox_providers(ProviderId::ALL).await
+    }
+
+    async fn connect_sandbox_providers(
+        &self,
+        providers: &[ProviderId],
+    ) -> EngineResult<Vec<ConnectionSummary>> {
+        for provider in providers {
             let base = self.sandbox_base_url(*provider).await?;
             let (auth_kind, api_base, grant, realm) = match provider {
                 ProviderId::Salesforce | ProviderId::Hubspot | ProviderId::Quickbooks => {
