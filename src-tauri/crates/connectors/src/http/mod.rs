@@ -137,7 +137,16 @@ impl Stack {
         self.limiter.reading()
     }
 
+    /// Sends `call` through the whole stack, inside a `provider_call` span that names the
+    /// provider, method and endpoint template — never the URL (it may carry identifiers)
+    /// nor any header.
     pub async fn send(&self, call: &Call) -> Result<Reply, CallError> {
+        use tracing::Instrument as _;
+        let span = tracing::debug_span!("provider_call", provider = %self.config.provider, method = %call.method, endpoint = %call.endpoint);
+        self.send_in_span(call).instrument(span).await
+    }
+
+    async fn send_in_span(&self, call: &Call) -> Result<Reply, CallError> {
         let policy = *self.retry.lock().unwrap_or_else(|p| p.into_inner());
         let mut attempt: u32 = 0;
         loop {
@@ -150,6 +159,12 @@ impl Stack {
             let result = self.once(call).await;
             drop(permit);
             let latency = started.elapsed();
+            tracing::debug!(
+                attempt,
+                status = result.as_ref().map(|(status, _, _)| *status).ok(),
+                latency_ms = u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+                "provider answered"
+            );
             let (retryable, wait, error) = match result {
                 Ok((status, headers, body)) => {
                     let reading = self.limiter.observe(&headers);
