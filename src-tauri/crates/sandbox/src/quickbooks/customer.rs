@@ -4,7 +4,7 @@
 //! readonly and follows the customer's invoices; customers are deactivated, not deleted.
 
 use super::errors::Fault;
-use super::store::{Kind, Record, Store};
+use super::store::{Kind, Store};
 use super::write::{check_sync, clean, merged, target, WriteCtx};
 use crate::faults::FaultKind;
 use serde_json::{Map, Value};
@@ -71,11 +71,7 @@ pub fn create(
     settle_name(store, &mut body, None, ctx, true)?;
     body.insert("Balance".into(), Value::from(0.0));
     body.insert("BalanceWithJobs".into(), Value::from(0.0));
-    let id = store.next_id(Kind::Customer);
-    let record = Record::new(id, body, ctx.now_ms, ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Customer, record);
-    Ok(out)
+    Ok(store.insert_new(Kind::Customer, body, ctx.now_ms).1)
 }
 
 pub fn update(
@@ -103,12 +99,7 @@ pub fn update(
         body.remove("PrintOnCheckName");
     }
     settle_name(store, &mut body, Some(old.id), ctx, renamed || reactivated)?;
-    let mut record = old;
-    record.body = body;
-    record.touch(ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Customer, record);
-    Ok(out)
+    Ok(store.replace(Kind::Customer, old, body, ctx.now_ms))
 }
 
 #[cfg(test)]

@@ -162,9 +162,7 @@ pub fn create(
     settle_doc_number(store, &mut body, None, None)?;
     body.insert("TotalAmt".into(), json!(total));
     body.insert("Balance".into(), json!(total));
-    let record = Record::new(store.next_id(Kind::Invoice), body, ctx.now_ms, ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Invoice, record);
+    let (_, out) = store.insert_new(Kind::Invoice, body, ctx.now_ms);
     adjust_balance(store, customer, total);
     Ok(out)
 }
@@ -200,12 +198,7 @@ pub fn update(
         adjust_balance(store, previous, -old.num_field("Balance"));
     }
     adjust_balance(store, customer, balance);
-    let mut record = old;
-    record.body = body;
-    record.touch(ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Invoice, record);
-    Ok(out)
+    Ok(store.replace(Kind::Invoice, old, body, ctx.now_ms))
 }
 
 pub fn delete(

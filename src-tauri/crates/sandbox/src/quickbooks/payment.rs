@@ -5,7 +5,7 @@
 
 use super::errors::Fault;
 use super::invoice::{self, customer_ref};
-use super::store::{Kind, Record, Store};
+use super::store::{Kind, Store};
 use super::time::{local_date, parse_instant};
 use super::write::{
     check_sync, clean, deleted_body, merged, money, parse_id, ref_id, target, WriteCtx,
@@ -124,10 +124,7 @@ pub fn create(
 ) -> Result<Value, Fault> {
     let mut body = clean(input);
     let apps = settle(store, &mut body, &[], ctx.now_ms)?;
-    let id = store.next_id(Kind::Payment);
-    let record = Record::new(id, body, ctx.now_ms, ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Payment, record);
+    let (id, out) = store.insert_new(Kind::Payment, body, ctx.now_ms);
     for (invoice, amount) in apps {
         invoice::apply(store, invoice, id, amount, ctx.now_ms);
     }
@@ -150,12 +147,7 @@ pub fn update(
     for (invoice, amount) in apps {
         invoice::apply(store, invoice, old.id, amount, ctx.now_ms);
     }
-    let mut record = old;
-    record.body = body;
-    record.touch(ctx.now_ms);
-    let out = record.render();
-    store.put(Kind::Payment, record);
-    Ok(out)
+    Ok(store.replace(Kind::Payment, old, body, ctx.now_ms))
 }
 
 pub fn delete(

@@ -165,6 +165,36 @@ impl Store {
         id
     }
 
+    /// Creates a record with the next id; returns the id and the record as the API shows it.
+    pub fn insert_new(
+        &mut self,
+        kind: Kind,
+        body: Map<String, Value>,
+        now_ms: i64,
+    ) -> (u64, Value) {
+        let id = self.next_id(kind);
+        let record = Record::new(id, body, now_ms, now_ms);
+        let out = record.render();
+        self.put(kind, record);
+        (id, out)
+    }
+
+    /// Stores a new body for an existing record (bumping SyncToken and LastUpdatedTime);
+    /// returns the record as the API shows it.
+    pub fn replace(
+        &mut self,
+        kind: Kind,
+        mut record: Record,
+        body: Map<String, Value>,
+        now_ms: i64,
+    ) -> Value {
+        record.body = body;
+        record.touch(now_ms);
+        let out = record.render();
+        self.put(kind, record);
+        out
+    }
+
     /// Inserts or replaces a record, keeping the indexes right.
     pub fn put(&mut self, kind: Kind, record: Record) {
         self.unindex(kind, record.id);
