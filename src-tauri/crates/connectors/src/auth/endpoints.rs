@@ -21,6 +21,8 @@ pub struct OAuthEndpoints {
     pub scopes: Vec<&'static str>,
     /// Slack joins scopes with commas; everyone else with spaces.
     pub comma_scopes: bool,
+    /// Client id and secret go in the form body (Salesforce, HubSpot) rather than HTTP Basic.
+    pub credentials_in_body: bool,
 }
 
 /// `None` for providers without OAuth (Zapier hooks are the credential themselves).
@@ -70,6 +72,7 @@ pub fn oauth_endpoints(provider: ProviderId, target: &Target) -> Option<OAuthEnd
         revoke: Some(format!("{revoke_host}{}", paths[2])),
         scopes: scopes(provider),
         comma_scopes: provider == ProviderId::Slack,
+        credentials_in_body: matches!(provider, ProviderId::Salesforce | ProviderId::Hubspot),
     })
 }
 

@@ -188,11 +188,7 @@ fn client(config: &FlowConfig, redirect_uri: &str) -> Result<OAuthClient, FlowEr
     if let Some(secret) = &config.client_secret {
         client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
     }
-    // Salesforce and HubSpot read client credentials from the form body.
-    if matches!(
-        config.provider,
-        ProviderId::Salesforce | ProviderId::Hubspot
-    ) {
+    if config.endpoints.credentials_in_body {
         client = client.set_auth_type(AuthType::RequestBody);
     }
     Ok(client)

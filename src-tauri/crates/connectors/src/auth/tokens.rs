@@ -205,10 +205,7 @@ impl TokenSource {
         if let Some(secret) = &self.config.client_secret {
             client = client.set_client_secret(ClientSecret::new(secret.expose().clone()));
         }
-        if matches!(
-            self.config.provider,
-            ProviderId::Salesforce | ProviderId::Hubspot
-        ) {
+        if self.config.endpoints.credentials_in_body {
             client = client.set_auth_type(AuthType::RequestBody);
         }
         let http = reqwest::Client::builder()
