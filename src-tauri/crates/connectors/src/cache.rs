@@ -115,6 +115,21 @@ impl ReadCache {
         Ok((value, lookup))
     }
 
+    /// A cached value, counted as a hit; `None` (not counted) when absent.
+    pub async fn peek(&self, key: &CacheKey) -> Option<serde_json::Value> {
+        let value = self.entries.get(key).await;
+        if value.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        value
+    }
+
+    /// Stores a value fetched after `peek` missed, counted as a miss.
+    pub async fn put(&self, key: CacheKey, value: serde_json::Value) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.entries.insert(key, value).await;
+    }
+
     /// Drops one key, or every key of a kind on a connection (`key = None`).
     pub fn invalidate(&self, connection: &str, kind: &str, key: Option<&str>) {
         let (connection, kind, key) = (

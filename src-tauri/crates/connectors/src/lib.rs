@@ -2,11 +2,19 @@
 //! authorize, which objects Switchyard syncs) and the one HTTP client stack every
 //! provider call goes through. OAuth flows and one folder per provider build on these.
 
+pub mod api;
 pub mod auth;
+mod batch;
 pub mod cache;
+mod codec;
+pub mod connector;
+mod connector_error;
+pub mod cursor;
 pub mod http;
 pub mod identity;
 pub mod registry;
+pub mod schema;
+pub mod value;
 
 pub mod hubspot;
 pub mod quickbooks;

@@ -29,6 +29,10 @@ impl AuthedClient {
         Self { stack, tokens }
     }
 
+    pub fn stack(&self) -> &Arc<Stack> {
+        &self.stack
+    }
+
     pub fn tokens(&self) -> &TokenSource {
         &self.tokens
     }

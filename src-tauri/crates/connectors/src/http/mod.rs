@@ -59,6 +59,8 @@ pub struct Call {
     /// Safe to send twice (reads, updates by id, upserts). Creates are not.
     pub idempotent: bool,
     pub run_id: Option<String>,
+    /// `Miss` when the read cache sent this call; `Bypass` otherwise.
+    pub cache: CacheUse,
 }
 
 impl Call {
@@ -72,6 +74,7 @@ impl Call {
             body: None,
             idempotent,
             run_id: None,
+            cache: CacheUse::Bypass,
         }
     }
 }
@@ -267,6 +270,27 @@ impl Stack {
         Ok((status, headers, body))
     }
 
+    /// A metrics row for a read the cache answered (no request was sent).
+    pub fn record_cache_hit(&self, method: &Method, endpoint: &str, run_id: Option<&str>) {
+        let Some(tap) = &self.tap else { return };
+        tap.record(RequestMetric {
+            connection_id: self.config.connection_id.clone(),
+            provider: self.config.provider,
+            run_id: run_id.map(str::to_owned),
+            method: method.as_str().to_owned(),
+            endpoint: endpoint.to_owned(),
+            status: None,
+            outcome: Outcome::Ok,
+            cache: CacheUse::Hit,
+            latency_ms: 0,
+            attempt: 1,
+            response_bytes: None,
+            limit_remaining: None,
+            limit_total: None,
+            at: now_ms(),
+        });
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn record(
         &self,
@@ -287,7 +311,7 @@ impl Stack {
             endpoint: call.endpoint.clone(),
             status,
             outcome,
-            cache: CacheUse::Bypass,
+            cache: call.cache,
             latency_ms: i64::try_from(latency.as_millis()).unwrap_or(i64::MAX),
             attempt: i64::from(attempt),
             response_bytes: bytes.and_then(|b| i64::try_from(b).ok()),

@@ -1,11 +1,104 @@
-//! HubSpot: who is connected. OAuth tokens describe themselves
+//! HubSpot: who is connected, and the connector for contacts, companies, deals and
+//! tickets over the CRM v3 API. OAuth tokens describe themselves
 //! (`GET /oauth/v1/access-tokens/{token}`: hub id, domain, user); a pasted private-app or
 //! service-key token is verified with the cheapest authenticated read instead.
 
+mod codec;
+pub mod describe;
+mod read;
+mod write;
+
+use crate::api::Api;
+use crate::connector::{
+    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
+};
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
+use crate::schema::{ObjectSpec, ObjectSummary};
+use crate::value::Record;
 use reqwest::Method;
+use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
+
+#[derive(Debug, Clone)]
+pub struct Hubspot {
+    api: Api,
+    base: String,
+    page_size: usize,
+    batch_size: usize,
+}
+
+impl Hubspot {
+    pub fn new(api: Api, api_base: &str) -> Self {
+        Self {
+            api,
+            base: api_base.trim_end_matches('/').to_owned(),
+            page_size: read::SEARCH_MAX,
+            batch_size: write::MAX_BATCH,
+        }
+    }
+
+    /// Page size (list pages hold ≤ 100, search pages ≤ 200) and batch size (≤ 100).
+    pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
+        self.page_size = page.clamp(1, read::SEARCH_MAX);
+        self.batch_size = batch.clamp(1, write::MAX_BATCH);
+        self
+    }
+}
+
+#[async_trait::async_trait]
+impl Connector for Hubspot {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Hubspot
+    }
+
+    fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
+        Ok(describe::objects())
+    }
+
+    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
+        describe::describe(self, object).await
+    }
+
+    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
+        read::read(self, spec, request).await
+    }
+
+    async fn lookup(
+        &self,
+        spec: &ObjectSpec,
+        field: &str,
+        values: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Record>, ConnectorError> {
+        read::lookup(self, spec, field, values, fields).await
+    }
+
+    async fn write(
+        &self,
+        spec: &ObjectSpec,
+        op: &WriteOp,
+        rows: &[WriteRow],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::write(self, spec, op, rows).await
+    }
+
+    async fn archive(
+        &self,
+        spec: &ObjectSpec,
+        ids: &[String],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::archive(self, spec, ids).await
+    }
+}
 
 pub async fn identity(
     stack: &Stack,

@@ -1,13 +1,128 @@
 //! QuickBooks Online: who is connected (the company's CompanyInfo for the realmId that
-//! arrived with the OAuth redirect).
+//! arrived with the OAuth redirect), and the connector for Customer (read and write),
+//! Invoice and Payment (read) over the Accounting API v3.
 
+mod codec;
+pub mod fields;
+mod read;
+mod write;
+
+use crate::api::{Api, Request};
+use crate::connector::{
+    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
+};
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
+use crate::schema::{ObjectSpec, ObjectSummary};
+use crate::value::Record;
 use reqwest::Method;
+use serde_json::Value as Json;
+use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
 
 /// The minor version every request names (1–74 are unsupported since 2025-08-01).
 pub const MINOR_VERSION: u32 = 75;
+const MINOR_VERSION_TEXT: &str = "75";
+
+#[derive(Debug, Clone)]
+pub struct Quickbooks {
+    api: Api,
+    base: String,
+    realm_id: String,
+    page_size: usize,
+    batch_size: usize,
+}
+
+impl Quickbooks {
+    pub fn new(api: Api, api_base: &str, realm_id: &str) -> Self {
+        Self {
+            api,
+            base: api_base.trim_end_matches('/').to_owned(),
+            realm_id: realm_id.to_owned(),
+            page_size: read::MAX_RESULTS,
+            batch_size: write::MAX_BATCH,
+        }
+    }
+
+    /// Query page size (≤ 1000) and batch size (≤ 30).
+    pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
+        self.page_size = page.clamp(1, read::MAX_RESULTS);
+        self.batch_size = batch.clamp(1, write::MAX_BATCH);
+        self
+    }
+
+    fn company_url(&self) -> String {
+        format!("{}/v3/company/{}", self.base, self.realm_id)
+    }
+
+    /// Sends a request; a `Fault` in an HTTP 200 answer is a rejection like a 400.
+    async fn send(&self, request: Request) -> Result<Json, ConnectorError> {
+        let body = self.api.send(request).await?.body;
+        if body.get("Fault").is_some() {
+            let (code, message) = crate::connector_error::summarize(body.to_string().as_bytes());
+            return Err(ConnectorError::Rejected {
+                status: 200,
+                provider_code: code.unwrap_or_else(|| "FAULT".into()),
+                message: message.unwrap_or_default(),
+            });
+        }
+        Ok(body)
+    }
+}
+
+#[async_trait::async_trait]
+impl Connector for Quickbooks {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Quickbooks
+    }
+
+    fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
+        Ok(fields::objects())
+    }
+
+    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
+        fields::spec(object).ok_or_else(|| ConnectorError::UnknownObject(object.to_owned()))
+    }
+
+    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
+        read::read(self, spec, request).await
+    }
+
+    async fn lookup(
+        &self,
+        spec: &ObjectSpec,
+        field: &str,
+        values: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Record>, ConnectorError> {
+        read::lookup(self, spec, field, values, fields).await
+    }
+
+    async fn write(
+        &self,
+        spec: &ObjectSpec,
+        op: &WriteOp,
+        rows: &[WriteRow],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::write(self, spec, op, rows).await
+    }
+
+    async fn archive(
+        &self,
+        spec: &ObjectSpec,
+        ids: &[String],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::deactivate(self, spec, ids).await
+    }
+}
 
 pub async fn identity(
     stack: &Stack,

@@ -1,10 +1,116 @@
-//! Salesforce: who is connected (OpenID Connect userinfo on the instance host).
+//! Salesforce: who is connected (OpenID Connect userinfo on the instance host) and the
+//! connector for Lead, Contact, Account and Opportunity over the REST API.
 
+mod codec;
+pub mod describe;
+mod read;
+mod write;
+
+pub use read::quote;
+
+use crate::api::Api;
+use crate::connector::{
+    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
+};
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
+use crate::schema::{ObjectSpec, ObjectSummary};
+use crate::value::Record;
 use reqwest::Method;
+use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
 
+/// The REST API version Switchyard speaks (v66.0–v68.0 are current in 2026).
+pub const API_VERSION: &str = "v66.0";
+/// Default query batch (Salesforce allows 200–2000, not guaranteed).
+pub const DEFAULT_PAGE: usize = 2000;
+
+#[derive(Debug, Clone)]
+pub struct Salesforce {
+    api: Api,
+    /// The token response's `instance_url`: every API call goes there.
+    instance_url: String,
+    version: String,
+    page_size: usize,
+    batch_size: usize,
+}
+
+impl Salesforce {
+    pub fn new(api: Api, instance_url: &str) -> Self {
+        Self {
+            api,
+            instance_url: instance_url.trim_end_matches('/').to_owned(),
+            version: API_VERSION.to_owned(),
+            page_size: DEFAULT_PAGE,
+            batch_size: write::MAX_BATCH,
+        }
+    }
+
+    /// Query batch size (200–2000) and collection size (≤ 200).
+    pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
+        self.page_size = page.clamp(200, 2000);
+        self.batch_size = batch.clamp(1, write::MAX_BATCH);
+        self
+    }
+
+    fn data_url(&self) -> String {
+        format!("{}/services/data/{}", self.instance_url, self.version)
+    }
+}
+
+#[async_trait::async_trait]
+impl Connector for Salesforce {
+    fn provider(&self) -> ProviderId {
+        ProviderId::Salesforce
+    }
+
+    fn page_size(&self) -> usize {
+        self.page_size
+    }
+
+    fn batch_size(&self) -> usize {
+        self.batch_size
+    }
+
+    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
+        Ok(describe::objects())
+    }
+
+    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
+        describe::describe(self, object).await
+    }
+
+    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
+        read::read(self, spec, request).await
+    }
+
+    async fn lookup(
+        &self,
+        spec: &ObjectSpec,
+        field: &str,
+        values: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Record>, ConnectorError> {
+        read::lookup(self, spec, field, values, fields).await
+    }
+
+    async fn write(
+        &self,
+        spec: &ObjectSpec,
+        op: &WriteOp,
+        rows: &[WriteRow],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::write(self, spec, op, rows).await
+    }
+
+    async fn archive(
+        &self,
+        spec: &ObjectSpec,
+        ids: &[String],
+    ) -> Result<Vec<WriteResult>, ConnectorError> {
+        write::delete(self, spec, ids).await
+    }
+}
 /// The org and user behind a token; `instance_url` is the token response's API host.
 pub async fn identity(
     stack: &Stack,

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod fixture;
+
 use serde_json::Value;
 use std::time::Duration;
 use switchyard_connectors::auth::{begin, oauth_endpoints, FlowConfig, Target, TokenGrant};

@@ -42,12 +42,14 @@ fn fails(partial: bool, index: usize, total: usize) -> bool {
     partial && (total == 1 || index % 2 == 1)
 }
 
-fn injected(index: usize) -> Value {
-    item_error(
-        "VALIDATION_ERROR",
-        errors::GENERIC_400,
-        json!({ "inputIndex": [index.to_string()] }),
-    )
+/// An injected item failure, naming the input by the `objectWriteTraceId` the client set
+/// on it (HubSpot's way of telling which input of a batch failed), else by position.
+fn injected(index: usize, input: &Value) -> Value {
+    let context = match input.get("objectWriteTraceId").and_then(Value::as_str) {
+        Some(trace) => json!({ "objectWriteTraceId": [trace] }),
+        None => json!({ "inputIndex": [index.to_string()] }),
+    };
+    item_error("VALIDATION_ERROR", errors::GENERIC_400, context)
 }
 
 fn input_id(input: &Value) -> String {
@@ -135,7 +137,7 @@ impl Batch<'_> {
         for (i, input) in self.inputs.iter().enumerate() {
             let key = input_id(input);
             if fails(self.partial, i, self.inputs.len()) {
-                errors.push(injected(i));
+                errors.push(injected(i, input));
                 continue;
             }
             match store
@@ -182,9 +184,9 @@ impl Batch<'_> {
         }
         let (mut results, mut errors) = (Vec::new(), Vec::new());
         let now = now_ms();
-        for (i, props) in all.into_iter().enumerate() {
+        for (i, (input, props)) in self.inputs.iter().zip(all).enumerate() {
             if fails(self.partial, i, self.inputs.len()) {
-                errors.push(injected(i));
+                errors.push(injected(i, input));
                 continue;
             }
             let names: Vec<String> = props.keys().cloned().collect();
@@ -209,7 +211,7 @@ impl Batch<'_> {
         for (i, (input, props)) in self.inputs.iter().zip(all).enumerate() {
             let key = input_id(input);
             if fails(self.partial, i, self.inputs.len()) {
-                errors.push(injected(i));
+                errors.push(injected(i, input));
                 continue;
             }
             let store = data.store_mut(self.kind);
@@ -260,7 +262,7 @@ impl Batch<'_> {
                 return Err(errors::validation(&format!("{id_property} is not a unique property of {} and cannot be used as idProperty.", self.kind.plural())));
             }
             if fails(self.partial, i, self.inputs.len()) {
-                errors.push(injected(i));
+                errors.push(injected(i, input));
                 continue;
             }
             let store = data.store_mut(self.kind);
@@ -304,7 +306,7 @@ impl Batch<'_> {
         let now = now_ms();
         for (i, input) in self.inputs.iter().enumerate() {
             if fails(self.partial, i, self.inputs.len()) {
-                errors.push(injected(i));
+                errors.push(injected(i, input));
             } else if let Ok(id) = input_id(input).trim().parse::<u64>() {
                 data.store_mut(self.kind).archive(id, now);
             }

@@ -1,0 +1,150 @@
+//! The shared request loop of the connectors: JSON in and out through the connection's
+//! authenticated client, provider errors turned into `ConnectorError`s, and cacheable
+//! reads (schema descriptions, look-ups) answered by the read cache, with a metrics row
+//! for each hit so the dashboard's hit rate is real.
+
+use crate::auth::AuthedClient;
+use crate::cache::{CacheKey, Lookup, ReadCache};
+use crate::connector_error::ConnectorError;
+use crate::http::Call;
+use bytes::Bytes;
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
+use reqwest::Method;
+use serde_json::Value as Json;
+use switchyard_store::kinds::CacheUse;
+
+#[derive(Debug, Clone)]
+pub struct Api {
+    client: AuthedClient,
+    cache: ReadCache,
+    connection_id: String,
+    run_id: Option<String>,
+}
+
+/// A request before it is sent: method, URL, endpoint template, optional JSON body.
+#[derive(Debug, Clone)]
+pub struct Request {
+    call: Call,
+}
+
+impl Request {
+    pub fn new(method: Method, url: impl Into<String>, endpoint: impl Into<String>) -> Self {
+        let mut call = Call::new(method, url, endpoint);
+        call.headers
+            .insert(ACCEPT, HeaderValue::from_static("application/json"));
+        Self { call }
+    }
+
+    pub fn get(url: impl Into<String>, endpoint: impl Into<String>) -> Self {
+        Self::new(Method::GET, url, endpoint)
+    }
+
+    pub fn json(mut self, body: &Json) -> Self {
+        self.call.body = Some(Bytes::from(body.to_string()));
+        self.call
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self
+    }
+
+    /// Safe to send twice: reads, updates by id, upserts, searches sent as POST.
+    pub fn idempotent(mut self, yes: bool) -> Self {
+        self.call.idempotent = yes;
+        self
+    }
+
+    pub fn header(mut self, name: &'static str, value: &str) -> Self {
+        if let Ok(v) = HeaderValue::from_str(value) {
+            self.call.headers.insert(HeaderName::from_static(name), v);
+        }
+        self
+    }
+}
+
+/// A JSON answer with its status (HubSpot's 207 and QuickBooks' 200-with-Fault matter).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Json,
+}
+
+impl Api {
+    pub fn new(client: AuthedClient, cache: ReadCache, connection_id: &str) -> Self {
+        Self {
+            client,
+            cache,
+            connection_id: connection_id.to_owned(),
+            run_id: None,
+        }
+    }
+
+    /// The same client, with every call's metrics row tagged with `run_id`.
+    pub fn for_run(&self, run_id: Option<&str>) -> Self {
+        let mut api = self.clone();
+        api.run_id = run_id.map(str::to_owned);
+        api
+    }
+
+    pub fn client(&self) -> &AuthedClient {
+        &self.client
+    }
+
+    pub fn cache(&self) -> &ReadCache {
+        &self.cache
+    }
+
+    pub async fn send(&self, request: Request) -> Result<Answer, ConnectorError> {
+        let mut call = request.call;
+        call.run_id = self.run_id.clone();
+        let reply = self.client.send(&call).await?;
+        let body = if reply.body.is_empty() {
+            Json::Null
+        } else {
+            serde_json::from_slice(&reply.body).map_err(|e| {
+                ConnectorError::unexpected(format!(
+                    "{} answered with invalid JSON: {e}",
+                    call.endpoint
+                ))
+            })?
+        };
+        Ok(Answer {
+            status: reply.status,
+            body,
+        })
+    }
+
+    /// A read the cache may answer: `kind` picks the lifetime (`describe`, `lead`, …).
+    pub async fn cached(
+        &self,
+        kind: &str,
+        key: &str,
+        request: Request,
+    ) -> Result<Json, ConnectorError> {
+        let cache_key = CacheKey {
+            connection: self.connection_id.clone(),
+            kind: kind.to_owned(),
+            key: key.to_owned(),
+        };
+        let (method, endpoint) = (request.call.method.clone(), request.call.endpoint.clone());
+        let mut request = request;
+        request.call.cache = CacheUse::Miss;
+        let (value, lookup) = self
+            .cache
+            .get_or_fetch(cache_key, async {
+                self.send(request).await.map(|a| a.body)
+            })
+            .await
+            .map_err(|e| (*e).clone())?;
+        if lookup == Lookup::Hit {
+            self.client
+                .stack()
+                .record_cache_hit(&method, &endpoint, self.run_id.as_deref());
+        }
+        Ok(value)
+    }
+
+    /// Forgets cached reads of one kind on this connection (after a write to it).
+    pub fn invalidate(&self, kind: &str) {
+        self.cache.invalidate(&self.connection_id, kind, None);
+    }
+}

@@ -1,0 +1,114 @@
+//! The connector contract the sync engine reads and writes through, one implementation
+//! per provider folder: discover objects and fields, read changed records page by page
+//! from a cursor, look records up in batches by a match key, and write in the provider's
+//! batch shape with one result per record. Every call goes through the connection's
+//! `AuthedClient` (token refresh) and client stack (limits, retries, breaker, metrics).
+
+use crate::cursor::Cursor;
+use crate::schema::{ObjectSpec, ObjectSummary};
+use crate::value::{Record, Value};
+use std::collections::BTreeMap;
+use switchyard_store::kinds::ProviderId;
+
+pub use crate::connector_error::{ConnectorError, RecordError};
+
+/// What to read: every field named, records changed since the cursor (or all of them),
+/// continuing from a page token the previous page handed out.
+#[derive(Debug, Clone, Default)]
+pub struct ReadRequest {
+    pub fields: Vec<String>,
+    /// `None` reads everything (a full read).
+    pub since: Option<Cursor>,
+    pub page: Option<String>,
+    /// Also return deleted / archived / inactive records (marked `archived`).
+    pub include_archived: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// More pages: pass this token back.
+    Page(String),
+    /// The provider's window is used up (HubSpot search stops at 10,000 results): read
+    /// again from the cursor advanced over what was returned, without a token.
+    Requery,
+    Done,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub records: Vec<Record>,
+    pub next: Next,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOp {
+    Create,
+    /// By the record's id (`WriteRow::id`); QuickBooks also needs `version`.
+    Update,
+    /// Create or update by a unique / external-id field.
+    Upsert {
+        key_field: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteRow {
+    pub id: Option<String>,
+    /// QuickBooks `SyncToken` for updates.
+    pub version: Option<String>,
+    pub fields: BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub id: String,
+    pub created: bool,
+    pub version: Option<String>,
+}
+
+/// One result per input row, in input order.
+pub type WriteResult = Result<Written, RecordError>;
+
+#[async_trait::async_trait]
+pub trait Connector: Send + Sync + std::fmt::Debug {
+    fn provider(&self) -> ProviderId;
+
+    /// Largest page a read asks for, and largest batch a write sends.
+    fn page_size(&self) -> usize;
+    fn batch_size(&self) -> usize;
+
+    /// The objects Switchyard syncs on this provider.
+    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError>;
+
+    /// Every field of `object` (cached by the read cache: one call per hour at most).
+    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError>;
+
+    /// One page of records, oldest change first.
+    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError>;
+
+    /// Live records whose `field` equals one of `values`, in as few calls as the provider
+    /// allows (values are compared exactly; e-mail look-ups case-insensitively).
+    async fn lookup(
+        &self,
+        spec: &ObjectSpec,
+        field: &str,
+        values: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Record>, ConnectorError>;
+
+    /// Writes `rows` in batches; one result per row, in order. A whole-call failure (the
+    /// provider down, the token revoked) is an `Err` and nothing is known to be written.
+    async fn write(
+        &self,
+        spec: &ObjectSpec,
+        op: &WriteOp,
+        rows: &[WriteRow],
+    ) -> Result<Vec<WriteResult>, ConnectorError>;
+
+    /// Archives (HubSpot), deletes (Salesforce) or deactivates (QuickBooks) records by id.
+    async fn archive(
+        &self,
+        spec: &ObjectSpec,
+        ids: &[String],
+    ) -> Result<Vec<WriteResult>, ConnectorError>;
+}

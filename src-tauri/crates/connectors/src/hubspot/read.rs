@@ -1,0 +1,267 @@
+//! HubSpot reads. A full read walks the list API (`GET /crm/v3/objects/{o}`, ≤ 100 a
+//! page, `after` cursors; then the archived list when deletes are wanted). An incremental
+//! read searches `modified ≥ cursor` sorted ascending (≤ 200 a page); search stops at
+//! 10,000 results, so before that the read asks to be started again from the advanced
+//! cursor. Look-ups use batch read by a unique property, else search with `IN`.
+
+use super::{codec, Hubspot};
+use crate::api::Request;
+use crate::connector::{ConnectorError, Next, Page, ReadRequest};
+use crate::schema::ObjectSpec;
+use crate::value::{Record, Value};
+use chrono::Utc;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+/// Search refuses to page past this many results.
+pub const SEARCH_WINDOW: usize = 10_000;
+pub const LIST_MAX: usize = 100;
+pub const SEARCH_MAX: usize = 200;
+pub const BATCH_READ_MAX: usize = 100;
+
+fn properties(spec: &ObjectSpec, fields: &[String]) -> Vec<String> {
+    let mut names = vec![spec.modified_field.clone()];
+    for f in fields {
+        if !names.contains(f) && f != &spec.id_field && spec.field(f).is_some() {
+            names.push(f.clone());
+        }
+    }
+    names
+}
+
+pub fn record(spec: &ObjectSpec, raw: &Json, wanted: &[String]) -> Result<Record, ConnectorError> {
+    let id = raw
+        .get("id")
+        .and_then(crate::codec::text_of)
+        .ok_or_else(|| ConnectorError::unexpected("a record without id"))?;
+    let props = raw.get("properties").cloned().unwrap_or(Json::Null);
+    let stamp = props
+        .get(&spec.modified_field)
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+        .or_else(|| raw.get("updatedAt").and_then(Json::as_str));
+    let modified = stamp
+        .and_then(|t| crate::codec::datetime(&spec.modified_field, t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let mut fields = BTreeMap::new();
+    for name in wanted {
+        let Some(field) = spec.field(name) else {
+            continue;
+        };
+        let value = if *name == spec.id_field {
+            Value::Text(id.clone())
+        } else {
+            match props.get(name) {
+                Some(v) => codec::decode(field, v).map_err(ConnectorError::unexpected)?,
+                None => Value::Null,
+            }
+        };
+        fields.insert(name.clone(), value);
+    }
+    Ok(Record {
+        id,
+        modified,
+        archived: raw.get("archived").and_then(Json::as_bool).unwrap_or(false),
+        version: None,
+        fields,
+    })
+}
+
+fn records(
+    spec: &ObjectSpec,
+    body: &Json,
+    wanted: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    body.get("results")
+        .and_then(Json::as_array)
+        .ok_or_else(|| ConnectorError::unexpected("an answer without results"))?
+        .iter()
+        .map(|r| record(spec, r, wanted))
+        .collect()
+}
+
+fn after(body: &Json) -> Option<String> {
+    body.pointer("/paging/next/after")
+        .and_then(crate::codec::text_of)
+}
+
+pub async fn read(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    request: &ReadRequest,
+) -> Result<Page, ConnectorError> {
+    match &request.since {
+        Some(cursor) if cursor.at.is_some() => {
+            let mut page = search(hs, spec, request).await?;
+            page.records = cursor.filter(page.records);
+            Ok(page)
+        }
+        _ => list(hs, spec, request).await,
+    }
+}
+
+/// Page tokens of a full read: `live:<after>` then `archived:<after>`.
+async fn list(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    request: &ReadRequest,
+) -> Result<Page, ConnectorError> {
+    let token = request.page.as_deref().unwrap_or("live:");
+    let (archived, after_token) = match token.split_once(':') {
+        Some(("archived", a)) => (true, a),
+        Some((_, a)) => (false, a),
+        None => (false, token),
+    };
+    let mut query = vec![
+        ("limit".to_owned(), hs.page_size.min(LIST_MAX).to_string()),
+        (
+            "properties".to_owned(),
+            properties(spec, &request.fields).join(","),
+        ),
+        ("archived".to_owned(), archived.to_string()),
+    ];
+    if !after_token.is_empty() {
+        query.push(("after".to_owned(), after_token.to_owned()));
+    }
+    let query = serde_urlencoded::to_string(&query).map_err(ConnectorError::unexpected)?;
+    let url = format!("{}/crm/v3/objects/{}?{query}", hs.base, spec.name);
+    let body = hs
+        .api
+        .send(Request::get(url, "/crm/v3/objects/{object}"))
+        .await?
+        .body;
+    let records = records(spec, &body, &request.fields)?;
+    let next = match after(&body) {
+        Some(a) if archived => Next::Page(format!("archived:{a}")),
+        Some(a) => Next::Page(format!("live:{a}")),
+        None if !archived && request.include_archived => Next::Page("archived:".into()),
+        None => Next::Done,
+    };
+    Ok(Page { records, next })
+}
+
+async fn search(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    request: &ReadRequest,
+) -> Result<Page, ConnectorError> {
+    let since = request
+        .since
+        .as_ref()
+        .and_then(|c| c.at)
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default();
+    let limit = hs.page_size.min(SEARCH_MAX);
+    let offset: usize = request
+        .page
+        .as_deref()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    let mut body = json!({
+        "filterGroups": [{ "filters": [{ "propertyName": spec.modified_field, "operator": "GTE", "value": since.to_string() }] }],
+        "sorts": [{ "propertyName": spec.modified_field, "direction": "ASCENDING" }],
+        "properties": properties(spec, &request.fields),
+        "limit": limit,
+    });
+    if offset > 0 {
+        body["after"] = Json::from(offset.to_string());
+    }
+    let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
+    let answer = hs
+        .api
+        .send(
+            Request::new(
+                reqwest::Method::POST,
+                url,
+                "/crm/v3/objects/{object}/search",
+            )
+            .json(&body)
+            .idempotent(true),
+        )
+        .await?
+        .body;
+    let records = records(spec, &answer, &request.fields)?;
+    let next = match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
+        Some(a) if a + limit > SEARCH_WINDOW => Next::Requery,
+        Some(a) => Next::Page(a.to_string()),
+        None => Next::Done,
+    };
+    Ok(Page { records, next })
+}
+
+pub async fn lookup(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    field: &str,
+    values: &[String],
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    let target = spec
+        .field(field)
+        .ok_or_else(|| ConnectorError::UnknownObject(format!("{}.{field}", spec.name)))?;
+    let mut wanted = fields.to_vec();
+    if !wanted.iter().any(|f| f == field) {
+        wanted.push(field.to_owned());
+    }
+    let mut found = Vec::new();
+    if target.unique {
+        for chunk in values.chunks(BATCH_READ_MAX) {
+            let mut body = json!({
+                "properties": properties(spec, &wanted),
+                "inputs": chunk.iter().map(|v| json!({ "id": v })).collect::<Vec<_>>(),
+            });
+            if field != spec.id_field {
+                body["idProperty"] = Json::from(field);
+            }
+            let url = format!("{}/crm/v3/objects/{}/batch/read", hs.base, spec.name);
+            let answer = hs
+                .api
+                .send(
+                    Request::new(
+                        reqwest::Method::POST,
+                        url,
+                        "/crm/v3/objects/{object}/batch/read",
+                    )
+                    .json(&body)
+                    .idempotent(true),
+                )
+                .await?;
+            // 207: the values nobody has come back as OBJECT_NOT_FOUND errors; that is an answer.
+            found.extend(records(spec, &answer.body, &wanted)?);
+        }
+        return Ok(found);
+    }
+    for chunk in values.chunks(BATCH_READ_MAX) {
+        let mut offset = 0usize;
+        loop {
+            let mut body = json!({
+                "filterGroups": [{ "filters": [{ "propertyName": field, "operator": "IN", "values": chunk }] }],
+                "properties": properties(spec, &wanted),
+                "limit": SEARCH_MAX,
+            });
+            if offset > 0 {
+                body["after"] = Json::from(offset.to_string());
+            }
+            let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
+            let answer = hs
+                .api
+                .send(
+                    Request::new(
+                        reqwest::Method::POST,
+                        url,
+                        "/crm/v3/objects/{object}/search",
+                    )
+                    .json(&body)
+                    .idempotent(true),
+                )
+                .await?
+                .body;
+            found.extend(records(spec, &answer, &wanted)?);
+            match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
+                Some(a) if a < SEARCH_WINDOW => offset = a,
+                _ => break,
+            }
+        }
+    }
+    Ok(found)
+}

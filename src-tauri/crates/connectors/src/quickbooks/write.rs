@@ -1,0 +1,253 @@
+//! QuickBooks writes through `POST /batch` (≤ 30 items a call): creates, and sparse
+//! updates that must name the current `SyncToken`. An item refused with 5010 (stale
+//! object: someone saved it since we read it) is read again and sent once more with the
+//! fresh token. QuickBooks has no delete for name-list entities: archiving a customer
+//! sets `Active` to false. Faults arrive per item inside an HTTP 200.
+
+use super::{codec, read, Quickbooks};
+use crate::api::Request;
+use crate::batch::in_batches;
+use crate::codec::set_path;
+use crate::connector::{ConnectorError, RecordError, WriteOp, WriteResult, WriteRow, Written};
+use crate::schema::ObjectSpec;
+use serde_json::{json, Map, Value as Json};
+use std::collections::HashMap;
+
+pub const MAX_BATCH: usize = 30;
+const STALE: &str = "5010";
+
+#[derive(Debug, Clone)]
+struct Item {
+    operation: &'static str,
+    entity: Map<String, Json>,
+}
+
+fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Item, RecordError> {
+    let mut entity = Map::new();
+    for (name, value) in &row.fields {
+        let field = spec.field(name).ok_or_else(|| {
+            let mut e = RecordError::new(
+                "2010",
+                format!("Property Name:{name} is not known on {}", spec.name),
+            );
+            e.fields = vec![name.clone()];
+            e
+        })?;
+        let json = codec::encode(field, value).map_err(|e| {
+            let mut r = RecordError::new("2020", e.to_string());
+            r.fields = vec![name.clone()];
+            r
+        })?;
+        set_path(&mut entity, name, json);
+    }
+    let operation = match op {
+        WriteOp::Create => "create",
+        WriteOp::Update => {
+            let id = row
+                .id
+                .clone()
+                .ok_or_else(|| RecordError::new("MISSING_ID", "an update needs the record's id"))?;
+            let token = row.version.clone().ok_or_else(|| {
+                RecordError::new(
+                    "MISSING_SYNC_TOKEN",
+                    "an update needs the record's SyncToken",
+                )
+            })?;
+            entity.insert("Id".into(), Json::from(id));
+            entity.insert("SyncToken".into(), Json::from(token));
+            entity.insert("sparse".into(), Json::Bool(true));
+            "update"
+        }
+        WriteOp::Upsert { .. } => {
+            return Err(RecordError::new(
+                "UNSUPPORTED",
+                "QuickBooks has no upsert; match the record first, then create or update it",
+            ))
+        }
+    };
+    Ok(Item { operation, entity })
+}
+
+fn item_result(spec: &ObjectSpec, item: &Json, created: bool) -> WriteResult {
+    if let Some(entity) = item.get(&spec.name) {
+        return Ok(Written {
+            id: entity
+                .get("Id")
+                .and_then(crate::codec::text_of)
+                .unwrap_or_default(),
+            created,
+            version: entity.get("SyncToken").and_then(crate::codec::text_of),
+        });
+    }
+    let (code, message) = crate::connector_error::summarize(item.to_string().as_bytes());
+    let mut e = RecordError::new(
+        code.unwrap_or_else(|| "FAULT".into()),
+        message.unwrap_or_default(),
+    );
+    e.retryable = e.code == STALE;
+    e.fields = item
+        .pointer("/Fault/Error/0/element")
+        .and_then(Json::as_str)
+        .filter(|s| !s.is_empty())
+        .map(|s| vec![s.to_owned()])
+        .unwrap_or_default();
+    Err(e)
+}
+
+async fn send_batch(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    items: &[Item],
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    let request_items: Vec<Json> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| json!({ "bId": i.to_string(), "operation": item.operation, spec.name.clone(): item.entity }))
+        .collect();
+    let url = format!(
+        "{}/batch?minorversion={}",
+        qb.company_url(),
+        super::MINOR_VERSION_TEXT
+    );
+    let creates = items.iter().any(|i| i.operation == "create");
+    let body = qb
+        .send(
+            Request::new(reqwest::Method::POST, url, "/v3/company/{realm}/batch")
+                .json(&json!({ "BatchItemRequest": request_items }))
+                .idempotent(!creates),
+        )
+        .await?;
+    let answers: HashMap<String, Json> = body
+        .get("BatchItemResponse")
+        .and_then(Json::as_array)
+        .ok_or_else(|| ConnectorError::unexpected("a batch answer without BatchItemResponse"))?
+        .iter()
+        .filter_map(|a| Some((a.get("bId").and_then(crate::codec::text_of)?, a.clone())))
+        .collect();
+    Ok(items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match answers.get(&i.to_string()) {
+            Some(a) => item_result(spec, a, item.operation == "create"),
+            None => Err(RecordError::new(
+                "NO_RESULT",
+                "QuickBooks returned no result for this item",
+            )),
+        })
+        .collect())
+}
+
+/// Sends a batch; updates refused as stale get the current SyncToken and one more try.
+async fn send_with_refresh(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    items: Vec<Item>,
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    let mut results = send_batch(qb, spec, &items).await?;
+    let stale: Vec<usize> = (0..items.len())
+        .filter(|i| {
+            items[*i].operation == "update" && matches!(&results[*i], Err(e) if e.code == STALE)
+        })
+        .collect();
+    if stale.is_empty() {
+        return Ok(results);
+    }
+    let ids: Vec<String> = stale
+        .iter()
+        .filter_map(|i| items[*i].entity.get("Id").and_then(crate::codec::text_of))
+        .collect();
+    let current = current_tokens(qb, spec, &ids).await?;
+    let retry: Vec<(usize, Item)> = stale
+        .into_iter()
+        .filter_map(|i| {
+            let mut item = items[i].clone();
+            let id = item.entity.get("Id").and_then(crate::codec::text_of)?;
+            item.entity
+                .insert("SyncToken".into(), Json::from(current.get(&id)?.clone()));
+            Some((i, item))
+        })
+        .collect();
+    let (slots, again): (Vec<usize>, Vec<Item>) = retry.into_iter().unzip();
+    for (i, r) in slots.into_iter().zip(send_batch(qb, spec, &again).await?) {
+        results[i] = r;
+    }
+    Ok(results)
+}
+
+/// The current `SyncToken` of each id (inactive records included).
+async fn current_tokens(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    ids: &[String],
+) -> Result<HashMap<String, String>, ConnectorError> {
+    let mut tokens = HashMap::new();
+    for chunk in ids.chunks(100) {
+        let list: Vec<String> = chunk.iter().map(|id| format!("'{id}'")).collect();
+        let active = if spec.field("Active").is_some() {
+            " and Active IN (true, false)"
+        } else {
+            ""
+        };
+        let q = format!(
+            "select * from {} where Id in ({}){active}",
+            spec.name,
+            list.join(", ")
+        );
+        for raw in read::query(qb, &q).await? {
+            if let (Some(id), Some(token)) = (
+                raw.get("Id").and_then(crate::codec::text_of),
+                raw.get("SyncToken").and_then(crate::codec::text_of),
+            ) {
+                tokens.insert(id, token);
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+pub async fn write(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    op: &WriteOp,
+    rows: &[WriteRow],
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    if !spec.writable {
+        return Err(ConnectorError::Unsupported(format!(
+            "Switchyard reads QuickBooks {} but does not write them",
+            spec.name
+        )));
+    }
+    let prepared: Vec<_> = rows.iter().map(|r| encode(spec, op, r)).collect();
+    let out = in_batches(prepared, qb.batch_size, |items| {
+        send_with_refresh(qb, spec, items)
+    })
+    .await;
+    qb.api.invalidate(&spec.name.to_lowercase());
+    Ok(out)
+}
+
+/// Deactivates customers (`Active: false`), reading their current SyncTokens first.
+pub async fn deactivate(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    ids: &[String],
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    if spec.field("Active").is_none() || !spec.writable {
+        return Err(ConnectorError::Unsupported(format!(
+            "QuickBooks {} cannot be made inactive",
+            spec.name
+        )));
+    }
+    let tokens = current_tokens(qb, spec, ids).await?;
+    let rows: Vec<WriteRow> = ids
+        .iter()
+        .map(|id| WriteRow {
+            id: Some(id.clone()),
+            version: tokens.get(id).cloned(),
+            fields: [("Active".to_owned(), crate::value::Value::Bool(false))]
+                .into_iter()
+                .collect(),
+        })
+        .collect();
+    write(qb, spec, &WriteOp::Update, &rows).await
+}

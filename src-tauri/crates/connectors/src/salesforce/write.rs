@@ -1,0 +1,176 @@
+//! Salesforce writes through sObject Collections (≤ 200 records a call, `allOrNone`
+//! false so one bad record does not sink the others): create (`POST`), update by id
+//! (`PATCH`), upsert by an external-id field (`PATCH …/{Obj}/{Field}`) and delete
+//! (`DELETE ?ids=`). Each answer is an array of `{id, success, errors}` in input order.
+
+use super::{codec, Salesforce};
+use crate::api::Request;
+use crate::batch::in_batches;
+use crate::connector::{ConnectorError, RecordError, WriteOp, WriteResult, WriteRow, Written};
+use crate::schema::ObjectSpec;
+use reqwest::Method;
+use serde_json::{json, Map, Value as Json};
+
+pub const MAX_BATCH: usize = 200;
+
+fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Json, RecordError> {
+    let mut body = Map::new();
+    body.insert("attributes".into(), json!({ "type": spec.name }));
+    if *op == WriteOp::Update {
+        let id = row
+            .id
+            .as_ref()
+            .ok_or_else(|| RecordError::new("MISSING_ID", "an update needs the record's id"))?;
+        body.insert("id".into(), Json::from(id.clone()));
+    }
+    for (name, value) in &row.fields {
+        let field = spec.field(name).ok_or_else(|| {
+            let mut e = RecordError::new(
+                "INVALID_FIELD",
+                format!("No such column '{name}' on {}", spec.name),
+            );
+            e.fields = vec![name.clone()];
+            e
+        })?;
+        let encoded = codec::encode(field, value).map_err(|e| {
+            let mut r = RecordError::new("INVALID_TYPE", e.to_string());
+            r.fields = vec![name.clone()];
+            r
+        })?;
+        body.insert(name.clone(), encoded);
+    }
+    Ok(Json::Object(body))
+}
+
+/// One `{id, success, errors}` item as a result.
+fn result(item: &Json) -> WriteResult {
+    if item.get("success").and_then(Json::as_bool) == Some(true) {
+        let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
+        return Ok(Written {
+            id: id.to_owned(),
+            created: item.get("created").and_then(Json::as_bool).unwrap_or(false),
+            version: None,
+        });
+    }
+    let first = item
+        .get("errors")
+        .and_then(Json::as_array)
+        .and_then(|a| a.first());
+    let text = |k: &str| {
+        first
+            .and_then(|e| e.get(k))
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut e = RecordError::new(text("statusCode"), text("message"));
+    e.fields = first
+        .and_then(|e| e.get("fields"))
+        .and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    e.retryable = matches!(
+        e.code.as_str(),
+        "UNABLE_TO_LOCK_ROW" | "REQUEST_RUNNING_TOO_LONG"
+    );
+    Err(e)
+}
+
+fn results(body: &Json) -> Result<Vec<WriteResult>, ConnectorError> {
+    Ok(body
+        .as_array()
+        .ok_or_else(|| ConnectorError::unexpected("a collections answer that is not an array"))?
+        .iter()
+        .map(result)
+        .collect())
+}
+
+pub async fn write(
+    sf: &Salesforce,
+    spec: &ObjectSpec,
+    op: &WriteOp,
+    rows: &[WriteRow],
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    let (method, url, endpoint, created) = match op {
+        WriteOp::Create => (
+            Method::POST,
+            format!("{}/composite/sobjects", sf.data_url()),
+            "/services/data/{version}/composite/sobjects".to_owned(),
+            true,
+        ),
+        WriteOp::Update => (
+            Method::PATCH,
+            format!("{}/composite/sobjects", sf.data_url()),
+            "/services/data/{version}/composite/sobjects".to_owned(),
+            false,
+        ),
+        WriteOp::Upsert { key_field } => {
+            let key = spec.field(key_field).filter(|f| f.external_id || f.name == spec.id_field).ok_or_else(|| {
+                ConnectorError::Unsupported(format!("{}.{key_field} is not an external-id field; Salesforce upserts only by one", spec.name))
+            })?;
+            (
+                Method::PATCH,
+                format!(
+                    "{}/composite/sobjects/{}/{}",
+                    sf.data_url(),
+                    spec.name,
+                    key.name
+                ),
+                "/services/data/{version}/composite/sobjects/{object}/{field}".to_owned(),
+                false,
+            )
+        }
+    };
+    let prepared: Vec<_> = rows.iter().map(|r| encode(spec, op, r)).collect();
+    let out = in_batches(prepared, sf.batch_size, |records| {
+        let request = Request::new(method.clone(), url.clone(), endpoint.clone())
+            .json(&json!({ "allOrNone": false, "records": records }))
+            .idempotent(!created);
+        async move { results(&sf.api.send(request).await?.body) }
+    })
+    .await;
+    sf.api.invalidate(&spec.name.to_lowercase());
+    Ok(created_flags(op, out))
+}
+
+/// Collections create answers carry no `created` flag: every success there is a create.
+fn created_flags(op: &WriteOp, results: Vec<WriteResult>) -> Vec<WriteResult> {
+    if *op != WriteOp::Create {
+        return results;
+    }
+    results
+        .into_iter()
+        .map(|r| r.map(|w| Written { created: true, ..w }))
+        .collect()
+}
+
+pub async fn delete(
+    sf: &Salesforce,
+    spec: &ObjectSpec,
+    ids: &[String],
+) -> Result<Vec<WriteResult>, ConnectorError> {
+    let prepared: Vec<Result<String, RecordError>> = ids.iter().map(|i| Ok(i.clone())).collect();
+    let out = in_batches(prepared, sf.batch_size, |chunk| {
+        let query = serde_urlencoded::to_string([
+            ("ids", chunk.join(",").as_str()),
+            ("allOrNone", "false"),
+        ]);
+        async move {
+            let query = query.map_err(ConnectorError::unexpected)?;
+            let request = Request::new(
+                Method::DELETE,
+                format!("{}/composite/sobjects?{query}", sf.data_url()),
+                "/services/data/{version}/composite/sobjects",
+            )
+            .idempotent(true);
+            results(&sf.api.send(request).await?.body)
+        }
+    })
+    .await;
+    sf.api.invalidate(&spec.name.to_lowercase());
+    Ok(out)
+}

@@ -1,0 +1,294 @@
+//! The Salesforce connector against the sandbox: describe (cached), full and incremental
+//! reads across pages, the equal-timestamp boundary, look-ups, batched writes with
+//! per-record results, and the number of calls each costs.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::fixture::Fixture;
+use std::collections::{BTreeMap, HashSet};
+use switchyard_connectors::connector::{Connector, Next, ReadRequest, WriteOp, WriteRow};
+use switchyard_connectors::cursor::Cursor;
+use switchyard_connectors::schema::{FieldType, ObjectSpec};
+use switchyard_connectors::value::{Record, Value};
+use switchyard_store::kinds::ProviderId;
+
+async fn read_all(
+    c: &dyn Connector,
+    spec: &ObjectSpec,
+    fields: &[&str],
+    since: Option<Cursor>,
+) -> (Vec<Record>, Cursor) {
+    let mut request = ReadRequest {
+        fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+        since: since.clone(),
+        ..Default::default()
+    };
+    let mut cursor = since.unwrap_or_default();
+    let mut out = Vec::new();
+    loop {
+        let page = c.read(spec, &request).await.unwrap();
+        cursor.advance(&page.records);
+        out.extend(page.records);
+        match page.next {
+            Next::Page(token) => request.page = Some(token),
+            Next::Requery => {
+                request.page = None;
+                request.since = Some(cursor.clone());
+            }
+            Next::Done => break,
+        }
+    }
+    (out, cursor)
+}
+
+/// Reads from `cursor` as a run that stops and resumes after every page would: a fresh
+/// query from the checkpointed cursor each time, following page tokens only while a page
+/// holds nothing new (all of it seen at the cursor's timestamp).
+async fn read_checkpointed(c: &dyn Connector, spec: &ObjectSpec, mut cursor: Cursor) -> (Vec<String>, u32) {
+    let mut ids = Vec::new();
+    let mut queries = 0;
+    'resume: loop {
+        let mut request = ReadRequest { fields: vec!["LastName".into()], since: Some(cursor.clone()), ..Default::default() };
+        loop {
+            let page = c.read(spec, &request).await.unwrap();
+            queries += 1;
+            assert!(queries < 100, "no progress");
+            if !page.records.is_empty() {
+                cursor.advance(&page.records);
+                ids.extend(page.records.into_iter().map(|r| r.id));
+                continue 'resume;
+            }
+            match page.next {
+                Next::Page(token) => request.page = Some(token),
+                Next::Requery => continue 'resume,
+                Next::Done => break 'resume,
+            }
+        }
+    }
+    (ids, queries)
+}
+
+#[tokio::test]
+async fn describe_is_cached_and_typed() {
+    let f = Fixture::start(ProviderId::Salesforce, 50).await;
+    let sf = f.salesforce(2000, 200);
+    let before = f.calls().await;
+    let lead = sf.describe("Lead").await.unwrap();
+    let again = sf.describe("Lead").await.unwrap();
+    assert_eq!(
+        f.calls().await - before,
+        1,
+        "the second describe comes from the cache"
+    );
+    assert_eq!(lead, again);
+    let field = |n: &str| {
+        lead.field(n).unwrap_or_else(|| {
+            panic!(
+                "{n} in {:?}",
+                lead.fields.iter().map(|f| &f.name).collect::<Vec<_>>()
+            )
+        })
+    };
+    assert_eq!(field("Email").ty, FieldType::Email);
+    assert!(field("LastName").required && field("Company").required);
+    assert!(!field("Status").required, "defaulted on create");
+    assert!(!field("FirstName").required);
+    assert!(field("Id").read_only() && field("SystemModstamp").read_only());
+    assert!(field("Status")
+        .picklist
+        .iter()
+        .any(|o| o.value == "Open - Not Contacted"));
+    assert_eq!(field("CreatedDate").ty, FieldType::DateTime);
+    let account = sf.describe("Account").await.unwrap();
+    assert!(account.field("ExtId__c").unwrap().external_id);
+    assert!(sf.describe("Nope").await.is_err());
+}
+
+#[tokio::test]
+async fn full_read_pages_and_costs_one_call_per_page() {
+    let f = Fixture::start(ProviderId::Salesforce, 1300).await;
+    let sf = f.salesforce(200, 200);
+    let spec = sf.describe("Lead").await.unwrap();
+    let before = f.calls().await;
+    let (records, cursor) = read_all(
+        &sf,
+        &spec,
+        &["FirstName", "LastName", "Email", "CreatedDate"],
+        None,
+    )
+    .await;
+    let calls = f.calls().await - before;
+    let n = records.len();
+    assert!(n >= 600, "{n}");
+    assert_eq!(calls, n.div_ceil(200) as u64, "{n} records");
+    assert!(calls >= 3);
+    let ids: HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), n, "no record twice");
+    assert!(
+        records.windows(2).all(|w| w[0].modified <= w[1].modified),
+        "oldest change first"
+    );
+    assert!(cursor.at.is_some());
+    assert!(records
+        .iter()
+        .all(|r| matches!(r.get("CreatedDate"), Value::DateTime(_))));
+    // Nothing changed: an incremental read returns nothing new in one call.
+    let before = f.calls().await;
+    let (again, _) = read_all(&sf, &spec, &["LastName"], Some(cursor)).await;
+    assert!(
+        again.is_empty(),
+        "{:?}",
+        again.iter().map(|r| &r.id).collect::<Vec<_>>()
+    );
+    assert_eq!(f.calls().await - before, 1);
+}
+
+#[tokio::test]
+async fn records_sharing_a_timestamp_across_a_page_boundary() {
+    let f = Fixture::start(ProviderId::Salesforce, 800).await;
+    let sf = f.salesforce(200, 200);
+    let spec = sf.describe("Lead").await.unwrap();
+    let (all, cursor) = read_all(&sf, &spec, &["LastName"], None).await;
+    // 60 single edits, then 200 records edited by one call: they share one SystemModstamp.
+    for r in &all[..60] {
+        let body =
+            serde_json::json!({ "object": "Lead", "id": r.id, "fields": { "Title": "single" } });
+        let answer = f.control("mutate", body).await;
+        assert_eq!(answer["id"].as_str(), Some(r.id.as_str()), "{answer}");
+    }
+    let group: Vec<WriteRow> = all[100..300]
+        .iter()
+        .map(|r| WriteRow {
+            id: Some(r.id.clone()),
+            version: None,
+            fields: BTreeMap::from([("Title".to_owned(), Value::text("group"))]),
+        })
+        .collect();
+    let results = sf.write(&spec, &WriteOp::Update, &group).await.unwrap();
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let (changed, _) = read_all(&sf, &spec, &["Title"], Some(cursor.clone())).await;
+    let stamps: HashSet<_> = changed
+        .iter()
+        .filter(|r| *r.get("Title") == Value::text("group"))
+        .map(|r| r.modified)
+        .collect();
+    assert_eq!(
+        stamps.len(),
+        1,
+        "the premise: one timestamp for the whole group"
+    );
+
+    let (ids, queries) = read_checkpointed(&sf, &spec, cursor).await;
+    let unique: HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "no record read twice");
+    assert_eq!(ids.len(), 260, "no record missed");
+    assert!(
+        queries >= 3,
+        "the group straddled a page boundary ({queries} queries)"
+    );
+}
+
+#[tokio::test]
+async fn lookups_and_batched_writes_with_per_record_results() {
+    let f = Fixture::start(ProviderId::Salesforce, 60).await;
+    let sf = f.salesforce(2000, 200);
+    let spec = sf.describe("Lead").await.unwrap();
+    let (leads, _) = read_all(&sf, &spec, &["Email"], None).await;
+    let emails: Vec<String> = leads
+        .iter()
+        .filter_map(|r| r.get("Email").as_text().map(str::to_owned))
+        .take(30)
+        .collect();
+    let mut asked = emails.clone();
+    asked.push("nobody@nowhere.example".into());
+    asked.push("o'brien\\@x.example".into());
+    let before = f.calls().await;
+    let found = sf
+        .lookup(&spec, "Email", &asked, &["LastName".into()])
+        .await
+        .unwrap();
+    assert_eq!(f.calls().await - before, 1, "one query for 32 values");
+    let got: HashSet<String> = found
+        .iter()
+        .filter_map(|r| r.get("Email").as_text().map(str::to_lowercase))
+        .collect();
+    assert!(emails.iter().all(|e| got.contains(&e.to_lowercase())));
+
+    // 450 creates in ⌈450/200⌉ = 3 calls, one invalid row refused before sending.
+    let mut rows: Vec<WriteRow> = (0..450)
+        .map(|i| WriteRow {
+            id: None,
+            version: None,
+            fields: BTreeMap::from([
+                ("LastName".to_owned(), Value::text(format!("Zoë {i}"))),
+                ("Company".to_owned(), Value::text("Ünïcode GmbH")),
+                (
+                    "Email".to_owned(),
+                    Value::text(format!("new{i}@example.com")),
+                ),
+            ]),
+        })
+        .collect();
+    rows[7]
+        .fields
+        .insert("NoSuchField__c".into(), Value::text("x"));
+    rows[8].fields.remove("LastName");
+    let before = f.calls().await;
+    let results = sf.write(&spec, &WriteOp::Create, &rows).await.unwrap();
+    assert_eq!(f.calls().await - before, 3);
+    assert_eq!(results.len(), 450);
+    assert_eq!(results[7].as_ref().unwrap_err().code, "INVALID_FIELD");
+    let missing = results[8].as_ref().unwrap_err();
+    assert_eq!(missing.code, "REQUIRED_FIELD_MISSING", "{missing:?}");
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 448);
+    assert!(results[0].as_ref().unwrap().created);
+
+    // A partial batch failure: the failed records say why, the others are written.
+    f.control(
+        "faults",
+        serde_json::json!({ "kind": "partial_batch", "next": 1 }),
+    )
+    .await;
+    let ids: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().ok())
+        .map(|w| w.id.clone())
+        .take(10)
+        .collect();
+    let updates: Vec<WriteRow> = ids
+        .iter()
+        .map(|id| WriteRow {
+            id: Some(id.clone()),
+            version: None,
+            fields: BTreeMap::from([("Title".to_owned(), Value::text("CEO"))]),
+        })
+        .collect();
+    let results = sf.write(&spec, &WriteOp::Update, &updates).await.unwrap();
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert!(!failed.is_empty() && failed.len() < 10, "{results:?}");
+    assert!(failed
+        .iter()
+        .all(|e| !e.code.is_empty() && !e.message.is_empty()));
+    let after = sf
+        .lookup(&spec, "Id", &ids, &["Title".into()])
+        .await
+        .unwrap();
+    for (id, result) in ids.iter().zip(&results) {
+        let title = after
+            .iter()
+            .find(|r| &r.id == id)
+            .map(|r| r.get("Title").clone());
+        assert_eq!(title == Some(Value::text("CEO")), result.is_ok(), "{id}");
+    }
+
+    // Delete: gone from reads, visible with include_archived.
+    let gone = sf.archive(&spec, &ids[..2]).await.unwrap();
+    assert!(gone.iter().all(Result::is_ok));
+    assert!(sf
+        .lookup(&spec, "Id", &ids[..2], &[])
+        .await
+        .unwrap()
+        .is_empty());
+}
