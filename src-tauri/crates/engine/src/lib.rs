@@ -6,6 +6,7 @@ pub mod api;
 mod engine;
 mod error;
 pub mod logging;
+pub mod mapping;
 pub(crate) mod sandbox;
 
 pub use engine::{Engine, EngineConfig};
