@@ -20,12 +20,25 @@ use reqwest::Method;
 use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
 
+/// Search has its own, lower limit: 5 requests per second per account (4 per token in
+/// the changelog; unconfirmed, so configurable). The general limiter does not know it.
+pub const SEARCH_PER_SECOND: u32 = 4;
+
 #[derive(Debug, Clone)]
 pub struct Hubspot {
     api: Api,
     base: String,
     page_size: usize,
     batch_size: usize,
+    search_limiter: std::sync::Arc<governor::DefaultDirectRateLimiter>,
+}
+
+fn search_limiter(per_second: u32) -> std::sync::Arc<governor::DefaultDirectRateLimiter> {
+    // Evenly spaced, no burst: HubSpot counts searches in a sliding second.
+    let period = std::time::Duration::from_millis(1000 / u64::from(per_second.max(1)));
+    let quota = governor::Quota::with_period(period)
+        .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN));
+    std::sync::Arc::new(governor::RateLimiter::direct(quota))
 }
 
 impl Hubspot {
@@ -35,7 +48,23 @@ impl Hubspot {
             base: api_base.trim_end_matches('/').to_owned(),
             page_size: read::SEARCH_MAX,
             batch_size: write::MAX_BATCH,
+            search_limiter: search_limiter(SEARCH_PER_SECOND),
         }
+    }
+
+    /// Searches allowed per second on this account.
+    pub fn with_search_rate(mut self, per_second: u32) -> Self {
+        self.search_limiter = search_limiter(per_second);
+        self
+    }
+
+    /// Waits for the search limit, then sends.
+    async fn search(
+        &self,
+        request: crate::api::Request,
+    ) -> Result<serde_json::Value, ConnectorError> {
+        self.search_limiter.until_ready().await;
+        Ok(self.api.send(request).await?.body)
     }
 
     /// Page size (list pages hold ≤ 100, search pages ≤ 200) and batch size (≤ 100).

@@ -168,8 +168,7 @@ async fn search(
     }
     let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
     let answer = hs
-        .api
-        .send(
+        .search(
             Request::new(
                 reqwest::Method::POST,
                 url,
@@ -178,8 +177,7 @@ async fn search(
             .json(&body)
             .idempotent(true),
         )
-        .await?
-        .body;
+        .await?;
     let records = records(spec, &answer, &request.fields)?;
     let next = match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
         Some(a) if a + limit > SEARCH_WINDOW => Next::Requery,
@@ -244,8 +242,7 @@ pub async fn lookup(
             }
             let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
             let answer = hs
-                .api
-                .send(
+                .search(
                     Request::new(
                         reqwest::Method::POST,
                         url,
@@ -254,8 +251,7 @@ pub async fn lookup(
                     .json(&body)
                     .idempotent(true),
                 )
-                .await?
-                .body;
+                .await?;
             found.extend(records(spec, &answer, &wanted)?);
             match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
                 Some(a) if a < SEARCH_WINDOW => offset = a,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, dead_code)]
 
 pub mod fixture;
+pub mod reads;
 
 use serde_json::Value;
 use std::time::Duration;
