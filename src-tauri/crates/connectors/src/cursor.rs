@@ -29,7 +29,7 @@ impl Cursor {
     pub fn admits(&self, record: &Record) -> bool {
         match (self.at, record.modified) {
             (Some(at), Some(m)) if m < at => false,
-            (Some(at), Some(m)) if m == at => !self.seen_at.iter().any(|id| *id == record.id),
+            (Some(at), Some(m)) if m == at => !self.seen_at.contains(&record.id),
             _ => true,
         }
     }

@@ -83,7 +83,7 @@ pub fn record(spec: &ObjectSpec, raw: &Json, wanted: &[String]) -> Result<Record
             continue;
         };
         let value = match raw.get(name) {
-            Some(v) => codec::decode(field, v).map_err(|e| ConnectorError::unexpected(e))?,
+            Some(v) => codec::decode(field, v).map_err(ConnectorError::unexpected)?,
             None => Value::Null,
         };
         fields.insert(name.clone(), value);
