@@ -37,6 +37,12 @@ export const commands = {
 	/**  Saves an app's client id, and its secret when given (empty removes it). */
 	setAppCredentials: (provider: ProviderId, clientId: string, clientSecret: string | null, pasteRedirectUri: string | null) => typedError<AppCredentials, IpcError>(__TAURI_INVOKE("set_app_credentials", { provider, clientId, clientSecret, pasteRedirectUri })),
 	listMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("list_mappings")),
+	/**  The objects a connection can sync (Salesforce Lead…, HubSpot contacts…, QuickBooks Customer…). */
+	listObjects: (connectionId: string) => typedError<ObjectSummary[], IpcError>(__TAURI_INVOKE("list_objects", { connectionId })),
+	/**  Every field of an object, as discovered from the provider (cached for an hour). */
+	describeObject: (connectionId: string, object: string) => typedError<ObjectSpec, IpcError>(__TAURI_INVOKE("describe_object", { connectionId, object })),
+	/**  Forgets every cached read, so the next ones ask the providers again. */
+	clearCache: () => typedError<null, IpcError>(__TAURI_INVOKE("clear_cache")),
 	/**  The newest `limit` runs (1..=500), newest first. */
 	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
 	healthSummary: (windowSecs: number) => typedError<HealthSummary, IpcError>(__TAURI_INVOKE("health_summary", { windowSecs })),
@@ -129,6 +135,36 @@ export type Environment = "sandbox" | "production";
 /**  Stable error codes. Never rename a variant: front ends match on the text. */
 export type ErrorCode = "validation" | "not_found" | "auth_expired" | "rate_limited" | "conflict" | "unavailable" | "storage" | "internal";
 
+export type FieldSpec = {
+	/**  The API name; nested QuickBooks fields use a dotted path (`PrimaryEmailAddr.Address`). */
+	name: string,
+	label: string,
+	type: FieldType,
+	/**  Must be given on create (not nillable and not defaulted by the provider). */
+	required: boolean,
+	createable: boolean,
+	updateable: boolean,
+	/**  Unique across the object (usable as a match key). */
+	unique: boolean,
+	/**  An external-id field (Salesforce upserts by it). */
+	externalId: boolean,
+	/**  Maximum length of text values, when the provider says. */
+	length: number | null,
+	/**  The allowed values of a picklist; empty for other types. */
+	picklist: PicklistOption[],
+	/**  Objects a reference field points at. */
+	referenceTo: string[],
+	/**  Defined by the account (Salesforce `__c`, HubSpot non-HubSpot-defined). */
+	custom: boolean,
+};
+
+/**  A field's type in Switchyard's one value model; each provider's own type names map here. */
+export type FieldType = 
+/**  The record's own id. */
+"id" | 
+/**  The id of another record. */
+"reference" | "text" | "long_text" | "email" | "phone" | "url" | "picklist" | "multi_picklist" | "bool" | "int" | "number" | "currency" | "percent" | "date" | "date_time";
+
 export type HealthSummary = {
 	windowSecs: number,
 	requests: number,
@@ -165,6 +201,27 @@ export type MappingSummary = {
 	updatedAt: number,
 };
 
+export type ObjectSpec = {
+	name: string,
+	label: string,
+	/**  The id field (`Id`, `hs_object_id`). */
+	idField: string,
+	/**
+	 *  The field incremental reads order and filter by (`SystemModstamp`,
+	 *  `lastmodifieddate` / `hs_lastmodifieddate`, `MetaData.LastUpdatedTime`).
+	 */
+	modifiedField: string,
+	writable: boolean,
+	fields: FieldSpec[],
+};
+
+/**  An object a connector can read (and maybe write), as listed before it is described. */
+export type ObjectSummary = {
+	name: string,
+	label: string,
+	writable: boolean,
+};
+
 export type PendingConnect = {
 	flowId: string,
 	provider: ProviderId,
@@ -175,6 +232,11 @@ export type PendingConnect = {
 	 *  (`finish_connect_pasted`) instead of Switchyard receiving it on loopback.
 	 */
 	needsPaste: boolean,
+};
+
+export type PicklistOption = {
+	value: string,
+	label: string,
 };
 
 export type Preferences = {

@@ -100,6 +100,16 @@ export const healthSummary = (windowSecs: number) =>
   unwrap(() => commands.healthSummary(windowSecs));
 export const listAlerts = (includeAcknowledged: boolean) =>
   unwrap(() => commands.listAlerts(includeAcknowledged));
+export const listObjects = (connectionId: string) => unwrap(() => commands.listObjects(connectionId));
+
+export const describeObject = (connectionId: string, object: string) =>
+  unwrap(() => commands.describeObject(connectionId, object));
+
+/** Forgets every cached read (schema descriptions, look-ups) so the next ones ask the providers. */
+export const clearCache = async (): Promise<void> => {
+  await unwrap(() => commands.clearCache());
+};
+
 export const acknowledgeAlert = async (id: string): Promise<void> => {
   await unwrap(() => commands.acknowledgeAlert(id));
 };

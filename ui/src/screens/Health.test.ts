@@ -84,4 +84,13 @@ describe("Health screen", () => {
     expect(value("open-alerts")).toBe("0");
     expect(calls).toContainEqual({ cmd: "acknowledge_alert", args: { id: "a1" } });
   });
+
+  it("clears the read cache by hand and says so", async () => {
+    const calls = mockCommands({ health_summary: EMPTY_HEALTH, list_alerts: [], list_providers: PROVIDERS, clear_cache: null });
+    render(Health);
+
+    await userEvent.click(await screen.findByTestId("clear-cache"));
+    expect(await screen.findByText("Cache cleared: the next reads ask the providers again.")).toBeInTheDocument();
+    expect(calls).toContainEqual({ cmd: "clear_cache", args: {} });
+  });
 });

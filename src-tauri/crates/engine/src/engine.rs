@@ -4,10 +4,16 @@ use crate::EngineResult;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use switchyard_connectors::cache::{default_ttls, ReadCache};
 use switchyard_connectors::http::MetricsTap;
 use switchyard_sandbox::Sandbox;
 use switchyard_store::{KeyPolicy, Store, StoreOptions};
 use tokio::sync::Mutex;
+
+/// Entries the read cache holds before it evicts the least used.
+const CACHE_ENTRIES: u64 = 50_000;
+/// Lifetime of cached reads of a kind without its own (the seed's longest, one hour).
+const CACHE_FALLBACK_TTL: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
 pub struct EngineConfig {
@@ -53,6 +59,11 @@ pub struct Engine {
             std::collections::HashMap<String, Arc<switchyard_connectors::http::Stack>>,
         >,
     >,
+    /// One authenticated client per connection (shared token refresh), by connection id.
+    clients:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>>>,
+    /// The TTL read cache every connector shares (schema descriptions, look-ups).
+    cache: ReadCache,
 }
 
 impl Engine {
@@ -76,6 +87,8 @@ impl Engine {
             flows: Arc::default(),
             sandbox_config: Arc::default(),
             stacks: Arc::default(),
+            clients: Arc::default(),
+            cache: ReadCache::new(CACHE_ENTRIES, default_ttls(), CACHE_FALLBACK_TTL),
         })
     }
 
@@ -100,6 +113,16 @@ impl Engine {
     ) -> &std::sync::Mutex<std::collections::HashMap<String, Arc<switchyard_connectors::http::Stack>>>
     {
         &self.stacks
+    }
+
+    pub(crate) fn clients(
+        &self,
+    ) -> &std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>> {
+        &self.clients
+    }
+
+    pub(crate) fn read_cache(&self) -> &ReadCache {
+        &self.cache
     }
 
     pub(crate) fn sandbox_config_slot(

@@ -12,5 +12,6 @@ pub(crate) mod sandbox;
 pub use engine::{Engine, EngineConfig};
 
 pub use error::{EngineError, EngineResult, ErrorCode};
+pub use switchyard_connectors as connectors;
 pub use switchyard_connectors::http::CircuitState;
 pub use switchyard_store as store;

@@ -71,6 +71,8 @@ impl Engine {
 
     /// Asks the provider who is connected and records the answer (or why it failed).
     pub async fn test_connection(&self, id: &str) -> EngineResult<ConnectionSummary> {
+        // Every new sign-in is tested right after it is saved: drop the client holding the old one.
+        self.forget_client(id);
         let pool = self.store().pool();
         let c = connections::get(pool, id).await?;
         let token = secrets::get(
@@ -144,6 +146,7 @@ impl Engine {
         let pool = self.store().pool();
         let c = connections::get(pool, id).await?;
         let revoked = self.revoke_grant(id, c.provider, c.environment).await;
+        self.forget_client(id);
         let wiped = secrets::delete_scope(pool, id).await?;
         connections::set_token_expiry(pool, id, None).await?;
         let message = match &revoked {

@@ -8,4 +8,5 @@ pub mod connections;
 pub mod health;
 pub mod mappings;
 pub mod runs;
+pub mod schema;
 pub mod settings;
