@@ -43,6 +43,20 @@ export const commands = {
 	describeObject: (connectionId: string, object: string) => typedError<ObjectSpec, IpcError>(__TAURI_INVOKE("describe_object", { connectionId, object })),
 	/**  Forgets every cached read, so the next ones ask the providers again. */
 	clearCache: () => typedError<null, IpcError>(__TAURI_INVOKE("clear_cache")),
+	getMapping: (id: string) => typedError<MappingDetail, IpcError>(__TAURI_INVOKE("get_mapping", { id })),
+	/**  Saves a new mapping (problems are allowed; a run refuses it until they are fixed). */
+	createMapping: (draft: MappingDraft) => typedError<MappingDetail, IpcError>(__TAURI_INVOKE("create_mapping", { draft })),
+	updateMapping: (id: string, draft: MappingDraft) => typedError<MappingDetail, IpcError>(__TAURI_INVOKE("update_mapping", { id, draft })),
+	duplicateMapping: (id: string) => typedError<MappingDetail, IpcError>(__TAURI_INVOKE("duplicate_mapping", { id })),
+	deleteMapping: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("delete_mapping", { id })),
+	/**  Every problem of a draft against both discovered schemas; empty when it can run. */
+	validateMapping: (draft: MappingDraft) => typedError<Problem[], IpcError>(__TAURI_INVOKE("validate_mapping", { draft })),
+	/**  The draft applied to up to `limit` real source records, for one read call. */
+	previewMapping: (draft: MappingDraft, limit: number) => typedError<MappingPreview, IpcError>(__TAURI_INVOKE("preview_mapping", { draft, limit })),
+	/**  A default mapping for two objects, with notes on the fields it could not map. */
+	suggestMapping: (sourceConnectionId: string, sourceObject: string, targetConnectionId: string, targetObject: string) => typedError<SuggestedMapping, IpcError>(__TAURI_INVOKE("suggest_mapping", { sourceConnectionId, sourceObject, targetConnectionId, targetObject })),
+	/**  Creates the default mappings between the connected accounts. */
+	createDefaultMappings: () => typedError<MappingSummary[], IpcError>(__TAURI_INVOKE("create_default_mappings")),
 	/**  The newest `limit` runs (1..=500), newest first. */
 	listRuns: (limit: number) => typedError<RunSummary[], IpcError>(__TAURI_INVOKE("list_runs", { limit })),
 	healthSummary: (windowSecs: number) => typedError<HealthSummary, IpcError>(__TAURI_INVOKE("health_summary", { windowSecs })),
@@ -97,6 +111,8 @@ export type Backoff = "exponential" | "linear" | "fixed";
 
 export type CircuitState = "closed" | "open" | "half_open";
 
+export type ConflictPolicy = "source_wins" | "target_wins" | "newest_wins" | "review";
+
 export type ConnectionHealth = {
 	connectionId: string,
 	label: string,
@@ -130,10 +146,20 @@ export type ConnectionSummary = {
 	backoff: Backoff,
 };
 
+export type DeletePolicy = "ignore" | "propagate" | "review";
+
 export type Environment = "sandbox" | "production";
 
 /**  Stable error codes. Never rename a variant: front ends match on the text. */
 export type ErrorCode = "validation" | "not_found" | "auth_expired" | "rate_limited" | "conflict" | "unavailable" | "storage" | "internal";
+
+export type FieldRule = {
+	/**  `None` when the value comes from a constant. */
+	sourceField: string | null,
+	targetField: string,
+	transform: Step[],
+	syncRule: SyncRule,
+};
 
 export type FieldSpec = {
 	/**  The API name; nested QuickBooks fields use a dotted path (`PrimaryEmailAddr.Address`). */
@@ -188,6 +214,33 @@ export type IpcError = {
 
 export type KeySource = "keychain" | "key_file";
 
+export type MappingDetail = {
+	id: string,
+	enabled: boolean,
+	createdAt: number,
+	updatedAt: number,
+	draft: MappingDraft,
+};
+
+export type MappingDraft = {
+	name: string,
+	sourceConnectionId: string,
+	sourceObject: string,
+	targetConnectionId: string,
+	targetObject: string,
+	direction: SyncDirection,
+	matchRule: MatchRule,
+	conflictPolicy: ConflictPolicy,
+	deletePolicy: DeletePolicy,
+	fields: FieldRule[],
+};
+
+export type MappingPreview = {
+	records: PreviewRecord[],
+	/**  The draft's validation problems, shown beside the records. */
+	problems: Problem[],
+};
+
 export type MappingSummary = {
 	id: string,
 	name: string,
@@ -200,6 +253,22 @@ export type MappingSummary = {
 	fieldCount: number,
 	updatedAt: number,
 };
+
+export type MatchKind = 
+/**  E-mail addresses, compared without case. */
+"email" | 
+/**  A source value stored in the target's external-id field. */
+"external_id" | 
+/**  Any field unique on the target. */
+"field";
+
+export type MatchRule = {
+	kind: MatchKind,
+	sourceField: string,
+	targetField: string,
+};
+
+export type NamePart = "first" | "last";
 
 export type ObjectSpec = {
 	name: string,
@@ -221,6 +290,15 @@ export type ObjectSummary = {
 	label: string,
 	writable: boolean,
 };
+
+/**  What `map_values` does with a value its map does not list. */
+export type Otherwise = 
+/**  Pass the (trimmed) value through. */
+"keep" | 
+/**  Write nothing. */
+"blank" | 
+/**  Fail the record with `unmapped_value`. */
+"error";
 
 export type PendingConnect = {
 	flowId: string,
@@ -244,6 +322,35 @@ export type Preferences = {
 	onboardingCompleted: boolean,
 };
 
+export type PreviewCell = {
+	targetField: string,
+	sourceField: string | null,
+	/**  The source value as a person reads it; `None` when empty. */
+	sourceValue: string | null,
+	/**  The value that would be written; `None` when empty or failed. */
+	value: string | null,
+	error: string | null,
+};
+
+export type PreviewRecord = {
+	sourceId: string,
+	cells: PreviewCell[],
+};
+
+export type Problem = {
+	/**  The field row (0-based) the problem is on; `None` for the mapping as a whole. */
+	row: number | null,
+	/**  The field concerned, when one is. */
+	field: string | null,
+	/**
+	 *  Stable code: `required_unmapped`, `unknown_field`, `read_only_field`,
+	 *  `invalid_picklist_value`, `not_unique`, `duplicate_target`, `not_writable_back`,
+	 *  or a transform code (`incompatible_type`, `lossy_conversion`, …).
+	 */
+	code: string,
+	message: string,
+};
+
 /**  The services Switchyard connects to. */
 export type ProviderId = "salesforce" | "hubspot" | "quickbooks" | "slack" | "zapier";
 
@@ -255,6 +362,15 @@ export type ProviderInfo = {
 	authKinds: AuthKind[],
 	objects: string[],
 };
+
+/**  How `number` rounds a value exactly halfway between two candidates, or at all. */
+export type Rounding = 
+/**  Banker's rounding: 2.5 → 2, 3.5 → 4 (no drift when summing rounded amounts). */
+"half_even" | 
+/**  Halves away from zero: 2.5 → 3, -2.5 → -3. */
+"half_up" | 
+/**  Truncate toward zero: 2.99 → 2, -2.99 → -2. */
+"down";
 
 export type RunStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled";
 
@@ -276,7 +392,52 @@ export type RunSummary = {
 
 export type Severity = "info" | "warning" | "critical";
 
+export type Step = 
+/**  Replace the running value with this text (converted to the target type at the end). */
+{ op: "constant"; value: string } | 
+/**  Use this text when the running value is empty or blank text. */
+{ op: "default"; value: string } | 
+/**
+ *  Join other fields of the source record, skipping blank ones. The running value
+ *  is not part of the result: list the source field itself to include it.
+ */
+{ op: "concat"; fields: string[]; separator?: string } | 
+/**  One part of a person's full name. */
+{ op: "split_name"; part: NamePart } | { op: "trim" } | { op: "lowercase" } | { op: "uppercase" } | 
+/**  Trim, lowercase and check an email address. */
+{ op: "email" } | 
+/**
+ *  Parse a phone number and write it in E.164 (`+14155552671`). Numbers without a
+ *  country code are read as numbers of `default_region` (ISO 3166 code, `US`, `FR`);
+ *  an empty region accepts only numbers written with `+`.
+ */
+{ op: "phone"; defaultRegion: string } | 
+/**
+ *  The calendar date of an instant as seen at `zone` (`+02:00`, `-05:30`, `UTC`;
+ *  UTC when absent).
+ */
+{ op: "to_date"; zone?: string | null } | 
+/**  An instant: dates become midnight UTC. */
+{ op: "to_datetime" } | 
+/**
+ *  Dates and instants to text with a chrono strftime pattern (`%d/%m/%Y`). Instants
+ *  are formatted in the offset they carry.
+ */
+{ op: "format_date"; format: string } | 
+/**  Replace values by a table (picklist values between systems). */
+{ op: "map_values"; map: { [key in string]: string }; otherwise?: Otherwise } | 
+/**  Round a number; `decimals` absent leaves it as it is. */
+{ op: "number"; decimals?: number | null; rounding?: Rounding } | { op: "to_text" } | { op: "to_number" } | { op: "to_bool" };
+
+export type SuggestedMapping = {
+	draft: MappingDraft,
+	/**  Why expected fields were not mapped, in words. */
+	notes: string[],
+};
+
 export type SyncDirection = "one_way" | "two_way";
+
+export type SyncRule = "prefer_source_unless_blank" | "always_source" | "two_way" | "dont_sync";
 
 export type Theme = "system" | "light" | "dark";
 

@@ -22,6 +22,17 @@ pub struct ReadRequest {
     pub page: Option<String>,
     /// Also return deleted / archived / inactive records (marked `archived`).
     pub include_archived: bool,
+    /// Ask for at most this many records on the page (a preview's handful); the
+    /// provider's own minimum page size still applies.
+    pub limit: Option<usize>,
+}
+
+impl ReadRequest {
+    /// The page size to ask for: the connector's, or less when `limit` says so.
+    pub fn page_size(&self, connector_page: usize) -> usize {
+        self.limit
+            .map_or(connector_page, |l| l.clamp(1, connector_page))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

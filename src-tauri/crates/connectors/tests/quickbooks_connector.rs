@@ -145,7 +145,12 @@ async fn writes_in_batches_with_faults_and_stale_tokens() {
     assert!(results[0].is_ok(), "{results:?}");
     assert_eq!(f.calls().await - before, 3, "batch, re-read, batch");
     let now = qb
-        .lookup(&spec, "Id", std::slice::from_ref(&stale.id), &["Notes".into()])
+        .lookup(
+            &spec,
+            "Id",
+            std::slice::from_ref(&stale.id),
+            &["Notes".into()],
+        )
         .await
         .unwrap();
     assert_eq!(*now[0].get("Notes"), Value::text("after 5010"));

@@ -113,7 +113,10 @@ async fn list(
         None => (false, token),
     };
     let mut query = vec![
-        ("limit".to_owned(), hs.page_size.min(LIST_MAX).to_string()),
+        (
+            "limit".to_owned(),
+            request.page_size(hs.page_size).min(LIST_MAX).to_string(),
+        ),
         (
             "properties".to_owned(),
             properties(spec, &request.fields).join(","),
@@ -151,7 +154,7 @@ async fn search(
         .and_then(|c| c.at)
         .map(|t| t.timestamp_millis())
         .unwrap_or_default();
-    let limit = hs.page_size.min(SEARCH_MAX);
+    let limit = request.page_size(hs.page_size).min(SEARCH_MAX);
     let offset: usize = request
         .page
         .as_deref()

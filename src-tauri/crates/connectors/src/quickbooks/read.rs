@@ -80,7 +80,7 @@ pub async fn read(
         .as_deref()
         .and_then(|p| p.parse().ok())
         .unwrap_or(1);
-    let size = qb.page_size.min(MAX_RESULTS);
+    let size = request.page_size(qb.page_size).min(MAX_RESULTS);
     let mut conditions = Vec::new();
     if let Some(at) = request.since.as_ref().and_then(|c| c.at) {
         conditions.push(format!(

@@ -132,7 +132,14 @@ pub async fn read(
             query(sf, resource, &soql(spec, request))?
         }
     };
-    let mut page = fetch(sf, spec, call, &request.fields).await?;
+    let mut page = fetch(
+        sf,
+        spec,
+        call,
+        &request.fields,
+        request.page_size(sf.page_size),
+    )
+    .await?;
     if let Some(cursor) = &request.since {
         page.records = cursor.filter(page.records);
     }
@@ -167,7 +174,7 @@ pub async fn lookup(
         );
         let mut call = query(sf, "query", &q)?;
         loop {
-            let page = fetch(sf, spec, call, &wanted).await?;
+            let page = fetch(sf, spec, call, &wanted, sf.page_size).await?;
             found.extend(page.records);
             match page.next {
                 Next::Page(locator) => call = more(sf, &locator),
@@ -184,10 +191,12 @@ async fn fetch(
     spec: &ObjectSpec,
     call: Request,
     fields: &[String],
+    page_size: usize,
 ) -> Result<Page, ConnectorError> {
+    // Salesforce accepts batch sizes of 200 to 2000.
     let call = call.header(
         "sforce-query-options",
-        &format!("batchSize={}", sf.page_size),
+        &format!("batchSize={}", page_size.clamp(200, 2000)),
     );
     let body = sf.api.send(call).await?.body;
     let records = body

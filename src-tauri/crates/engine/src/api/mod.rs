@@ -6,6 +6,7 @@ pub mod connect;
 pub mod connect_flow;
 pub mod connections;
 pub mod health;
+pub mod mapping_editor;
 pub mod mappings;
 pub mod runs;
 pub mod schema;

@@ -13,7 +13,7 @@ pub struct Mapping {
     pub target_connection_id: String,
     pub target_object: String,
     pub direction: SyncDirection,
-    /// JSON: `{"kind": "email" | "external_id" | "field", "source_field": .., "target_field": ..}`.
+    /// JSON: `{"kind": "email" | "external_id" | "field", "sourceField": .., "targetField": ..}`.
     pub match_rule: String,
     pub conflict_policy: ConflictPolicy,
     pub delete_policy: DeletePolicy,
@@ -64,6 +64,32 @@ pub async fn insert(db: impl SqliteExecutor<'_>, new: &NewMapping) -> StoreResul
     .bind(now)
     .fetch_one(db)
     .await?)
+}
+
+/// Replaces a mapping's settings (its field rows are replaced by `field_maps::replace`).
+pub async fn update(db: impl SqliteExecutor<'_>, id: &str, new: &NewMapping) -> StoreResult<Mapping> {
+    sqlx::query_as(
+        "UPDATE mappings SET name = ?, source_connection_id = ?, source_object = ?, target_connection_id = ?,
+             target_object = ?, direction = ?, match_rule = ?, conflict_policy = ?, delete_policy = ?, updated_at = ?
+         WHERE id = ? RETURNING *",
+    )
+    .bind(&new.name)
+    .bind(&new.source_connection_id)
+    .bind(&new.source_object)
+    .bind(&new.target_connection_id)
+    .bind(&new.target_object)
+    .bind(new.direction)
+    .bind(&new.match_rule)
+    .bind(new.conflict_policy)
+    .bind(new.delete_policy)
+    .bind(now_ms())
+    .bind(id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| StoreError::NotFound {
+        what: "mapping",
+        id: id.into(),
+    })
 }
 
 pub async fn get(db: impl SqliteExecutor<'_>, id: &str) -> StoreResult<Mapping> {
