@@ -57,6 +57,37 @@ pub async fn test_post(stack: &Stack, url: &str) -> Result<Identity, IdentityErr
     })
 }
 
+/// Posts a JSON payload to the hook (a run summary). Zapier acknowledges with 200 and
+/// `{"status":"success","id","request_id"}`; the request id is returned. Not retried
+/// when it may have arrived: a Zap would run twice.
+pub async fn post(
+    stack: &Stack,
+    url: &str,
+    payload: &serde_json::Value,
+) -> Result<String, crate::connector::ConnectorError> {
+    use crate::connector::ConnectorError;
+    let mut call = Call::new(Method::POST, url, "/hooks/catch/{account}/{hook}/");
+    call.headers.insert(
+        reqwest::header::CONTENT_TYPE,
+        reqwest::header::HeaderValue::from_static("application/json"),
+    );
+    call.body = Some(payload.to_string().into());
+    let reply = stack.send(&call).await?;
+    let body: serde_json::Value =
+        serde_json::from_slice(&reply.body).map_err(ConnectorError::unexpected)?;
+    if body.get("status").and_then(serde_json::Value::as_str) != Some("success") {
+        return Err(ConnectorError::unexpected(format!(
+            "Zapier did not accept the post: {body}"
+        )));
+    }
+    Ok(body
+        .get("request_id")
+        .or_else(|| body.get("id"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
