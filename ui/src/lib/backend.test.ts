@@ -37,6 +37,35 @@ describe("backend", () => {
     ]);
   });
 
+  it("passes the mapping editor's arguments under their camelCase names", async () => {
+    const draft = { name: "n" } as unknown as import("./backend").MappingDraft;
+    const calls = mockCommands({
+      get_mapping: { id: "m1" },
+      update_mapping: { id: "m1" },
+      delete_mapping: null,
+      validate_mapping: [],
+      preview_mapping: { records: [], problems: [] },
+      suggest_mapping: { draft, notes: [] },
+      create_default_mappings: [],
+    });
+    await backend.getMapping("m1");
+    await backend.updateMapping("m1", draft);
+    await expect(backend.deleteMapping("m1")).resolves.toBeUndefined();
+    await backend.validateMapping(draft);
+    await backend.previewMapping(draft, 5);
+    await backend.suggestMapping("c2", "contacts", "c1", "Lead");
+    await backend.createDefaultMappings();
+    expect(calls).toEqual([
+      { cmd: "get_mapping", args: { id: "m1" } },
+      { cmd: "update_mapping", args: { id: "m1", draft } },
+      { cmd: "delete_mapping", args: { id: "m1" } },
+      { cmd: "validate_mapping", args: { draft } },
+      { cmd: "preview_mapping", args: { draft, limit: 5 } },
+      { cmd: "suggest_mapping", args: { sourceConnectionId: "c2", sourceObject: "contacts", targetConnectionId: "c1", targetObject: "Lead" } },
+      { cmd: "create_default_mappings", args: {} },
+    ]);
+  });
+
   it("throws an error Result as a BackendError carrying its code", async () => {
     mockCommands({ list_mappings: () => ipcError("auth_expired", "HubSpot token expired") });
     const error = await backend.listMappings().catch((e: unknown) => e);

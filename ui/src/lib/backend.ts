@@ -3,7 +3,7 @@
 // the generated bindings, so a regenerated bindings file touches only this module.
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "../bindings";
-import type { Backoff, Environment, ErrorCode, IpcError, ProviderId, Theme } from "../bindings";
+import type { Backoff, Environment, ErrorCode, IpcError, MappingDraft, ProviderId, Theme } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -21,7 +21,29 @@ export type {
   ErrorCode,
   HealthSummary,
   KeySource,
+  ConflictPolicy,
+  DeletePolicy,
+  FieldRule,
+  FieldSpec,
+  FieldType,
+  MappingDetail,
+  MappingDraft,
+  MappingPreview,
   MappingSummary,
+  MatchKind,
+  MatchRule,
+  NamePart,
+  ObjectSpec,
+  ObjectSummary,
+  Otherwise,
+  PicklistOption,
+  PreviewCell,
+  PreviewRecord,
+  Problem,
+  Rounding,
+  Step,
+  SuggestedMapping,
+  SyncRule,
   PendingConnect,
   Preferences,
   ProviderId,
@@ -104,6 +126,28 @@ export const listObjects = (connectionId: string) => unwrap(() => commands.listO
 
 export const describeObject = (connectionId: string, object: string) =>
   unwrap(() => commands.describeObject(connectionId, object));
+
+export const getMapping = (id: string) => unwrap(() => commands.getMapping(id));
+export const createMapping = (draft: MappingDraft) => unwrap(() => commands.createMapping(draft));
+export const updateMapping = (id: string, draft: MappingDraft) =>
+  unwrap(() => commands.updateMapping(id, draft));
+export const duplicateMapping = (id: string) => unwrap(() => commands.duplicateMapping(id));
+export const deleteMapping = async (id: string): Promise<void> => {
+  await unwrap(() => commands.deleteMapping(id));
+};
+/** Every problem of a draft against both discovered schemas; empty when it can run. */
+export const validateMapping = (draft: MappingDraft) => unwrap(() => commands.validateMapping(draft));
+/** The draft applied to up to `limit` (≤ 20) real source records; one provider read. */
+export const previewMapping = (draft: MappingDraft, limit: number) =>
+  unwrap(() => commands.previewMapping(draft, limit));
+/** A default mapping for two objects, with notes on the fields it left out. */
+export const suggestMapping = (
+  sourceConnectionId: string,
+  sourceObject: string,
+  targetConnectionId: string,
+  targetObject: string,
+) => unwrap(() => commands.suggestMapping(sourceConnectionId, sourceObject, targetConnectionId, targetObject));
+export const createDefaultMappings = () => unwrap(() => commands.createDefaultMappings());
 
 /** Forgets every cached read (schema descriptions, look-ups) so the next ones ask the providers. */
 export const clearCache = async (): Promise<void> => {
