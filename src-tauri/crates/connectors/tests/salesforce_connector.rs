@@ -159,6 +159,22 @@ async fn lookups_and_batched_writes_with_per_record_results() {
         .filter_map(|r| r.get("Email").as_text().map(str::to_lowercase))
         .collect();
     assert!(emails.iter().all(|e| got.contains(&e.to_lowercase())));
+    // Found values come from the cache (TTL of the object's kind); values nobody has do not.
+    let before = f.calls().await;
+    let again = sf
+        .lookup(&spec, "Email", &emails, &["LastName".into()])
+        .await
+        .unwrap();
+    assert_eq!(f.calls().await - before, 0);
+    assert_eq!(again.len(), found.len());
+    sf.lookup(&spec, "Email", &asked, &["LastName".into()])
+        .await
+        .unwrap();
+    assert_eq!(
+        f.calls().await - before,
+        1,
+        "unknown values are asked again"
+    );
 
     // 450 creates in ⌈450/200⌉ = 3 calls, one invalid row refused before sending.
     let mut rows: Vec<WriteRow> = (0..450)

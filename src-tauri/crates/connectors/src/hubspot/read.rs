@@ -190,7 +190,7 @@ async fn search(
     Ok(Page { records, next })
 }
 
-pub async fn lookup(
+async fn fetch_lookup(
     hs: &Hubspot,
     spec: &ObjectSpec,
     field: &str,
@@ -263,4 +263,27 @@ pub async fn lookup(
         }
     }
     Ok(found)
+}
+
+/// Look-ups through the read cache (found records only; e-mails compared without case).
+pub async fn lookup(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    field: &str,
+    values: &[String],
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    let fold_case = spec
+        .field(field)
+        .is_some_and(|f| f.ty == crate::schema::FieldType::Email);
+    hs.api
+        .cached_lookup(
+            &spec.name,
+            field,
+            fold_case,
+            values,
+            fields,
+            |missing| async move { fetch_lookup(hs, spec, field, &missing, fields).await },
+        )
+        .await
 }

@@ -115,7 +115,7 @@ pub async fn read(
     Ok(Page { records, next })
 }
 
-pub async fn lookup(
+async fn fetch_lookup(
     qb: &Quickbooks,
     spec: &ObjectSpec,
     field: &str,
@@ -145,4 +145,27 @@ pub async fn lookup(
         }
     }
     Ok(found)
+}
+
+/// Look-ups through the read cache (found records only; e-mails compared without case).
+pub async fn lookup(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    field: &str,
+    values: &[String],
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    let fold_case = spec
+        .field(field)
+        .is_some_and(|f| f.ty == crate::schema::FieldType::Email);
+    qb.api
+        .cached_lookup(
+            &spec.name,
+            field,
+            fold_case,
+            values,
+            fields,
+            |missing| async move { fetch_lookup(qb, spec, field, &missing, fields).await },
+        )
+        .await
 }

@@ -146,7 +146,7 @@ pub async fn read(
     Ok(page)
 }
 
-pub async fn lookup(
+async fn fetch_lookup(
     sf: &Salesforce,
     spec: &ObjectSpec,
     field: &str,
@@ -212,4 +212,27 @@ async fn fetch(
         _ => Next::Done,
     };
     Ok(Page { records, next })
+}
+
+/// Look-ups through the read cache (found records only; e-mails compared without case).
+pub async fn lookup(
+    sf: &Salesforce,
+    spec: &ObjectSpec,
+    field: &str,
+    values: &[String],
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    let fold_case = spec
+        .field(field)
+        .is_some_and(|f| f.ty == crate::schema::FieldType::Email);
+    sf.api
+        .cached_lookup(
+            &spec.name,
+            field,
+            fold_case,
+            values,
+            fields,
+            |missing| async move { fetch_lookup(sf, spec, field, &missing, fields).await },
+        )
+        .await
 }
