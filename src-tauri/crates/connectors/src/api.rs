@@ -32,6 +32,8 @@ pub struct Api {
     cache: ReadCache,
     connection_id: String,
     run_id: Option<String>,
+    /// Requests sent through this handle (a run's own count starts at zero).
+    calls: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A request before it is sent: method, URL, endpoint template, optional JSON body.
@@ -88,13 +90,20 @@ impl Api {
             cache,
             connection_id: connection_id.to_owned(),
             run_id: None,
+            calls: Default::default(),
         }
+    }
+
+    /// Requests sent through this handle so far (cache hits not counted).
+    pub fn calls(&self) -> u64 {
+        self.calls.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The same client, with every call's metrics row tagged with `run_id`.
     pub fn for_run(&self, run_id: Option<&str>) -> Self {
         let mut api = self.clone();
         api.run_id = run_id.map(str::to_owned);
+        api.calls = Default::default();
         api
     }
 
@@ -109,6 +118,8 @@ impl Api {
     pub async fn send(&self, request: Request) -> Result<Answer, ConnectorError> {
         let mut call = request.call;
         call.run_id = self.run_id.clone();
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let reply = self.client.send(&call).await?;
         let body = if reply.body.is_empty() {
             Json::Null

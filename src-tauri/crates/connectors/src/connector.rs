@@ -10,6 +10,7 @@ use crate::value::{Record, Value};
 use std::collections::BTreeMap;
 use switchyard_store::kinds::ProviderId;
 
+pub use crate::batch::{CALL_FAILED, NOT_SENT};
 pub use crate::connector_error::{ConnectorError, RecordError};
 
 /// What to read: every field named, records changed since the cursor (or all of them),
@@ -83,6 +84,9 @@ pub type WriteResult = Result<Written, RecordError>;
 #[async_trait::async_trait]
 pub trait Connector: Send + Sync + std::fmt::Debug {
     fn provider(&self) -> ProviderId;
+
+    /// Requests this connector has sent (its client's count; a run's starts at zero).
+    fn calls(&self) -> u64;
 
     /// Largest page a read asks for, and largest batch a write sends.
     fn page_size(&self) -> usize;

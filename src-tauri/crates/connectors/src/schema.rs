@@ -69,6 +69,9 @@ pub struct FieldSpec {
     pub ty: FieldType,
     /// Must be given on create (not nillable and not defaulted by the provider).
     pub required: bool,
+    /// May be emptied. A defaulted field can be required to hold a value yet not be
+    /// required on create (Salesforce Lead `Status`).
+    pub nillable: bool,
     pub createable: bool,
     pub updateable: bool,
     /// Unique across the object (usable as a match key).
@@ -93,6 +96,7 @@ impl FieldSpec {
             label: label.to_owned(),
             ty,
             required: false,
+            nillable: true,
             createable: true,
             updateable: true,
             unique: false,

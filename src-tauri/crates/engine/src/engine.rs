@@ -64,6 +64,8 @@ pub struct Engine {
         Arc<std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>>>,
     /// The TTL read cache every connector shares (schema descriptions, look-ups).
     cache: ReadCache,
+    /// Runs asked to stop at their next safe point.
+    cancelled: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Engine {
@@ -89,6 +91,7 @@ impl Engine {
             stacks: Arc::default(),
             clients: Arc::default(),
             cache: ReadCache::new(CACHE_ENTRIES, default_ttls(), CACHE_FALLBACK_TTL),
+            cancelled: Arc::default(),
         })
     }
 
@@ -119,6 +122,21 @@ impl Engine {
         &self,
     ) -> &std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>> {
         &self.clients
+    }
+
+    /// Asks a running sync to stop at its next safe point (between pages).
+    pub fn cancel_run(&self, run_id: &str) {
+        self.cancelled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(run_id.to_owned());
+    }
+
+    pub(crate) fn run_cancelled(&self, run_id: &str) -> bool {
+        self.cancelled
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(run_id)
     }
 
     pub(crate) fn read_cache(&self) -> &ReadCache {

@@ -8,6 +8,7 @@ mod error;
 pub mod logging;
 pub mod mapping;
 pub(crate) mod sandbox;
+pub mod sync;
 
 pub use engine::{Engine, EngineConfig};
 

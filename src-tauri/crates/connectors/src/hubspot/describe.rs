@@ -109,6 +109,7 @@ fn field(object: &str, p: &Json) -> Option<FieldSpec> {
         .and_then(Json::as_bool)
         .unwrap_or(false);
     spec.required = object == "tickets" && matches!(name, "hs_pipeline" | "hs_pipeline_stage");
+    spec.nillable = !spec.required;
     spec.picklist = p
         .get("options")
         .and_then(Json::as_array)

@@ -81,6 +81,10 @@ impl Connector for Hubspot {
         ProviderId::Hubspot
     }
 
+    fn calls(&self) -> u64 {
+        self.api.calls()
+    }
+
     fn page_size(&self) -> usize {
         self.page_size
     }

@@ -62,6 +62,7 @@ fn common(writable: bool) -> Vec<FieldSpec> {
 fn customer() -> Vec<FieldSpec> {
     let display = FieldSpec {
         unique: true,
+        nillable: false,
         ..sized(f("DisplayName", "Display name", FieldType::Text), 500)
     };
     let mut fields = common(true);

@@ -76,6 +76,10 @@ impl Connector for Quickbooks {
         ProviderId::Quickbooks
     }
 
+    fn calls(&self) -> u64 {
+        self.api.calls()
+    }
+
     fn page_size(&self) -> usize {
         self.page_size
     }

@@ -77,7 +77,8 @@ fn field(f: &Json) -> Option<FieldSpec> {
     );
     spec.createable = flag(f, "createable");
     spec.updateable = flag(f, "updateable");
-    spec.required = spec.createable && !flag(f, "nillable") && !flag(f, "defaultedOnCreate");
+    spec.nillable = flag(f, "nillable");
+    spec.required = spec.createable && !spec.nillable && !flag(f, "defaultedOnCreate");
     spec.unique = flag(f, "unique") || ty == FieldType::Id;
     spec.external_id = flag(f, "externalId");
     spec.custom = flag(f, "custom");

@@ -64,6 +64,10 @@ impl Connector for Salesforce {
         ProviderId::Salesforce
     }
 
+    fn calls(&self) -> u64 {
+        self.api.calls()
+    }
+
     fn page_size(&self) -> usize {
         self.page_size
     }

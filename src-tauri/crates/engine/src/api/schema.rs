@@ -18,6 +18,15 @@ use switchyard_store::tables::connections;
 impl Engine {
     /// The connector of a connection (Salesforce, HubSpot or QuickBooks).
     pub async fn connector(&self, id: &str) -> EngineResult<Arc<dyn Connector>> {
+        self.connector_for_run(id, None).await
+    }
+
+    /// The connector of a connection whose calls are tagged with (and counted for) a run.
+    pub async fn connector_for_run(
+        &self,
+        id: &str,
+        run_id: Option<&str>,
+    ) -> EngineResult<Arc<dyn Connector>> {
         let c = connections::get(self.store().pool(), id).await?;
         if c.status == ConnectionStatus::Disconnected {
             return Err(EngineError::new(
@@ -27,7 +36,8 @@ impl Engine {
         }
         let api = self
             .client(id, c.provider, c.environment, c.auth_kind)
-            .await?;
+            .await?
+            .for_run(run_id);
         let base = c.instance_url.clone().unwrap_or_default();
         Ok(match c.provider {
             ProviderId::Salesforce => Arc::new(salesforce::Salesforce::new(api, &base)),

@@ -67,7 +67,11 @@ pub async fn insert(db: impl SqliteExecutor<'_>, new: &NewMapping) -> StoreResul
 }
 
 /// Replaces a mapping's settings (its field rows are replaced by `field_maps::replace`).
-pub async fn update(db: impl SqliteExecutor<'_>, id: &str, new: &NewMapping) -> StoreResult<Mapping> {
+pub async fn update(
+    db: impl SqliteExecutor<'_>,
+    id: &str,
+    new: &NewMapping,
+) -> StoreResult<Mapping> {
     sqlx::query_as(
         "UPDATE mappings SET name = ?, source_connection_id = ?, source_object = ?, target_connection_id = ?,
              target_object = ?, direction = ?, match_rule = ?, conflict_policy = ?, delete_policy = ?, updated_at = ?

@@ -37,13 +37,16 @@ pub struct NewIntent<'a> {
     pub payload: &'a str,
 }
 
-/// Records an intent; returns its id, or the existing id for the same idempotency key.
+/// Records an intent; returns its id, or the existing id for the same idempotency key
+/// (a failed one goes back to pending: recording it again means trying again).
 pub async fn record(db: &mut sqlx::SqliteConnection, i: &NewIntent<'_>) -> StoreResult<i64> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id, target_id,
              idempotency_key, payload, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id,
+             state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
+             updated_at = excluded.updated_at",
     )
     .bind(i.run_id)
     .bind(i.mapping_id)
@@ -112,6 +115,25 @@ pub async fn requeue(db: impl SqliteExecutor<'_>, id: i64, error: &str) -> Store
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Fails the pending intents earlier runs left that this run did not take up again
+/// (their records changed or were linked since): they will never be sent as they were.
+pub async fn supersede(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    run_id: &str,
+) -> StoreResult<u64> {
+    let done = sqlx::query(
+        "UPDATE outbox SET state = 'failed', last_error = 'superseded by a later run', updated_at = ?
+         WHERE mapping_id = ? AND run_id <> ? AND state = 'pending'",
+    )
+    .bind(now_ms())
+    .bind(mapping_id)
+    .bind(run_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Intents not yet confirmed or failed, oldest first: what a restart must reconcile.

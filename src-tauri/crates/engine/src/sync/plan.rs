@@ -1,0 +1,137 @@
+//! What to do with one source record: convert it through the mapping, compare the
+//! result with the base (the values as last synced) and decide — create, update only the
+//! fields that changed, skip (nothing changed: no write, no echo), or fail with the
+//! transform's reason. Pure: the runner feeds it records, links and matches.
+
+use crate::mapping::model::MappingDraft;
+use crate::mapping::preview::convert_record;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use switchyard_connectors::schema::ObjectSpec;
+use switchyard_connectors::value::{Record, Value};
+use switchyard_store::kinds::SyncRule;
+
+/// Target field → value, as last written (stored as the link's `base`).
+pub type Values = BTreeMap<String, Value>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Create,
+    Update,
+    Skip,
+    Fail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub source_id: String,
+    pub target_id: Option<String>,
+    pub action: Action,
+    /// Every mapped value (the new base once written).
+    pub values: Values,
+    /// What is sent: every non-empty value on create, the changed ones on update.
+    pub changes: Values,
+    pub diff: Vec<FieldChange>,
+    /// `(code, message)` when the record cannot be converted.
+    pub error: Option<(String, String)>,
+}
+
+fn shown(v: &Value) -> Option<String> {
+    (!v.is_blank()).then(|| v.to_string())
+}
+
+pub fn parse_base(json: &str) -> Values {
+    serde_json::from_str(json).unwrap_or_default()
+}
+
+pub fn base_json(values: &Values) -> String {
+    serde_json::to_string(values).unwrap_or_else(|_| "{}".into())
+}
+
+/// Decides for one record. `before` is the base of a linked record, or the current
+/// values of a target record just matched (so fields already equal are not rewritten).
+pub fn decide(
+    draft: &MappingDraft,
+    record: &Record,
+    target: &ObjectSpec,
+    target_id: Option<&str>,
+    before: Option<&Values>,
+) -> Decision {
+    let mut decision = Decision {
+        source_id: record.id.clone(),
+        target_id: target_id.map(str::to_owned),
+        action: Action::Skip,
+        values: Values::new(),
+        changes: Values::new(),
+        diff: Vec::new(),
+        error: None,
+    };
+    let converted = convert_record(draft, record, target);
+    for row in draft
+        .fields
+        .iter()
+        .filter(|r| r.sync_rule != SyncRule::DontSync)
+    {
+        let Some(result) = converted.get(&row.target_field) else {
+            continue;
+        };
+        match result {
+            Ok(v) => {
+                if row.sync_rule == SyncRule::PreferSourceUnlessBlank && v.is_blank() {
+                    continue;
+                }
+                decision.values.insert(row.target_field.clone(), v.clone());
+            }
+            Err(e) => {
+                decision.action = Action::Fail;
+                decision.error = Some((
+                    e.code.to_owned(),
+                    format!("{}: {}", row.target_field, e.message),
+                ));
+                return decision;
+            }
+        }
+    }
+    let empty = Values::new();
+    let base = before.unwrap_or(&empty);
+    for (field, value) in &decision.values {
+        // A field that must hold a value is never emptied: the target keeps what it has.
+        if value.is_blank() && target.field(field).is_some_and(|f| !f.nillable) {
+            continue;
+        }
+        let old = base.get(field).unwrap_or(&Value::Null);
+        let same = old.same(value) || (old.is_blank() && value.is_blank());
+        if target_id.is_none() {
+            if !value.is_blank() {
+                decision.changes.insert(field.clone(), value.clone());
+                decision.diff.push(FieldChange {
+                    field: field.clone(),
+                    before: None,
+                    after: shown(value),
+                });
+            }
+        } else if !same {
+            decision.changes.insert(field.clone(), value.clone());
+            decision.diff.push(FieldChange {
+                field: field.clone(),
+                before: shown(old),
+                after: shown(value),
+            });
+        }
+    }
+    decision.action = match (target_id, decision.changes.is_empty()) {
+        (None, _) => Action::Create,
+        (Some(_), true) => Action::Skip,
+        (Some(_), false) => Action::Update,
+    };
+    decision
+}

@@ -1,0 +1,789 @@
+//! The run loop: one page at a time — read, match, decide, record intents, write in
+//! batches, then commit links, outbox states, per-record errors, the cursor and the
+//! run's counters in one transaction. Dry runs stop after deciding and write nothing.
+
+use super::matching;
+use super::plan::{base_json, decide, parse_base, Action, Decision, FieldChange, Values};
+use crate::api::schema::connector_error;
+use crate::mapping::model::MappingDraft;
+use crate::mapping::validate::validate;
+use crate::{Engine, EngineError, EngineResult};
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Instant;
+use switchyard_connectors::connector::{Connector, Next, ReadRequest, WriteOp, WriteRow, NOT_SENT};
+use switchyard_connectors::cursor::Cursor;
+use switchyard_connectors::schema::ObjectSpec;
+use switchyard_connectors::value::Record;
+use switchyard_store::kinds::{OutboxOp, ProviderId, RunStatus, RunTrigger, Side};
+use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
+
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub dry_run: bool,
+    /// Read everything, ignoring the stored cursor.
+    pub full: bool,
+    pub trigger: Option<RunTrigger>,
+}
+
+/// Live progress, sent after every page.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+pub enum Progress {
+    Started {
+        run_id: String,
+    },
+    Page {
+        read: u32,
+        created: u32,
+        updated: u32,
+        skipped: u32,
+        failed: u32,
+        calls: u32,
+        records_per_sec: f64,
+    },
+    Finished {
+        status: RunStatus,
+    },
+}
+
+/// One record of a dry run's plan.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedRecord {
+    pub source_id: String,
+    pub target_id: Option<String>,
+    pub action: Action,
+    pub changes: Vec<FieldChange>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub run_id: String,
+    pub status: RunStatus,
+    pub read: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub skipped: u32,
+    pub failed: u32,
+    pub calls: u32,
+    pub message: String,
+    /// A dry run's plan (the first 500 records).
+    pub plan: Vec<PlannedRecord>,
+}
+
+/// The most records a dry run's report lists (counts cover all of them).
+const PLAN_MAX: usize = 500;
+
+struct Ctx<'a> {
+    run_id: String,
+    mapping_id: &'a str,
+    draft: MappingDraft,
+    sspec: ObjectSpec,
+    tspec: ObjectSpec,
+    source: Arc<dyn Connector>,
+    target: Arc<dyn Connector>,
+    dry_run: bool,
+    target_fields: Vec<String>,
+    source_fields: Vec<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    read: u32,
+    created: u32,
+    updated: u32,
+    skipped: u32,
+    failed: u32,
+}
+
+/// A failure to store for one record.
+struct Failed {
+    side: Side,
+    record_id: String,
+    code: String,
+    message: String,
+    payload: Option<String>,
+}
+
+impl Engine {
+    /// Runs a mapping once, source → target, and reports what happened.
+    pub async fn run_mapping(
+        &self,
+        mapping_id: &str,
+        options: RunOptions,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> EngineResult<RunReport> {
+        let pool = self.store().pool();
+        let detail = self.get_mapping(mapping_id).await?;
+        let draft = detail.draft;
+        let problems = self.validate_mapping(&draft).await?;
+        if let Some(p) = problems.first() {
+            return Err(EngineError::validation(format!(
+                "This mapping cannot run until its problems are fixed ({} in all). First: {}",
+                problems.len(),
+                p.message
+            )));
+        }
+        let run = runs::insert(
+            pool,
+            &runs::NewRun {
+                mapping_id,
+                trigger: options.trigger.unwrap_or(RunTrigger::Manual),
+                dry_run: options.dry_run,
+                full_resync: options.full,
+                call_budget: None,
+            },
+        )
+        .await?;
+        progress(Progress::Started {
+            run_id: run.id.clone(),
+        });
+        let result = self
+            .run_inner(&run.id, mapping_id, draft, &options, progress)
+            .await;
+        let (status, message, report) = match result {
+            Ok(report) => (report.status, report.message.clone(), Some(report)),
+            Err(e) => (RunStatus::Failed, e.message.clone(), None),
+        };
+        runs::finish(pool, &run.id, status, Some(&message)).await?;
+        progress(Progress::Finished { status });
+        match report {
+            Some(r) => Ok(r),
+            None => {
+                let r = runs::get(pool, &run.id).await?;
+                Ok(RunReport {
+                    run_id: run.id,
+                    status,
+                    read: r.records_read as u32,
+                    created: r.records_created as u32,
+                    updated: r.records_updated as u32,
+                    skipped: r.records_skipped as u32,
+                    failed: r.records_failed as u32,
+                    calls: r.calls_made as u32,
+                    message,
+                    plan: Vec::new(),
+                })
+            }
+        }
+    }
+
+    async fn run_inner(
+        &self,
+        run_id: &str,
+        mapping_id: &str,
+        draft: MappingDraft,
+        options: &RunOptions,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+    ) -> EngineResult<RunReport> {
+        let pool = self.store().pool();
+        let source = self
+            .connector_for_run(&draft.source_connection_id, Some(run_id))
+            .await?;
+        let target = self
+            .connector_for_run(&draft.target_connection_id, Some(run_id))
+            .await?;
+        let sspec = source
+            .describe(&draft.source_object)
+            .await
+            .map_err(|e| connector_error(source.provider(), e))?;
+        let tspec = target
+            .describe(&draft.target_object)
+            .await
+            .map_err(|e| connector_error(target.provider(), e))?;
+        if !validate(&draft, &sspec, &tspec).is_empty() {
+            return Err(EngineError::validation(
+                "the mapping no longer fits the discovered schemas; open it to see why",
+            ));
+        }
+        let mut source_fields: Vec<String> = draft
+            .fields
+            .iter()
+            .filter_map(|f| f.source_field.clone())
+            .collect();
+        source_fields.push(draft.match_rule.source_field.clone());
+        for row in &draft.fields {
+            for step in &row.transform {
+                if let crate::mapping::transform::Step::Concat { fields, .. } = step {
+                    source_fields.extend(fields.iter().cloned());
+                }
+            }
+        }
+        source_fields.sort();
+        source_fields.dedup();
+        let mut target_fields: Vec<String> = draft
+            .fields
+            .iter()
+            .map(|f| f.target_field.clone())
+            .collect();
+        target_fields.push(draft.match_rule.target_field.clone());
+        target_fields.sort();
+        target_fields.dedup();
+        let ctx = Ctx {
+            run_id: run_id.to_owned(),
+            mapping_id,
+            draft,
+            sspec,
+            tspec,
+            source,
+            target,
+            dry_run: options.dry_run,
+            target_fields,
+            source_fields,
+        };
+
+        if !ctx.dry_run {
+            super::reconcile::reconcile(
+                self,
+                run_id,
+                mapping_id,
+                &ctx.draft,
+                ctx.target.as_ref(),
+                &ctx.tspec,
+            )
+            .await?;
+        }
+        let stored = if options.full {
+            None
+        } else {
+            cursors::get(pool, mapping_id, Side::Source).await?
+        };
+        let mut cursor: Option<Cursor> = stored.and_then(|s| serde_json::from_str(&s).ok());
+        let started = Instant::now();
+        let mut tally = Tally::default();
+        let mut plan = Vec::new();
+        let mut request = ReadRequest {
+            fields: ctx.source_fields.clone(),
+            since: cursor.clone(),
+            ..Default::default()
+        };
+        let mut full_cursor = cursor.clone().unwrap_or_default();
+        loop {
+            if self.run_cancelled(run_id) {
+                return Ok(self.report(
+                    &ctx,
+                    tally,
+                    RunStatus::Cancelled,
+                    "Cancelled at a safe point; the next run continues from here.".into(),
+                    plan,
+                ));
+            }
+            let page = ctx
+                .source
+                .read(&ctx.sspec, &request)
+                .await
+                .map_err(|e| connector_error(ctx.source.provider(), e))?;
+            let records = page.records;
+            full_cursor.advance(&records);
+            let page_tally = if records.is_empty() {
+                Tally::default()
+            } else {
+                self.process_page(&ctx, &records, &mut plan).await?
+            };
+            let next_cursor = full_cursor.clone();
+            if !ctx.dry_run {
+                // The page's cursor is committed with its counters (links and intents were
+                // committed as each result came back).
+                let mut tx = pool
+                    .begin()
+                    .await
+                    .map_err(switchyard_store::StoreError::from)?;
+                if !records.is_empty() {
+                    cursors::set(
+                        &mut *tx,
+                        mapping_id,
+                        Side::Source,
+                        &serde_json::to_string(&next_cursor).unwrap_or_default(),
+                    )
+                    .await?;
+                }
+                runs::checkpoint(
+                    &mut *tx,
+                    run_id,
+                    "writing",
+                    runs::Counts {
+                        read: i64::from(page_tally.read),
+                        created: i64::from(page_tally.created),
+                        updated: i64::from(page_tally.updated),
+                        skipped: i64::from(page_tally.skipped),
+                        failed: i64::from(page_tally.failed),
+                        conflicts: 0,
+                        calls: 0,
+                    },
+                    None,
+                )
+                .await?;
+                tx.commit()
+                    .await
+                    .map_err(switchyard_store::StoreError::from)?;
+            } else {
+                runs::checkpoint(
+                    pool,
+                    run_id,
+                    "planning",
+                    runs::Counts {
+                        read: i64::from(page_tally.read),
+                        created: i64::from(page_tally.created),
+                        updated: i64::from(page_tally.updated),
+                        skipped: i64::from(page_tally.skipped),
+                        failed: i64::from(page_tally.failed),
+                        conflicts: 0,
+                        calls: 0,
+                    },
+                    None,
+                )
+                .await?;
+            }
+            cursor = Some(next_cursor);
+            tally.read += page_tally.read;
+            tally.created += page_tally.created;
+            tally.updated += page_tally.updated;
+            tally.skipped += page_tally.skipped;
+            tally.failed += page_tally.failed;
+            let secs = started.elapsed().as_secs_f64().max(0.001);
+            progress(Progress::Page {
+                read: tally.read,
+                created: tally.created,
+                updated: tally.updated,
+                skipped: tally.skipped,
+                failed: tally.failed,
+                calls: self.calls_of(&ctx),
+                records_per_sec: f64::from(tally.read) / secs,
+            });
+            match page.next {
+                Next::Page(token) => request.page = Some(token),
+                Next::Requery => {
+                    request.page = None;
+                    request.since = cursor.clone();
+                }
+                Next::Done => break,
+            }
+        }
+        if !ctx.dry_run {
+            outbox::supersede(pool, mapping_id, run_id).await?;
+        }
+        let calls = self.calls_of(&ctx);
+        runs::checkpoint(
+            pool,
+            run_id,
+            "finishing",
+            runs::Counts {
+                calls: i64::from(calls),
+                ..Default::default()
+            },
+            None,
+        )
+        .await?;
+        let status = if tally.failed > 0 {
+            RunStatus::Partial
+        } else {
+            RunStatus::Succeeded
+        };
+        let verb = if ctx.dry_run { "would be" } else { "were" };
+        let message = format!("{} read: {} {verb} created, {} {verb} updated, {} unchanged, {} failed; {calls} API calls.", tally.read, tally.created, tally.updated, tally.skipped, tally.failed);
+        Ok(self.report(&ctx, tally, status, message, plan))
+    }
+
+    fn calls_of(&self, ctx: &Ctx<'_>) -> u32 {
+        u32::try_from(ctx.source.calls() + ctx.target.calls()).unwrap_or(u32::MAX)
+    }
+
+    fn report(
+        &self,
+        ctx: &Ctx<'_>,
+        t: Tally,
+        status: RunStatus,
+        message: String,
+        plan: Vec<PlannedRecord>,
+    ) -> RunReport {
+        RunReport {
+            run_id: ctx.run_id.clone(),
+            status,
+            read: t.read,
+            created: t.created,
+            updated: t.updated,
+            skipped: t.skipped,
+            failed: t.failed,
+            calls: self.calls_of(ctx),
+            message,
+            plan,
+        }
+    }
+
+    /// Decides every record of a page and, unless dry, writes the result.
+    async fn process_page(
+        &self,
+        ctx: &Ctx<'_>,
+        records: &[Record],
+        plan: &mut Vec<PlannedRecord>,
+    ) -> EngineResult<Tally> {
+        let pool = self.store().pool();
+        let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
+        let linked: HashMap<String, links::Link> = links::by_source_ids(pool, ctx.mapping_id, &ids)
+            .await?
+            .into_iter()
+            .map(|l| (l.source_id.clone(), l))
+            .collect();
+        let rule = &ctx.draft.match_rule;
+        let keys: Vec<String> = records
+            .iter()
+            .filter(|r| !linked.contains_key(&r.id))
+            .filter_map(|r| matching::key(rule.kind, r.get(&rule.source_field)))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let matches = matching::find(
+            ctx.target.as_ref(),
+            &ctx.tspec,
+            rule,
+            keys,
+            &ctx.target_fields,
+        )
+        .await
+        .map_err(|e| connector_error(ctx.target.provider(), e))?;
+        let candidate_ids: Vec<String> = matches.values().flatten().map(|r| r.id.clone()).collect();
+        let taken: HashSet<String> = links::by_target_ids(pool, ctx.mapping_id, &candidate_ids)
+            .await?
+            .into_iter()
+            .map(|l| l.target_id)
+            .collect();
+
+        let mut tally = Tally {
+            read: u32::try_from(records.len()).unwrap_or(u32::MAX),
+            ..Default::default()
+        };
+        let mut decisions: Vec<Decision> = Vec::new();
+        let mut failures: Vec<Failed> = Vec::new();
+        let mut fresh_links: Vec<(String, String, Values)> = Vec::new();
+        let mut versions: HashMap<String, String> = HashMap::new();
+        let mut seen_keys: HashSet<String> = HashSet::new();
+        for record in records {
+            let (target_id, before) = if let Some(link) = linked.get(&record.id) {
+                (Some(link.target_id.clone()), Some(parse_base(&link.base)))
+            } else {
+                match matching::key(rule.kind, record.get(&rule.source_field)) {
+                    Some(k) => {
+                        if !seen_keys.insert(k.clone()) {
+                            failures.push(Failed { side: Side::Source, record_id: record.id.clone(), code: "duplicate_source_key".into(), message: format!("Another record on this page has the same {} ({k}); it was synced first.", rule.source_field), payload: None });
+                            continue;
+                        }
+                        match matches.get(&k).map(Vec::as_slice) {
+                            Some([one]) if taken.contains(&one.id) => {
+                                failures.push(Failed { side: Side::Target, record_id: record.id.clone(), code: "target_already_linked".into(), message: format!("The {} record {} with {k} is already linked to another source record.", ctx.tspec.label, one.id), payload: None });
+                                continue;
+                            }
+                            Some([one]) => {
+                                if let Some(v) = &one.version {
+                                    versions.insert(one.id.clone(), v.clone());
+                                }
+                                let current: Values = ctx
+                                    .target_fields
+                                    .iter()
+                                    .map(|f| (f.clone(), one.get(f).clone()))
+                                    .collect();
+                                (Some(one.id.clone()), Some(current))
+                            }
+                            Some(many) if many.len() > 1 => {
+                                failures.push(Failed {
+                                    side: Side::Target,
+                                    record_id: record.id.clone(),
+                                    code: "ambiguous_match".into(),
+                                    message: format!(
+                                        "{} {} records have {k}; link one by hand.",
+                                        many.len(),
+                                        ctx.tspec.label
+                                    ),
+                                    payload: None,
+                                });
+                                continue;
+                            }
+                            _ => (None, None),
+                        }
+                    }
+                    None => (None, None),
+                }
+            };
+            let d = decide(
+                &ctx.draft,
+                record,
+                &ctx.tspec,
+                target_id.as_deref(),
+                before.as_ref(),
+            );
+            if d.action == Action::Skip && !linked.contains_key(&record.id) {
+                if let Some(t) = &d.target_id {
+                    fresh_links.push((d.source_id.clone(), t.clone(), d.values.clone()));
+                }
+            }
+            decisions.push(d);
+        }
+        for d in &decisions {
+            match d.action {
+                Action::Skip => tally.skipped += 1,
+                Action::Fail => {
+                    let (code, message) = d.error.clone().unwrap_or_default();
+                    failures.push(Failed {
+                        side: Side::Source,
+                        record_id: d.source_id.clone(),
+                        code,
+                        message,
+                        payload: None,
+                    });
+                }
+                Action::Create | Action::Update => {}
+            }
+        }
+        if ctx.dry_run {
+            for d in &decisions {
+                match d.action {
+                    Action::Create => tally.created += 1,
+                    Action::Update => tally.updated += 1,
+                    _ => {}
+                }
+            }
+            tally.failed += u32::try_from(failures.len()).unwrap_or(u32::MAX);
+            for d in &decisions {
+                if plan.len() >= PLAN_MAX {
+                    break;
+                }
+                plan.push(PlannedRecord {
+                    source_id: d.source_id.clone(),
+                    target_id: d.target_id.clone(),
+                    action: d.action,
+                    changes: d.diff.clone(),
+                    error: d.error.as_ref().map(|e| e.1.clone()),
+                });
+            }
+            for f in &failures {
+                if plan.len() >= PLAN_MAX {
+                    break;
+                }
+                if !plan.iter().any(|p| p.source_id == f.record_id) {
+                    plan.push(PlannedRecord {
+                        source_id: f.record_id.clone(),
+                        target_id: None,
+                        action: Action::Fail,
+                        changes: Vec::new(),
+                        error: Some(f.message.clone()),
+                    });
+                }
+            }
+            return Ok(tally);
+        }
+        let written = self
+            .write_decisions(ctx, &decisions, &mut versions, &mut failures)
+            .await?;
+        tally.created += written.0;
+        tally.updated += written.1;
+        // Links of records matched with nothing to change, and the page's failures.
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(switchyard_store::StoreError::from)?;
+        for (source_id, target_id, values) in &fresh_links {
+            links::upsert(
+                &mut *tx,
+                &links::LinkUpsert {
+                    mapping_id: ctx.mapping_id,
+                    source_id,
+                    target_id,
+                    base: &base_json(values),
+                    source_modified_at: None,
+                    target_modified_at: None,
+                    run_id: Some(&ctx.run_id),
+                },
+            )
+            .await?;
+        }
+        for f in &failures {
+            run_errors::insert(
+                &mut *tx,
+                &run_errors::NewRunError {
+                    run_id: &ctx.run_id,
+                    mapping_id: ctx.mapping_id,
+                    side: f.side,
+                    record_id: Some(&f.record_id),
+                    code: &f.code,
+                    message: &f.message,
+                    payload: f.payload.as_deref(),
+                },
+            )
+            .await?;
+        }
+        tx.commit()
+            .await
+            .map_err(switchyard_store::StoreError::from)?;
+        tally.failed += u32::try_from(failures.len()).unwrap_or(u32::MAX);
+        Ok(tally)
+    }
+
+    /// Records intents, sends creates and updates in batches, links what was written.
+    /// Returns (created, updated); failures are added to `failures`.
+    async fn write_decisions(
+        &self,
+        ctx: &Ctx<'_>,
+        decisions: &[Decision],
+        versions: &mut HashMap<String, String>,
+        failures: &mut Vec<Failed>,
+    ) -> EngineResult<(u32, u32)> {
+        let pool = self.store().pool();
+        let todo: Vec<&Decision> = decisions
+            .iter()
+            .filter(|d| matches!(d.action, Action::Create | Action::Update))
+            .collect();
+        if todo.is_empty() {
+            return Ok((0, 0));
+        }
+        // 1. Intents first, committed before anything is sent.
+        let mut intents: Vec<(i64, &Decision)> = Vec::new();
+        {
+            let mut tx = pool
+                .begin()
+                .await
+                .map_err(switchyard_store::StoreError::from)?;
+            for d in &todo {
+                let payload = base_json(&d.values);
+                let op = if d.action == Action::Create {
+                    OutboxOp::Create
+                } else {
+                    OutboxOp::Update
+                };
+                let key = format!(
+                    "{}:{}:{}:{}",
+                    ctx.mapping_id,
+                    d.source_id,
+                    op,
+                    digest(&payload)
+                );
+                let id = outbox::record(
+                    &mut tx,
+                    &outbox::NewIntent {
+                        run_id: &ctx.run_id,
+                        mapping_id: ctx.mapping_id,
+                        connection_id: &ctx.draft.target_connection_id,
+                        object: &ctx.tspec.name,
+                        operation: op,
+                        source_id: Some(&d.source_id),
+                        target_id: d.target_id.as_deref(),
+                        idempotency_key: &key,
+                        payload: &payload,
+                    },
+                )
+                .await?;
+                intents.push((id, d));
+            }
+            let ids: Vec<i64> = intents.iter().map(|(id, _)| *id).collect();
+            outbox::mark_sent(&mut *tx, &ids).await?;
+            tx.commit()
+                .await
+                .map_err(switchyard_store::StoreError::from)?;
+        }
+        // QuickBooks updates must name the record's current SyncToken.
+        if ctx.target.provider() == ProviderId::Quickbooks {
+            let missing: Vec<String> = intents
+                .iter()
+                .filter(|(_, d)| d.action == Action::Update)
+                .filter_map(|(_, d)| d.target_id.clone())
+                .filter(|t| !versions.contains_key(t))
+                .collect();
+            if !missing.is_empty() {
+                let current = ctx
+                    .target
+                    .lookup(&ctx.tspec, &ctx.tspec.id_field, &missing, &[])
+                    .await
+                    .map_err(|e| connector_error(ctx.target.provider(), e))?;
+                versions.extend(
+                    current
+                        .into_iter()
+                        .filter_map(|r| Some((r.id.clone(), r.version?))),
+                );
+            }
+        }
+        let mut created = 0;
+        let mut updated = 0;
+        for action in [Action::Create, Action::Update] {
+            let group: Vec<&(i64, &Decision)> =
+                intents.iter().filter(|(_, d)| d.action == action).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let rows: Vec<WriteRow> = group
+                .iter()
+                .map(|(_, d)| WriteRow {
+                    id: d.target_id.clone(),
+                    version: d.target_id.as_ref().and_then(|t| versions.get(t).cloned()),
+                    fields: d.changes.clone(),
+                })
+                .collect();
+            let op = if action == Action::Create {
+                WriteOp::Create
+            } else {
+                WriteOp::Update
+            };
+            let results = ctx
+                .target
+                .write(&ctx.tspec, &op, &rows)
+                .await
+                .map_err(|e| connector_error(ctx.target.provider(), e))?;
+            let mut tx = pool
+                .begin()
+                .await
+                .map_err(switchyard_store::StoreError::from)?;
+            for ((intent_id, d), result) in group.iter().map(|x| (x.0, x.1)).zip(results) {
+                match result {
+                    Ok(w) => {
+                        let target_id = d.target_id.clone().unwrap_or(w.id);
+                        links::upsert(
+                            &mut *tx,
+                            &links::LinkUpsert {
+                                mapping_id: ctx.mapping_id,
+                                source_id: &d.source_id,
+                                target_id: &target_id,
+                                base: &base_json(&d.values),
+                                source_modified_at: None,
+                                target_modified_at: None,
+                                run_id: Some(&ctx.run_id),
+                            },
+                        )
+                        .await?;
+                        outbox::confirm(&mut *tx, intent_id, Some(&target_id)).await?;
+                        if action == Action::Create {
+                            created += 1
+                        } else {
+                            updated += 1
+                        }
+                    }
+                    Err(e) => {
+                        let payload = serde_json::to_string(&d.changes).ok();
+                        if e.retryable || e.code == NOT_SENT {
+                            outbox::requeue(&mut *tx, intent_id, &e.message).await?;
+                        } else {
+                            outbox::fail(&mut *tx, intent_id, &e.message).await?;
+                        }
+                        failures.push(Failed {
+                            side: Side::Target,
+                            record_id: d.source_id.clone(),
+                            code: e.code,
+                            message: e.message,
+                            payload,
+                        });
+                    }
+                }
+            }
+            tx.commit()
+                .await
+                .map_err(switchyard_store::StoreError::from)?;
+        }
+        Ok((created, updated))
+    }
+}
+
+/// A short digest of an intent's payload (part of its idempotency key).
+fn digest(payload: &str) -> String {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(payload.as_bytes());
+    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
