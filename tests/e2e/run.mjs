@@ -250,6 +250,90 @@ try {
     expect(!(await (await byTestId("pending-sign-in")).isExisting()), "the waiting panel is gone");
   });
 
+  await test("Mappings: build HubSpot contacts → Salesforce Lead in the editor, break it, fix it, preview and save", async () => {
+    await go("mappings");
+    await (await visible("new-mapping")).click();
+    await visible("mapping-editor");
+
+    // Picks the first option of a select whose text includes `text`.
+    async function pick(id, text) {
+      const select = await visible(id);
+      await browser.waitUntil(async () => (await select.isEnabled()) && (await select.$$("option")).length > 1, { timeout: 15000, timeoutMsg: `${id} has no options` });
+      const value = await browser.execute((testid, wanted) => {
+        const el = document.querySelector(`[data-testid="${testid}"]`);
+        return [...el.options].find((o) => !o.disabled && o.textContent.includes(wanted))?.value ?? null;
+      }, id, text);
+      expect(value !== null, `${id} offers ${text}`);
+      await select.selectByAttribute("value", value);
+    }
+    // Every field row's target, in order.
+    const targets = () => browser.execute(() => [...document.querySelectorAll('[data-testid^="target-field-"][role="combobox"]')].map((el) => el.value));
+    const problemCodes = () => browser.execute(() => [...document.querySelectorAll('[data-testid="problem"]')].map((el) => `${el.dataset.code}: ${el.textContent}`));
+    const lastNameMissing = async () => (await problemCodes()).some((p) => p.startsWith("required_unmapped") && p.includes("Last Name"));
+
+    const sources = await browser.execute(() => [...document.querySelector('[data-testid="source-connection"]').options].map((o) => o.textContent));
+    expect(!sources.some((t) => /Slack|Zapier/.test(t)), `only record accounts are offered: ${sources}`);
+    await pick("source-connection", "HubSpot");
+    await pick("source-object", "(contacts)");
+    await pick("target-connection", "Salesforce");
+    await pick("target-object", "(Lead)");
+
+    // The suggestion prefills the rows and says what it left out.
+    await browser.waitUntil(async () => (await targets()).some((t) => t.includes("(LastName)")), { timeout: 15000, timeoutMsg: "the suggestion did not prefill a LastName row" });
+    const notes = await (await visible("suggestion-notes")).getText();
+    expect(notes.length > 0, "the suggestion's notes are shown");
+    await (await visible("mapping-name")).setValue("E2E contacts to leads");
+    await browser.waitUntil(async () => /problem/i.test(await (await visible("problem-summary")).getText()), { timeout: 10000, timeoutMsg: "the draft was never validated" });
+    expect(!(await lastNameMissing()), `no Last Name problem before the change: ${await problemCodes()}`);
+
+    // Break it: without the LastName row Salesforce cannot create a Lead.
+    const row = (await targets()).findIndex((t) => t.includes("(LastName)"));
+    await (await visible(`remove-row-${row}`)).click();
+    await browser.waitUntil(lastNameMissing, { timeout: 10000, timeoutMsg: `no required-field problem appeared: ${await problemCodes()}` });
+    const general = await (await visible("problems-general")).getText();
+    expect(general.includes("Last Name"), `the problem is shown at the top: ${general}`);
+    const summary = await (await visible("problem-summary")).getText();
+    expect(/\d+ problems? to fix/.test(summary), `the summary counts it: ${summary}`);
+    await shot("mapping-editor-problem");
+
+    // Fix it by keyboard: a new row, target and source picked by typing and Enter.
+    await (await visible("add-row")).click();
+    const added = (await targets()).length - 1;
+    await (await visible(`target-field-${added}`)).click();
+    await browser.keys("LastName");
+    await visible(`target-field-${added}-list`);
+    await shot("mapping-field-picker");
+    await browser.keys("Enter");
+    await (await visible(`source-field-${added}`)).click();
+    await browser.keys("lastname");
+    await browser.keys("Enter");
+    expect((await (await visible(`target-field-${added}`)).getValue()).includes("(LastName)"), "LastName picked");
+    expect((await (await visible(`source-field-${added}`)).getValue()).includes("(lastname)"), "lastname picked");
+    await browser.waitUntil(async () => !(await lastNameMissing()), { timeout: 10000, timeoutMsg: `the problem did not go away: ${await problemCodes()}` });
+
+    // Preview on real sandbox records.
+    await (await visible("preview-button")).click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid="preview-record"]')).length > 0, { timeout: 20000, timeoutMsg: "no preview records" });
+    const records = await browser.$$('[data-testid="preview-record"]');
+    expect(records.length <= 5, `at most five records: ${records.length}`);
+    const results = await browser.execute(() => [...document.querySelectorAll('[data-testid="preview-result"]')].map((el) => el.textContent.trim()));
+    expect(results.some((r) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(r)), `a preview shows a real e-mail: ${results.slice(0, 12)}`);
+    await browser.execute(() => document.querySelector('[data-testid="problems"]').scrollIntoView());
+    await shot("mapping-editor");
+    await browser.execute(() => (document.documentElement.dataset.theme = "dark"));
+    await shot("mapping-editor-dark");
+    await browser.execute(() => (document.documentElement.dataset.theme = "light"));
+    await browser.execute(() => document.querySelector('[data-testid="preview-panel"]').scrollIntoView());
+    await shot("mapping-editor-preview");
+
+    await (await visible("save-mapping")).click();
+    const table = await visible("mappings-table", 15000);
+    const text = await table.getText();
+    expect(text.includes("E2E contacts to leads") && text.includes("Lead") && text.includes("contacts"), `saved mapping listed: ${text}`);
+    expect((await (await visible("mappings-notice")).getText()).includes("Saved"), "a saved notice is shown");
+    await shot("mappings-list");
+  });
+
   await test("Health counts the calls the connections made", async () => {
     await browser.pause(1500); // the metrics tap writes once a second
     await go("health");

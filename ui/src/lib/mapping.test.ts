@@ -11,6 +11,7 @@ import {
   mapToEntries,
   move,
   newStep,
+  problemMessage,
   problemSummary,
   removeAt,
   replaceAt,
@@ -47,6 +48,13 @@ describe("mapping helpers", () => {
     expect(byRow.get(0)?.map((p) => p.code)).toEqual(["a", "b"]);
     expect(byRow.get(2)?.map((p) => p.code)).toEqual(["c"]);
     expect(byRow.has(1)).toBe(false);
+  });
+
+  it("words a problem on a row that has no target yet", () => {
+    const empty = { row: 0, field: "", code: "unknown_field", message: "Lead has no field ." };
+    expect(problemMessage(empty, { sourceField: null, targetField: "", transform: [], syncRule: "always_source" })).toBe("Pick the target field this row fills.");
+    const other = { row: 0, field: "Foo", code: "unknown_field", message: "Lead has no field Foo." };
+    expect(problemMessage(other, { sourceField: null, targetField: "Foo", transform: [], syncRule: "always_source" })).toBe("Lead has no field Foo.");
   });
 
   it("summarises the count in words", () => {

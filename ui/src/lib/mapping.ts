@@ -245,6 +245,14 @@ export function groupProblems(problems: readonly Problem[], rowCount: number): G
   return { general, byRow };
 }
 
+/** A problem's message as the row shows it: a row with no target yet gets words, not "has no field ." */
+export function problemMessage(problem: Problem, row?: FieldRule): string {
+  if (problem.code === "unknown_field" && row && row.targetField === "" && (problem.field ?? "") === "") {
+    return "Pick the target field this row fills.";
+  }
+  return problem.message;
+}
+
 /** "No problems", "1 problem", "3 problems". */
 export function problemSummary(count: number): string {
   if (count === 0) return "No problems: this mapping can run.";

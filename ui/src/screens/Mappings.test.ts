@@ -25,7 +25,7 @@ function validate({ draft }: Record<string, unknown>): Problem[] {
   const d = draft as MappingDraft;
   const problems: Problem[] = [];
   d.fields.forEach((row, i) => {
-    if (row.targetField === "") problems.push({ row: i, field: null, code: "unknown_field", message: `Row ${i + 1} fills no Lead field.` });
+    if (row.targetField === "") problems.push({ row: i, field: "", code: "unknown_field", message: "Lead has no field ." });
   });
   if (!d.fields.some((f) => f.targetField === "LastName")) {
     problems.push({ row: null, field: "LastName", code: "required_unmapped", message: "Lead requires Last Name on every new record." });
@@ -148,7 +148,7 @@ describe("Mappings screen", () => {
 
     await u.click(screen.getByTestId("add-row"));
     const rowProblem = await screen.findByTestId("problem-row-3");
-    expect(rowProblem).toHaveTextContent("Row 4 fills no Lead field.");
+    expect(rowProblem).toHaveTextContent("Pick the target field this row fills.");
     expect(rowProblem).toHaveAttribute("role", "alert");
     expect(screen.getByTestId("problem-summary")).toHaveTextContent("2 problems");
 
@@ -169,6 +169,7 @@ describe("Mappings screen", () => {
     await pickEnds(u);
 
     const picker = screen.getByTestId("target-field-0");
+    expect(screen.getByRole("combobox", { name: "Row 1 Target field" })).toBe(picker);
     await u.click(picker);
     expect(picker).toHaveAttribute("aria-expanded", "true");
     // Required target fields first and marked.
@@ -211,6 +212,9 @@ describe("Mappings screen", () => {
     const call = calls.find((c) => c.cmd === "preview_mapping")!;
     expect(call.args.limit).toBe(5);
     expect((call.args.draft as MappingDraft).fields).toHaveLength(4);
+    expect(screen.queryByTestId("preview-stale")).toBeNull();
+    await u.click(screen.getByTestId("remove-row-3"));
+    expect(screen.getByTestId("preview-stale")).toHaveTextContent("changed since this preview");
   });
 
   it("Create mapping saves the draft as edited, with its steps, and goes back to the list", async () => {
