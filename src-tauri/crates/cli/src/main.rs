@@ -27,6 +27,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a mapping once (by id or name) and print what happened.
+    Sync {
+        /// The mapping's id or exact name.
+        mapping: String,
+        /// Plan only: read and compare, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Read everything instead of the changes since the last run.
+        #[arg(long)]
+        full: bool,
+        /// Print the run report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Serve the provider sandbox on 127.0.0.1 until interrupted; prints one JSON
     /// document with each provider's base URL, client credentials and a ready token.
     Sandbox {
@@ -48,6 +62,12 @@ async fn main() -> ExitCode {
     let _logs = switchyard_engine::logging::init(None);
     let result = match cli.command {
         Command::Status { json } => status(cli.data_dir, json).await,
+        Command::Sync {
+            mapping,
+            dry_run,
+            full,
+            json,
+        } => sync(cli.data_dir, &mapping, dry_run, full, json).await,
         Command::Sandbox {
             records,
             seed,
@@ -163,5 +183,69 @@ async fn sandbox(records: usize, seed: u64, latency_ms: u64) -> Result<(), Engin
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     let _ = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
+    Ok(())
+}
+
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+async fn sync(
+    data_dir: Option<PathBuf>,
+    mapping: &str,
+    dry_run: bool,
+    full: bool,
+    json: bool,
+) -> Result<(), EngineError> {
+    use switchyard_engine::sync::{Progress, RunOptions};
+    let engine = open(data_dir).await?;
+    engine.resume_sandbox_accounts().await?;
+    let all = engine.list_mappings().await?;
+    let id = all
+        .iter()
+        .find(|m| m.id == mapping || m.name == mapping)
+        .map(|m| m.id.clone())
+        .ok_or_else(|| {
+            EngineError::new(
+                switchyard_engine::ErrorCode::NotFound,
+                format!("no mapping has the id or name {mapping:?}"),
+            )
+        })?;
+    let options = RunOptions {
+        dry_run,
+        full,
+        trigger: Some(switchyard_engine::store::kinds::RunTrigger::Cli),
+        ..Default::default()
+    };
+    let show = move |p: Progress| {
+        if let (
+            false,
+            Progress::Page {
+                read,
+                created,
+                updated,
+                skipped,
+                failed,
+                calls,
+                records_per_sec,
+            },
+        ) = (json, &p)
+        {
+            eprintln!("read {read}  created {created}  updated {updated}  unchanged {skipped}  failed {failed}  calls {calls}  {records_per_sec:.0} records/s");
+        }
+    };
+    let report = engine.run_mapping(&id, options, &show).await;
+    engine.shutdown().await;
+    let report = report?;
+    if json {
+        let text = serde_json::to_string_pretty(&report)
+            .map_err(|e| EngineError::new(switchyard_engine::ErrorCode::Internal, e.to_string()))?;
+        println!("{text}");
+    } else {
+        println!("{}: {}", report.status, report.message);
+    }
+    if report.status == switchyard_engine::store::kinds::RunStatus::Failed {
+        return Err(EngineError::new(
+            switchyard_engine::ErrorCode::Unavailable,
+            report.message,
+        ));
+    }
     Ok(())
 }

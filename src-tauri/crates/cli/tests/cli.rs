@@ -104,3 +104,52 @@ async fn sandbox_prints_urls_credentials_and_working_tokens() {
     assert_eq!(r.status(), 200);
     child.kill().await.unwrap();
 }
+
+async fn cli_sync(dir: &std::path::Path, args: &[&str]) -> (bool, Value, String) {
+    let out = tokio::process::Command::new(BIN)
+        .arg("sync")
+        .args(args)
+        .args(["--json", "--data-dir"])
+        .arg(dir)
+        .env("SWITCHYARD_KEY_STORE", "file")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (out.status.success(), report, stderr)
+}
+
+#[tokio::test]
+async fn sync_runs_a_mapping_by_name_and_explains_unknown_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let engine = switchyard_engine::Engine::open(switchyard_engine::EngineConfig {
+            data_dir: dir.path().to_path_buf(),
+            log_dir: None,
+            key_policy: switchyard_engine::store::KeyPolicy::File,
+        })
+        .await
+        .unwrap();
+        engine.connect_sandbox_accounts().await.unwrap();
+        engine.create_default_mappings().await.unwrap();
+        engine.shutdown().await;
+    }
+    let (ok, plan, err) = cli_sync(dir.path(), &["Customer → Contact", "--dry-run"]).await;
+    assert!(ok, "{err}");
+    assert_eq!(plan["status"], "succeeded", "{plan}");
+    assert!(plan["read"].as_u64().unwrap() > 0, "{plan}");
+    assert!(!plan["plan"].as_array().unwrap().is_empty());
+
+    let (ok, first, err) = cli_sync(dir.path(), &["Customer → Contact"]).await;
+    assert!(ok, "{err}");
+    assert_eq!(first["read"], plan["read"], "{first}");
+    assert_eq!(first["created"], plan["created"], "{first}");
+
+    let (ok, _, err) = cli_sync(dir.path(), &["No such mapping"]).await;
+    assert!(!ok);
+    assert!(
+        err.contains("[not_found]") && err.contains("No such mapping"),
+        "{err}"
+    );
+}
