@@ -292,6 +292,52 @@ describe("Mappings screen", () => {
     expect((update.args.draft as MappingDraft).fields.map((f) => f.targetField)).toEqual(["LastName", "FirstName", "Company", "Email"]);
   });
 
+  it("in the editor: Duplicate opens the copy; Delete asks first; Cancel with changes asks to discard", async () => {
+    let mappings = [MAPPING];
+    const copy = { ...DETAIL, id: "m2", draft: { ...DETAIL.draft, name: "Contacts to Leads (copy)" } };
+    const calls = editorCommands({
+      list_mappings: () => mappings,
+      get_mapping: ({ id }) => (id === "m2" ? copy : DETAIL),
+      duplicate_mapping: () => {
+        mappings = [...mappings, { ...MAPPING, id: "m2", name: copy.draft.name }];
+        return copy;
+      },
+      delete_mapping: ({ id }) => {
+        mappings = mappings.filter((m) => m.id !== id);
+        return null;
+      },
+    });
+    render(Mappings);
+    const u = user();
+    await u.click(await screen.findByTestId("edit-m1"));
+    expect(screen.getByRole("heading", { name: "Edit mapping" })).toHaveFocus();
+    await screen.findByTestId("field-row-0");
+
+    await u.click(screen.getByTestId("editor-duplicate"));
+    await waitFor(() => expect(screen.getByTestId("mapping-name")).toHaveValue("Contacts to Leads (copy)"));
+    expect(screen.getByTestId("mappings-notice")).toHaveTextContent("you are editing the copy");
+    expect(calls.find((c) => c.cmd === "duplicate_mapping")?.args).toEqual({ id: "m1" });
+
+    // Unsaved changes: Cancel asks before throwing them away.
+    await u.type(screen.getByTestId("mapping-name"), "!");
+    expect(screen.getByTestId("editor-duplicate")).toBeDisabled();
+    await u.click(screen.getByTestId("cancel-edit"));
+    expect(screen.getByTestId("confirm-discard")).toHaveTextContent("unsaved changes");
+    await u.keyboard("{Escape}");
+    expect(screen.queryByTestId("confirm-discard")).toBeNull();
+    expect(screen.getByTestId("mapping-name")).toHaveValue("Contacts to Leads (copy)!");
+
+    await u.click(screen.getByTestId("editor-delete"));
+    expect(screen.getByTestId("confirm-delete")).toHaveTextContent("Delete the mapping “Contacts to Leads (copy)!”?");
+    expect(calls.some((c) => c.cmd === "delete_mapping")).toBe(false);
+    await u.click(screen.getByTestId("confirm-delete-yes"));
+    await screen.findByTestId("mappings-table");
+    expect(calls.find((c) => c.cmd === "delete_mapping")?.args).toEqual({ id: "m2" });
+    expect(screen.getByTestId("mappings-notice")).toHaveTextContent("Deleted");
+    expect(screen.queryByTestId("mapping-m2")).toBeNull();
+    expect(screen.getByTestId("mapping-m1")).toBeInTheDocument();
+  });
+
   it("delete asks first; Cancel keeps the mapping, Delete mapping removes it", async () => {
     let mappings = [MAPPING];
     const calls = mockCommands({
