@@ -204,4 +204,57 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
         "{}",
         third.message
     );
+
+    // Retry failed: fix one ambiguous match by deleting one of the two Leads, retry.
+    let open = run_errors::open_for_mapping(pool, &mapping.id)
+        .await
+        .unwrap();
+    assert_eq!(open.len() as u32, first.failed + third.failed);
+    let ambiguous = open.iter().find(|e| e.code == "ambiguous_match").unwrap();
+    let email = ambiguous
+        .message
+        .split_whitespace()
+        .find(|w| w.contains('@'))
+        .unwrap()
+        .trim_end_matches(';')
+        .to_owned();
+    let sf = sandbox_json(&engine, ProviderId::Salesforce, "dump").await;
+    let twin = sf["Lead"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| {
+            l["Email"]
+                .as_str()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+        })
+        .unwrap();
+    let base = engine
+        .sandbox_base_url(ProviderId::Salesforce)
+        .await
+        .unwrap();
+    let body = serde_json::json!({ "object": "Lead", "id": twin["Id"], "delete": true });
+    reqwest::Client::new()
+        .post(format!("{base}/__sandbox/mutate"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let retried = engine.retry_failed(&mapping.id, &quiet).await.unwrap();
+    assert_eq!(retried.read as usize, open.len(), "{}", retried.message);
+    assert_eq!(
+        retried.failed as usize,
+        open.len() - 1,
+        "{}",
+        retried.message
+    );
+    assert_eq!(
+        run_errors::open_for_mapping(pool, &mapping.id)
+            .await
+            .unwrap()
+            .len(),
+        open.len() - 1
+    );
 }

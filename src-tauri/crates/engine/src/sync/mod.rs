@@ -8,6 +8,7 @@
 mod matching;
 pub mod plan;
 mod reconcile;
+mod retry;
 mod runner;
 
 pub use plan::{Action, FieldChange};

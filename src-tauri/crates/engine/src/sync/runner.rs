@@ -25,6 +25,8 @@ pub struct RunOptions {
     /// Read everything, ignoring the stored cursor.
     pub full: bool,
     pub trigger: Option<RunTrigger>,
+    /// Only these source records (retrying failed ones); the cursor is left alone.
+    pub only: Option<Vec<String>>,
 }
 
 /// Live progress, sent after every page.
@@ -245,6 +247,70 @@ impl Engine {
                 &ctx.tspec,
             )
             .await?;
+        }
+        if let Some(ids) = &options.only {
+            let mut plan = Vec::new();
+            let mut tally = Tally::default();
+            for chunk in ids.chunks(ctx.source.batch_size().max(1)) {
+                let records = ctx
+                    .source
+                    .lookup(
+                        &ctx.sspec,
+                        &ctx.sspec.id_field.clone(),
+                        chunk,
+                        &ctx.source_fields,
+                    )
+                    .await
+                    .map_err(|e| connector_error(ctx.source.provider(), e))?;
+                let t = self.process_page(&ctx, &records, &mut plan).await?;
+                runs::checkpoint(
+                    pool,
+                    run_id,
+                    "retrying",
+                    runs::Counts {
+                        read: i64::from(t.read),
+                        created: i64::from(t.created),
+                        updated: i64::from(t.updated),
+                        skipped: i64::from(t.skipped),
+                        failed: i64::from(t.failed),
+                        conflicts: 0,
+                        calls: 0,
+                    },
+                    None,
+                )
+                .await?;
+                tally.read += t.read;
+                tally.created += t.created;
+                tally.updated += t.updated;
+                tally.skipped += t.skipped;
+                tally.failed += t.failed;
+            }
+            let calls = self.calls_of(&ctx);
+            runs::checkpoint(
+                pool,
+                run_id,
+                "finishing",
+                runs::Counts {
+                    calls: i64::from(calls),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await?;
+            let status = if tally.failed > 0 {
+                RunStatus::Partial
+            } else {
+                RunStatus::Succeeded
+            };
+            let message = format!(
+                "Retried {} records: {} created, {} updated, {} unchanged, {} failed again.",
+                ids.len(),
+                tally.created,
+                tally.updated,
+                tally.skipped,
+                tally.failed
+            );
+            return Ok(self.report(&ctx, tally, status, message, plan));
         }
         let stored = if options.full {
             None
