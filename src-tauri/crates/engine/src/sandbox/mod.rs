@@ -34,6 +34,28 @@ pub(crate) async fn control(sandbox_base: &str, path: &str, post: bool) -> Engin
         .map_err(unavailable)
 }
 
+/// `SWITCHYARD_SANDBOX_PORTS=salesforce=47001,hubspot=47002`: fixed ports for the
+/// in-process simulators, so scripts (E2E tests, a demo) can reach their control API.
+pub const SANDBOX_PORTS_ENV: &str = "SWITCHYARD_SANDBOX_PORTS";
+
+fn ports_from_env() -> Vec<(String, u16)> {
+    let Ok(spec) = std::env::var(SANDBOX_PORTS_ENV) else {
+        return Vec::new();
+    };
+    spec.split(',')
+        .filter_map(|pair| {
+            let (name, port) = pair.trim().split_once('=')?;
+            match port.trim().parse::<u16>() {
+                Ok(port) => Some((name.trim().to_owned(), port)),
+                Err(_) => {
+                    tracing::warn!("{SANDBOX_PORTS_ENV}: {pair:?} is not provider=port; ignored");
+                    None
+                }
+            }
+        })
+        .collect()
+}
+
 impl Engine {
     /// How the in-process sandbox starts (the next time it starts).
     pub fn configure_sandbox(&self, config: SandboxConfig) {
@@ -44,10 +66,15 @@ impl Engine {
     }
 
     fn sandbox_config(&self) -> SandboxConfig {
-        self.sandbox_config_slot()
+        let mut config = self
+            .sandbox_config_slot()
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone()
+            .clone();
+        if config.ports.is_empty() {
+            config.ports = ports_from_env();
+        }
+        config
     }
 
     /// The running in-process sandbox's base URL for `provider`, starting it when needed.
