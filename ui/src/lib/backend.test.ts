@@ -3,7 +3,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import * as backend from "./backend";
 import { BackendError, toBackendError } from "./backend";
 import { CONNECTION, PROVIDERS } from "../test/fixtures";
-import { ipcError, mockCommands } from "../test/ipc";
+import { channelOf, ipcError, mockCommands } from "../test/ipc";
 
 describe("backend", () => {
   it("unwraps an ok Result into its data", async () => {
@@ -34,6 +34,35 @@ describe("backend", () => {
       { cmd: "list_alerts", args: { includeAcknowledged: false } },
       { cmd: "set_theme", args: { theme: "dark" } },
       { cmd: "acknowledge_alert", args: { id: "a1" } },
+    ]);
+  });
+
+  it("startRun hands its progress Channel's messages to the callback and resolves with the report", async () => {
+    const report = { runId: "r1", status: "succeeded", read: 1, created: 1, updated: 0, skipped: 0, failed: 0, calls: 1, message: "done", plan: [] };
+    const calls = mockCommands({
+      start_run: (args) => {
+        channelOf<backend.Progress>(args)({ event: "started", data: { runId: "r1" } });
+        return report;
+      },
+      cancel_run: null,
+      list_links: [],
+      pin_link: null,
+      unlink: null,
+    });
+    const seen: backend.Progress[] = [];
+    await expect(backend.startRun("m1", true, false, (p) => seen.push(p))).resolves.toEqual(report);
+    expect(seen).toEqual([{ event: "started", data: { runId: "r1" } }]);
+    await backend.cancelRun("r1");
+    await backend.listLinks("m1", "ada", 200);
+    await backend.pinLink("m1", "s1", "t1");
+    await backend.unlink("m1", "s1");
+    expect(calls.map((c) => c.cmd)).toEqual(["start_run", "cancel_run", "list_links", "pin_link", "unlink"]);
+    expect(calls[0].args).toMatchObject({ mappingId: "m1", dryRun: true, full: false });
+    expect(calls.slice(1).map((c) => c.args)).toEqual([
+      { runId: "r1" },
+      { mappingId: "m1", query: "ada", limit: 200 },
+      { mappingId: "m1", sourceId: "s1", targetId: "t1" },
+      { mappingId: "m1", sourceId: "s1" },
     ]);
   });
 

@@ -1,13 +1,15 @@
 // The one door to the Rust back end. Components call these functions and get
 // plain data or a thrown BackendError; they never see IPC, `Result` objects or
 // the generated bindings, so a regenerated bindings file touches only this module.
+import { Channel } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "../bindings";
-import type { Backoff, Environment, ErrorCode, IpcError, MappingDraft, ProviderId, Theme } from "../bindings";
+import type { Backoff, Environment, ErrorCode, IpcError, MappingDraft, Progress, ProviderId, Theme } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
 export type {
+  Action,
   AlertItem,
   AppCredentials,
   AppInfo,
@@ -21,8 +23,10 @@ export type {
   ErrorCode,
   HealthSummary,
   KeySource,
+  LinkView,
   ConflictPolicy,
   DeletePolicy,
+  FieldChange,
   FieldRule,
   FieldSpec,
   FieldType,
@@ -37,9 +41,11 @@ export type {
   ObjectSummary,
   Otherwise,
   PicklistOption,
+  PlannedRecord,
   PreviewCell,
   PreviewRecord,
   Problem,
+  Progress,
   Rounding,
   Step,
   SuggestedMapping,
@@ -48,9 +54,14 @@ export type {
   Preferences,
   ProviderId,
   ProviderInfo,
+  RecordErrorView,
+  RunDetail,
+  RunErrorStatus,
+  RunReport,
   RunStatus,
   RunSummary,
   Severity,
+  Side,
   SyncDirection,
   Theme,
 } from "../bindings";
@@ -118,6 +129,36 @@ export const listProviders = () => plain(() => commands.listProviders());
 export const listConnections = () => unwrap(() => commands.listConnections());
 export const listMappings = () => unwrap(() => commands.listMappings());
 export const listRuns = (limit: number) => unwrap(() => commands.listRuns(limit));
+
+/** A Channel that hands each progress message to `onProgress`. */
+const progressChannel = (onProgress: (progress: Progress) => void) => new Channel<Progress>(onProgress);
+
+/**
+ * Runs a mapping (or only plans it, `dryRun`), reading everything when `full`; progress
+ * arrives on `onProgress` after every page, and the promise resolves with the report.
+ */
+export const startRun = (mappingId: string, dryRun: boolean, full: boolean, onProgress: (progress: Progress) => void) =>
+  unwrap(() => commands.startRun(mappingId, dryRun, full, progressChannel(onProgress)));
+/** Asks a run to stop at its next page boundary; its startRun promise then resolves. */
+export const cancelRun = async (runId: string): Promise<void> => {
+  await unwrap(() => commands.cancelRun(runId));
+};
+/** A run with its counters and per-record errors. */
+export const getRun = (runId: string) => unwrap(() => commands.getRun(runId));
+/** Runs a mapping again for only its records with open errors; progress as in startRun. */
+export const retryFailed = (mappingId: string, onProgress: (progress: Progress) => void) =>
+  unwrap(() => commands.retryFailed(mappingId, progressChannel(onProgress)));
+/** The identity map of a mapping: pairs whose ids contain `query` (all when empty), at most `limit` (≤ 200). */
+export const listLinks = (mappingId: string, query: string, limit: number) =>
+  unwrap(() => commands.listLinks(mappingId, query, limit));
+/** Forgets a pair; the next run matches that source record again. */
+export const unlink = async (mappingId: string, sourceId: string): Promise<void> => {
+  await unwrap(() => commands.unlink(mappingId, sourceId));
+};
+/** Pairs two records by hand. */
+export const pinLink = async (mappingId: string, sourceId: string, targetId: string): Promise<void> => {
+  await unwrap(() => commands.pinLink(mappingId, sourceId, targetId));
+};
 export const healthSummary = (windowSecs: number) =>
   unwrap(() => commands.healthSummary(windowSecs));
 export const listAlerts = (includeAcknowledged: boolean) =>

@@ -1,5 +1,6 @@
 // Fakes the Rust side for tests: each command name maps to a handler whose
 // return value is the command's answer and whose throw is its rejection.
+import { Channel } from "@tauri-apps/api/core";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -27,4 +28,14 @@ export function mockCommands(handlers: Record<string, Answer>): IpcCall[] {
 /** A rejection shaped like the back end's IpcError. */
 export function ipcError(code: string, message: string): never {
   throw { code, message };
+}
+
+/**
+ * The Channel a command was given as `args[key]`, as a function that sends it one
+ * message the way the Rust side would: `channelOf<Progress>(args)({ event: "started", … })`.
+ */
+export function channelOf<T>(args: Record<string, unknown>, key = "onProgress"): (message: T) => void {
+  const channel = args[key];
+  if (!(channel instanceof Channel)) throw new Error(`the command was not given a Channel as ${key}`);
+  return (message) => (channel as Channel<T>).onmessage(message);
 }

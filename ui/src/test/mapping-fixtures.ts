@@ -13,6 +13,7 @@ function field(name: string, label: string, type: FieldSpec["type"], more: Parti
     label,
     type,
     required: false,
+    nillable: true,
     createable: true,
     updateable: true,
     unique: false,
