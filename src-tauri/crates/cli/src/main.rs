@@ -27,6 +27,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Connect one sandbox account per provider (the in-process sandbox, or the one
+    /// SWITCHYARD_SANDBOX_URLS names) and print the connections and mappings as JSON.
+    ConnectSandbox {
+        /// Also create the default mappings between them.
+        #[arg(long)]
+        default_mappings: bool,
+    },
     /// Run a mapping once (by id or name) and print what happened.
     Sync {
         /// The mapping's id or exact name.
@@ -62,6 +69,9 @@ async fn main() -> ExitCode {
     let _logs = switchyard_engine::logging::init(None);
     let result = match cli.command {
         Command::Status { json } => status(cli.data_dir, json).await,
+        Command::ConnectSandbox { default_mappings } => {
+            connect_sandbox(cli.data_dir, default_mappings).await
+        }
         Command::Sync {
             mapping,
             dry_run,
@@ -247,5 +257,23 @@ async fn sync(
             report.message,
         ));
     }
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)]
+async fn connect_sandbox(
+    data_dir: Option<PathBuf>,
+    default_mappings: bool,
+) -> Result<(), EngineError> {
+    let engine = open(data_dir).await?;
+    let connections = engine.connect_sandbox_accounts().await?;
+    let mappings = if default_mappings {
+        engine.create_default_mappings().await?
+    } else {
+        engine.list_mappings().await?
+    };
+    engine.shutdown().await;
+    let doc = serde_json::json!({ "connections": connections, "mappings": mappings });
+    println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     Ok(())
 }

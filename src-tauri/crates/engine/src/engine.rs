@@ -159,6 +159,7 @@ impl Engine {
 
     /// Flushes the WAL and closes the database (call on exit).
     pub async fn shutdown(&self) {
+        self.tap.flush().await;
         if let Some(sandbox) = self.sandbox.lock().await.take() {
             sandbox.shutdown().await;
         }

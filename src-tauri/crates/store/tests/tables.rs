@@ -410,10 +410,11 @@ async fn run_errors_and_outbox() {
         idempotency_key: "run1:00Q1:create",
         payload: "{}",
     };
-    let id1 = outbox::record(&mut conn, &intent).await.unwrap();
-    let id2 = outbox::record(&mut conn, &intent).await.unwrap();
+    let (id1, state) = outbox::record(&mut conn, &intent).await.unwrap();
+    assert_eq!(state, OutboxState::Pending);
+    let (id2, _) = outbox::record(&mut conn, &intent).await.unwrap();
     assert_eq!(id1, id2, "same idempotency key, same intent");
-    let other = outbox::record(
+    let (other, _) = outbox::record(
         &mut conn,
         &outbox::NewIntent {
             idempotency_key: "run1:00Q2:create",

@@ -11,26 +11,37 @@ use tokio::task::JoinHandle;
 
 const QUEUE: usize = 10_000;
 
+#[derive(Debug)]
+enum Msg {
+    Row(RequestMetric),
+    /// Write what is queued now and say when it is done.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
 #[derive(Debug, Clone)]
 pub struct MetricsTap {
-    tx: mpsc::Sender<RequestMetric>,
+    tx: mpsc::Sender<Msg>,
 }
 
 impl MetricsTap {
     /// Starts the writer: flushes every `batch` rows or every `every`, and on close.
     pub fn spawn(store: Store, batch: usize, every: Duration) -> (Self, JoinHandle<()>) {
-        let (tx, mut rx) = mpsc::channel::<RequestMetric>(QUEUE);
+        let (tx, mut rx) = mpsc::channel::<Msg>(QUEUE);
         let handle = tokio::spawn(async move {
             let mut buf = Vec::with_capacity(batch);
             let mut tick = tokio::time::interval(every);
             loop {
                 tokio::select! {
-                    row = rx.recv() => match row {
-                        Some(row) => {
+                    msg = rx.recv() => match msg {
+                        Some(Msg::Row(row)) => {
                             buf.push(row);
                             if buf.len() >= batch {
                                 flush(&store, &mut buf).await;
                             }
+                        }
+                        Some(Msg::Flush(done)) => {
+                            flush(&store, &mut buf).await;
+                            let _ = done.send(());
                         }
                         None => break,
                     },
@@ -44,8 +55,18 @@ impl MetricsTap {
 
     /// Queues a row; never blocks a provider call (a full queue drops the row and says so).
     pub fn record(&self, row: RequestMetric) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(row) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Msg::Row(row)) {
             tracing::warn!("metrics queue full: one request row dropped");
+        }
+    }
+}
+
+impl MetricsTap {
+    /// Writes every queued row now (before the store closes).
+    pub async fn flush(&self) {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        if self.tx.send(Msg::Flush(done)).await.is_ok() {
+            let _ = wait.await;
         }
     }
 }

@@ -1,8 +1,9 @@
-//! HubSpot reads. A full read walks the list API (`GET /crm/v3/objects/{o}`, ≤ 100 a
-//! page, `after` cursors; then the archived list when deletes are wanted). An incremental
-//! read searches `modified ≥ cursor` sorted ascending (≤ 200 a page); search stops at
-//! 10,000 results, so before that the read asks to be started again from the advanced
-//! cursor. Look-ups use batch read by a unique property, else search with `IN`.
+//! HubSpot reads. Reads search `modified ≥ cursor` (from the beginning of time for a full
+//! read) sorted ascending, ≤ 200 a page, so every page ends at a valid checkpoint; search
+//! stops at 10,000 results, so before that the read asks to be started again from the
+//! advanced cursor. Reads that want archived records walk the list API instead
+//! (`GET /crm/v3/objects/{o}`, ≤ 100 a page, then the archived list). Look-ups use batch
+//! read by a unique property, else search with `IN`.
 
 use super::{codec, Hubspot};
 use crate::api::Request;
@@ -90,14 +91,17 @@ pub async fn read(
     spec: &ObjectSpec,
     request: &ReadRequest,
 ) -> Result<Page, ConnectorError> {
-    match &request.since {
-        Some(cursor) if cursor.at.is_some() => {
-            let mut page = search(hs, spec, request).await?;
-            page.records = cursor.filter(page.records);
-            Ok(page)
-        }
-        _ => list(hs, spec, request).await,
+    // Reads that want archived records walk the lists (search never returns them).
+    // Every other read, full ones included, searches in modification order, so the
+    // cursor after any page is a valid place to resume from.
+    if request.include_archived {
+        return list(hs, spec, request).await;
     }
+    let mut page = search(hs, spec, request).await?;
+    if let Some(cursor) = &request.since {
+        page.records = cursor.filter(page.records);
+    }
+    Ok(page)
 }
 
 /// Page tokens of a full read: `live:<after>` then `archived:<after>`.

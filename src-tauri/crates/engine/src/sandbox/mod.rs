@@ -56,6 +56,19 @@ fn ports_from_env() -> Vec<(String, u16)> {
         .collect()
 }
 
+/// `SWITCHYARD_SANDBOX_URLS=salesforce=http://127.0.0.1:47001,hubspot=…`: use a sandbox
+/// served by another process (`switchyard-cli sandbox`) instead of starting one here.
+/// Its data and tokens outlive this process, so a run killed here can resume against it.
+pub const SANDBOX_URLS_ENV: &str = "SWITCHYARD_SANDBOX_URLS";
+
+fn external_url(provider: ProviderId) -> Option<String> {
+    let spec = std::env::var(SANDBOX_URLS_ENV).ok()?;
+    spec.split(',').find_map(|pair| {
+        let (name, url) = pair.trim().split_once('=')?;
+        (name.trim() == provider.as_str()).then(|| url.trim().trim_end_matches('/').to_owned())
+    })
+}
+
 impl Engine {
     /// How the in-process sandbox starts (the next time it starts).
     pub fn configure_sandbox(&self, config: SandboxConfig) {
@@ -79,6 +92,9 @@ impl Engine {
 
     /// The running in-process sandbox's base URL for `provider`, starting it when needed.
     pub async fn sandbox_base_url(&self, provider: ProviderId) -> EngineResult<String> {
+        if let Some(url) = external_url(provider) {
+            return Ok(url);
+        }
         let mut slot = self.sandbox_slot().lock().await;
         if slot.is_none() {
             let sandbox = Sandbox::start(self.sandbox_config())
@@ -96,6 +112,10 @@ impl Engine {
     /// tokens: when sandbox connections exist, start the sandbox and connect them again
     /// (same rows, new tokens). Returns whether there was anything to resume.
     pub async fn resume_sandbox_accounts(&self) -> EngineResult<bool> {
+        if std::env::var_os(SANDBOX_URLS_ENV).is_some() {
+            // An external sandbox still knows the saved tokens.
+            return Ok(false);
+        }
         let mut providers: Vec<ProviderId> = Vec::new();
         for c in connections::list(self.store().pool()).await? {
             let live = c.environment == Environment::Sandbox

@@ -16,7 +16,7 @@ use switchyard_connectors::connector::{Connector, Next, ReadRequest, WriteOp, Wr
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
-use switchyard_store::kinds::{OutboxOp, ProviderId, RunStatus, RunTrigger, Side};
+use switchyard_store::kinds::{OutboxOp, OutboxState, ProviderId, RunStatus, RunTrigger, Side};
 use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
 
 #[derive(Debug, Clone, Default)]
@@ -729,7 +729,7 @@ impl Engine {
                     op,
                     digest(&payload)
                 );
-                let id = outbox::record(
+                let (id, state) = outbox::record(
                     &mut tx,
                     &outbox::NewIntent {
                         run_id: &ctx.run_id,
@@ -744,7 +744,10 @@ impl Engine {
                     },
                 )
                 .await?;
-                intents.push((id, d));
+                // Settled after an interruption (linked, or flagged for the user): not sent again.
+                if state != OutboxState::Confirmed {
+                    intents.push((id, d));
+                }
             }
             let ids: Vec<i64> = intents.iter().map(|(id, _)| *id).collect();
             outbox::mark_sent(&mut *tx, &ids).await?;

@@ -37,9 +37,13 @@ pub struct NewIntent<'a> {
     pub payload: &'a str,
 }
 
-/// Records an intent; returns its id, or the existing id for the same idempotency key
-/// (a failed one goes back to pending: recording it again means trying again).
-pub async fn record(db: &mut sqlx::SqliteConnection, i: &NewIntent<'_>) -> StoreResult<i64> {
+/// Records an intent; returns its id and state, or those of the existing intent with the
+/// same idempotency key (a failed one goes back to pending: recording it again means
+/// trying again; a confirmed one stays confirmed and must not be sent).
+pub async fn record(
+    db: &mut sqlx::SqliteConnection,
+    i: &NewIntent<'_>,
+) -> StoreResult<(i64, OutboxState)> {
     let now = now_ms();
     sqlx::query(
         "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id, target_id,
@@ -61,11 +65,12 @@ pub async fn record(db: &mut sqlx::SqliteConnection, i: &NewIntent<'_>) -> Store
     .bind(now)
     .execute(&mut *db)
     .await?;
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM outbox WHERE idempotency_key = ?")
-        .bind(i.idempotency_key)
-        .fetch_one(&mut *db)
-        .await?;
-    Ok(id)
+    let row: (i64, OutboxState) =
+        sqlx::query_as("SELECT id, state FROM outbox WHERE idempotency_key = ?")
+            .bind(i.idempotency_key)
+            .fetch_one(&mut *db)
+            .await?;
+    Ok(row)
 }
 
 /// Marks intents as handed to the provider (before the HTTP call).
