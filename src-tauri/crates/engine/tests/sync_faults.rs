@@ -173,3 +173,103 @@ async fn faults_on_the_target_end_in_the_exact_state() {
     }
     assert_eq!((missing, doubled), (0, 0));
 }
+
+#[tokio::test]
+async fn a_call_budget_or_a_headroom_floor_stops_the_run_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(EngineConfig {
+        data_dir: dir.path().to_path_buf(),
+        log_dir: None,
+        key_policy: KeyPolicy::File,
+    })
+    .await
+    .unwrap();
+    engine.configure_sandbox(SandboxConfig {
+        seed: SeedSpec {
+            seed: 5,
+            records: 900,
+        },
+        ..Default::default()
+    });
+    let connected = engine.connect_sandbox_accounts().await.unwrap();
+    let id = |p: ProviderId| {
+        connected
+            .iter()
+            .find(|c| c.provider == p)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let mut draft = engine
+        .suggest_mapping(
+            &id(ProviderId::Hubspot),
+            "contacts",
+            &id(ProviderId::Salesforce),
+            "Lead",
+        )
+        .await
+        .unwrap()
+        .draft;
+    draft.direction = SyncDirection::OneWay;
+    let mapping = engine.create_mapping(draft).await.unwrap();
+    let quiet = |_| {};
+
+    let capped = engine
+        .run_mapping(
+            &mapping.id,
+            RunOptions {
+                call_budget: Some(4),
+                ..Default::default()
+            },
+            &quiet,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        capped.status,
+        switchyard_engine::store::kinds::RunStatus::Partial,
+        "{}",
+        capped.message
+    );
+    assert!(
+        capped.message.contains("call budget of 4"),
+        "{}",
+        capped.message
+    );
+    assert!(capped.read > 0 && capped.read < 800, "{}", capped.message);
+    let detail = engine.get_run(&capped.run_id).await.unwrap();
+    assert_eq!(detail.summary.calls_made, i64::from(capped.calls));
+
+    let floor = engine
+        .run_mapping(
+            &mapping.id,
+            RunOptions {
+                min_headroom_pct: Some(100.0),
+                ..Default::default()
+            },
+            &quiet,
+        )
+        .await
+        .unwrap();
+    assert!(
+        floor.message.contains("daily API calls left"),
+        "{}",
+        floor.message
+    );
+    assert_eq!(floor.read, 0);
+
+    let rest = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    let contacts = control(&engine, ProviderId::Hubspot, "dump", None).await["contacts"]
+        .as_array()
+        .unwrap()
+        .len() as u32;
+    assert_eq!(
+        capped.read + rest.read,
+        contacts,
+        "the next run continued where the budget stopped: {}",
+        rest.message
+    );
+}

@@ -27,6 +27,11 @@ pub struct RunOptions {
     pub trigger: Option<RunTrigger>,
     /// Only these source records (retrying failed ones); the cursor is left alone.
     pub only: Option<Vec<String>>,
+    /// Stop at the first checkpoint after this many API calls.
+    pub call_budget: Option<u32>,
+    /// Stop at a checkpoint when either account's daily headroom falls below this
+    /// percentage (as the providers' own limit headers report it).
+    pub min_headroom_pct: Option<f64>,
 }
 
 /// Live progress, sent after every page.
@@ -152,6 +157,19 @@ impl Engine {
         let result = self
             .run_inner(&run.id, mapping_id, draft, &options, progress)
             .await;
+        if let Ok(report) = &result {
+            runs::checkpoint(
+                pool,
+                &run.id,
+                "finishing",
+                runs::Counts {
+                    calls: i64::from(report.calls),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await?;
+        }
         let (status, message, report) = match result {
             Ok(report) => (report.status, report.message.clone(), Some(report)),
             Err(e) => (RunStatus::Failed, e.message.clone(), None),
@@ -290,18 +308,6 @@ impl Engine {
                 tally.skipped += t.skipped;
                 tally.failed += t.failed;
             }
-            let calls = self.calls_of(&ctx);
-            runs::checkpoint(
-                pool,
-                run_id,
-                "finishing",
-                runs::Counts {
-                    calls: i64::from(calls),
-                    ..Default::default()
-                },
-                None,
-            )
-            .await?;
             let status = if tally.failed > 0 {
                 RunStatus::Partial
             } else {
@@ -333,6 +339,10 @@ impl Engine {
         };
         let mut full_cursor = cursor.clone().unwrap_or_default();
         loop {
+            if let Some(why) = self.budget_spent(&ctx, options) {
+                let why = format!("{why}; stopped at a checkpoint after {} records. The next run continues from here.", tally.read);
+                return Ok(self.report(&ctx, tally, RunStatus::Partial, why, plan));
+            }
             if self.run_cancelled(run_id) {
                 return Ok(self.report(
                     &ctx,
@@ -437,17 +447,6 @@ impl Engine {
             outbox::supersede(pool, mapping_id, run_id).await?;
         }
         let calls = self.calls_of(&ctx);
-        runs::checkpoint(
-            pool,
-            run_id,
-            "finishing",
-            runs::Counts {
-                calls: i64::from(calls),
-                ..Default::default()
-            },
-            None,
-        )
-        .await?;
         let status = if tally.failed > 0 {
             RunStatus::Partial
         } else {
@@ -456,6 +455,34 @@ impl Engine {
         let verb = if ctx.dry_run { "would be" } else { "were" };
         let message = format!("{} read: {} {verb} created, {} {verb} updated, {} unchanged, {} failed; {calls} API calls.", tally.read, tally.created, tally.updated, tally.skipped, tally.failed);
         Ok(self.report(&ctx, tally, status, message, plan))
+    }
+
+    /// Why the run must stop before its next page, when its budget says so.
+    fn budget_spent(&self, ctx: &Ctx<'_>, options: &RunOptions) -> Option<String> {
+        let calls = self.calls_of(ctx);
+        if let Some(budget) = options.call_budget.filter(|b| calls >= *b) {
+            return Some(format!(
+                "The call budget of {budget} was reached ({calls} calls)"
+            ));
+        }
+        let floor = options.min_headroom_pct?;
+        for (connector, connection) in [
+            (&ctx.source, &ctx.draft.source_connection_id),
+            (&ctx.target, &ctx.draft.target_connection_id),
+        ] {
+            let Some(q) = self.stack(connector.provider(), Some(connection)).quota() else {
+                continue;
+            };
+            if q.total <= 0 {
+                continue;
+            }
+            let pct = q.remaining as f64 * 100.0 / q.total as f64;
+            if pct < floor {
+                let name = switchyard_connectors::provider(connector.provider()).name;
+                return Some(format!("{name} has {pct:.1}% of its daily API calls left, below the {floor}% floor ({} of {})", q.remaining, q.total));
+            }
+        }
+        None
     }
 
     fn calls_of(&self, ctx: &Ctx<'_>) -> u32 {
