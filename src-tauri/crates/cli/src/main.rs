@@ -47,6 +47,12 @@ enum Command {
         /// Print the run report as JSON.
         #[arg(long)]
         json: bool,
+        /// Stop at the first checkpoint after this many API calls.
+        #[arg(long)]
+        budget: Option<u32>,
+        /// Stop at a checkpoint when an account's daily API headroom falls below this percentage.
+        #[arg(long)]
+        min_headroom: Option<f64>,
     },
     /// Serve the provider sandbox on 127.0.0.1 until interrupted; prints one JSON
     /// document with each provider's base URL, client credentials and a ready token.
@@ -77,7 +83,12 @@ async fn main() -> ExitCode {
             dry_run,
             full,
             json,
-        } => sync(cli.data_dir, &mapping, dry_run, full, json).await,
+            budget,
+            min_headroom,
+        } => {
+            let limits = (budget, min_headroom);
+            sync(cli.data_dir, &mapping, dry_run, full, json, limits).await
+        }
         Command::Sandbox {
             records,
             seed,
@@ -203,6 +214,7 @@ async fn sync(
     dry_run: bool,
     full: bool,
     json: bool,
+    (call_budget, min_headroom_pct): (Option<u32>, Option<f64>),
 ) -> Result<(), EngineError> {
     use switchyard_engine::sync::{Progress, RunOptions};
     let engine = open(data_dir).await?;
@@ -222,6 +234,8 @@ async fn sync(
         dry_run,
         full,
         trigger: Some(switchyard_engine::store::kinds::RunTrigger::Cli),
+        call_budget,
+        min_headroom_pct,
         ..Default::default()
     };
     let show = move |p: Progress| {
