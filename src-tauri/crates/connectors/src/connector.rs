@@ -120,6 +120,14 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
         rows: &[WriteRow],
     ) -> Result<Vec<WriteResult>, ConnectorError>;
 
+    /// Ids of records deleted (Salesforce, via `queryAll`), archived (HubSpot) or made
+    /// inactive (QuickBooks customers) since `since`, or all of them when `None`.
+    async fn deleted_since(
+        &self,
+        spec: &ObjectSpec,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<String>, ConnectorError>;
+
     /// Archives (HubSpot), deletes (Salesforce) or deactivates (QuickBooks) records by id.
     async fn archive(
         &self,

@@ -124,6 +124,14 @@ impl Connector for Hubspot {
         write::write(self, spec, op, rows).await
     }
 
+    async fn deleted_since(
+        &self,
+        spec: &ObjectSpec,
+        since: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<String>, ConnectorError> {
+        read::deleted_since(self, spec, since).await
+    }
+
     async fn archive(
         &self,
         spec: &ObjectSpec,

@@ -291,3 +291,54 @@ pub async fn lookup(
         )
         .await
 }
+
+/// Ids archived since `since`: the archived list (which has no filter), read in full and
+/// kept by `archivedAt`.
+pub async fn deleted_since(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    since: Option<chrono::DateTime<Utc>>,
+) -> Result<Vec<String>, ConnectorError> {
+    let mut ids = Vec::new();
+    let mut next = String::new();
+    loop {
+        let mut query = vec![
+            ("limit", LIST_MAX.to_string()),
+            ("archived", "true".to_owned()),
+        ];
+        if !next.is_empty() {
+            query.push(("after", next.clone()));
+        }
+        let query = serde_urlencoded::to_string(&query).map_err(ConnectorError::unexpected)?;
+        let url = format!("{}/crm/v3/objects/{}?{query}", hs.base, spec.name);
+        let body = hs
+            .api
+            .send(Request::get(url, "/crm/v3/objects/{object}"))
+            .await?
+            .body;
+        for r in body
+            .get("results")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let at = r
+                .get("archivedAt")
+                .and_then(Json::as_str)
+                .and_then(|t| crate::codec::datetime("archivedAt", t).ok())
+                .map(|t| t.with_timezone(&Utc));
+            let recent = match (since, at) {
+                (Some(since), Some(at)) => at >= since,
+                _ => true,
+            };
+            if let (true, Some(id)) = (recent, r.get("id").and_then(crate::codec::text_of)) {
+                ids.push(id);
+            }
+        }
+        match after(&body) {
+            Some(a) => next = a,
+            None => break,
+        }
+    }
+    Ok(ids)
+}

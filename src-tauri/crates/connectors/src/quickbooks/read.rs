@@ -169,3 +169,43 @@ pub async fn lookup(
         )
         .await
 }
+
+/// Ids of customers made inactive since `since` (QuickBooks never deletes name-list
+/// entities). Transactions are not tracked here.
+pub async fn deleted_since(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    since: Option<chrono::DateTime<Utc>>,
+) -> Result<Vec<String>, ConnectorError> {
+    if spec.field("Active").is_none() {
+        return Err(ConnectorError::Unsupported(format!(
+            "Switchyard does not follow deletions of QuickBooks {} yet",
+            spec.name
+        )));
+    }
+    let mut ids = Vec::new();
+    let mut start = 1;
+    loop {
+        let mut q = format!("select * from {} where Active = false", spec.name);
+        if let Some(at) = since {
+            q.push_str(&format!(
+                " and Metadata.LastUpdatedTime >= {}",
+                quote(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+            ));
+        }
+        q.push_str(&format!(
+            " orderby Id startposition {start} maxresults {MAX_RESULTS}"
+        ));
+        let rows = query(qb, &q).await?;
+        let n = rows.len();
+        ids.extend(
+            rows.iter()
+                .filter_map(|r| r.get("Id").and_then(crate::codec::text_of)),
+        );
+        if n < MAX_RESULTS {
+            break;
+        }
+        start += MAX_RESULTS;
+    }
+    Ok(ids)
+}

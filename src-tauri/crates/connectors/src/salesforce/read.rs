@@ -236,3 +236,34 @@ pub async fn lookup(
         )
         .await
 }
+
+/// Ids deleted since `since` (to the second): `queryAll` on `IsDeleted = true`.
+pub async fn deleted_since(
+    sf: &Salesforce,
+    spec: &ObjectSpec,
+    since: Option<DateTime<Utc>>,
+) -> Result<Vec<String>, ConnectorError> {
+    let mut q = format!(
+        "SELECT {}, {}, IsDeleted FROM {} WHERE IsDeleted = true",
+        spec.id_field, spec.modified_field, spec.name
+    );
+    if let Some(at) = since {
+        q.push_str(&format!(" AND {} >= {}", spec.modified_field, literal(at)));
+    }
+    let mut call = query(sf, "queryAll", &q)?;
+    let mut ids = Vec::new();
+    loop {
+        let page = fetch(sf, spec, call, &[], sf.page_size).await?;
+        ids.extend(
+            page.records
+                .into_iter()
+                .filter(|r| r.archived)
+                .map(|r| r.id),
+        );
+        match page.next {
+            Next::Page(locator) => call = more(sf, &locator),
+            _ => break,
+        }
+    }
+    Ok(ids)
+}

@@ -5,6 +5,7 @@
 //! transaction per page. A crash or kill leaves intents in the outbox that the next run
 //! reconciles against the target before anything is sent again.
 
+mod deletes;
 mod matching;
 pub mod plan;
 mod reconcile;

@@ -16,7 +16,9 @@ use switchyard_connectors::connector::{Connector, Next, ReadRequest, WriteOp, Wr
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
-use switchyard_store::kinds::{OutboxOp, OutboxState, ProviderId, RunStatus, RunTrigger, Side};
+use switchyard_store::kinds::{
+    DeletePolicy, OutboxOp, OutboxState, ProviderId, RunStatus, RunTrigger, Side,
+};
 use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
 
 #[derive(Debug, Clone, Default)]
@@ -90,15 +92,15 @@ pub struct RunReport {
 /// The most records a dry run's report lists (counts cover all of them).
 const PLAN_MAX: usize = 500;
 
-struct Ctx<'a> {
-    run_id: String,
-    mapping_id: &'a str,
-    draft: MappingDraft,
-    sspec: ObjectSpec,
-    tspec: ObjectSpec,
-    source: Arc<dyn Connector>,
-    target: Arc<dyn Connector>,
-    dry_run: bool,
+pub(super) struct Ctx<'a> {
+    pub(super) run_id: String,
+    pub(super) mapping_id: &'a str,
+    pub(super) draft: MappingDraft,
+    pub(super) sspec: ObjectSpec,
+    pub(super) tspec: ObjectSpec,
+    pub(super) source: Arc<dyn Connector>,
+    pub(super) target: Arc<dyn Connector>,
+    pub(super) dry_run: bool,
     target_fields: Vec<String>,
     source_fields: Vec<String>,
 }
@@ -328,7 +330,11 @@ impl Engine {
         } else {
             cursors::get(pool, mapping_id, Side::Source).await?
         };
-        let mut cursor: Option<Cursor> = stored.and_then(|s| serde_json::from_str(&s).ok());
+        let stored: super::deletes::Stored = stored
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or_default();
+        let deletes_since = stored.deletes_since;
+        let mut cursor: Option<Cursor> = stored.read.at.is_some().then(|| stored.read.clone());
         let started = Instant::now();
         let mut tally = Tally::default();
         let mut plan = Vec::new();
@@ -377,7 +383,11 @@ impl Engine {
                         &mut *tx,
                         mapping_id,
                         Side::Source,
-                        &serde_json::to_string(&next_cursor).unwrap_or_default(),
+                        &serde_json::to_string(&super::deletes::Stored {
+                            read: next_cursor.clone(),
+                            deletes_since,
+                        })
+                        .unwrap_or_default(),
                     )
                     .await?;
                 }
@@ -443,6 +453,25 @@ impl Engine {
                 Next::Done => break,
             }
         }
+        let mut deleted = super::deletes::Outcome::default();
+        if ctx.draft.delete_policy != DeletePolicy::Ignore {
+            let pass_started = chrono::Utc::now() - chrono::Duration::seconds(60);
+            deleted = self.apply_deletes(&ctx, deletes_since).await?;
+            tally.failed += deleted.failed;
+            if !ctx.dry_run {
+                let stored = super::deletes::Stored {
+                    read: full_cursor.clone(),
+                    deletes_since: Some(pass_started),
+                };
+                cursors::set(
+                    pool,
+                    mapping_id,
+                    Side::Source,
+                    &serde_json::to_string(&stored).unwrap_or_default(),
+                )
+                .await?;
+            }
+        }
         if !ctx.dry_run {
             outbox::supersede(pool, mapping_id, run_id).await?;
         }
@@ -453,7 +482,16 @@ impl Engine {
             RunStatus::Succeeded
         };
         let verb = if ctx.dry_run { "would be" } else { "were" };
-        let message = format!("{} read: {} {verb} created, {} {verb} updated, {} unchanged, {} failed; {calls} API calls.", tally.read, tally.created, tally.updated, tally.skipped, tally.failed);
+        let mut message = format!("{} read: {} {verb} created, {} {verb} updated, {} unchanged, {} failed; {calls} API calls.", tally.read, tally.created, tally.updated, tally.skipped, tally.failed);
+        if deleted.archived + deleted.queued > 0 {
+            message.push_str(&format!(
+                " Deleted in the source: {} {verb} removed from the target, {} queued for review.",
+                deleted.archived, deleted.queued
+            ));
+        }
+        if let Some(note) = deleted.note {
+            message.push_str(&format!(" {note}."));
+        }
         Ok(self.report(&ctx, tally, status, message, plan))
     }
 

@@ -1,0 +1,143 @@
+//! Deletes, by the mapping's policy. After the changes are read, the records deleted
+//! (Salesforce), archived (HubSpot) or made inactive (QuickBooks customers) in the source
+//! since the last pass are looked up in the identity map: with `propagate` their target
+//! records are archived / deleted / deactivated and the pairs forgotten; with `review`
+//! each is queued for the user (an open record error), the target left alone; `ignore`
+//! never gets here. A dry run only counts them.
+
+use super::runner::Ctx;
+use crate::api::schema::connector_error;
+use crate::{Engine, EngineResult};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use switchyard_connectors::connector::ConnectorError;
+use switchyard_connectors::cursor::Cursor;
+use switchyard_store::kinds::{DeletePolicy, Side};
+use switchyard_store::tables::{links, run_errors};
+
+/// What the source cursor row holds: where reads stopped, and since when deletes were
+/// last looked for (older rows hold only the read cursor).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Stored {
+    #[serde(flatten)]
+    pub read: Cursor,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletes_since: Option<DateTime<Utc>>,
+}
+
+/// (archived in the target, queued for review, failed with their reasons).
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub archived: u32,
+    pub queued: u32,
+    pub failed: u32,
+    pub note: Option<String>,
+}
+
+impl Engine {
+    pub(super) async fn apply_deletes(
+        &self,
+        ctx: &Ctx<'_>,
+        since: Option<DateTime<Utc>>,
+    ) -> EngineResult<Outcome> {
+        let mut out = Outcome::default();
+        let ids = match ctx.source.deleted_since(&ctx.sspec, since).await {
+            Ok(ids) => ids,
+            Err(ConnectorError::Unsupported(why)) => {
+                out.note = Some(why);
+                return Ok(out);
+            }
+            Err(e) => return Err(connector_error(ctx.source.provider(), e)),
+        };
+        let pool = self.store().pool();
+        for chunk in ids.chunks(500) {
+            let pairs = links::by_source_ids(pool, ctx.mapping_id, chunk).await?;
+            if pairs.is_empty() {
+                continue;
+            }
+            if ctx.dry_run {
+                match ctx.draft.delete_policy {
+                    DeletePolicy::Propagate => out.archived += pairs.len() as u32,
+                    _ => out.queued += pairs.len() as u32,
+                }
+                continue;
+            }
+            match ctx.draft.delete_policy {
+                DeletePolicy::Propagate => {
+                    let targets: Vec<String> = pairs.iter().map(|l| l.target_id.clone()).collect();
+                    let results = ctx
+                        .target
+                        .archive(&ctx.tspec, &targets)
+                        .await
+                        .map_err(|e| connector_error(ctx.target.provider(), e))?;
+                    let mut tx = pool
+                        .begin()
+                        .await
+                        .map_err(switchyard_store::StoreError::from)?;
+                    for (pair, result) in pairs.iter().zip(results) {
+                        match result {
+                            Ok(_) => {
+                                links::unlink(&mut *tx, ctx.mapping_id, &pair.source_id).await?;
+                                out.archived += 1;
+                            }
+                            Err(e) => {
+                                let message = format!(
+                                    "Deleted in the source, but removing {} {} failed: {}",
+                                    ctx.tspec.label, pair.target_id, e.message
+                                );
+                                run_errors::insert(
+                                    &mut *tx,
+                                    &run_errors::NewRunError {
+                                        run_id: &ctx.run_id,
+                                        mapping_id: ctx.mapping_id,
+                                        side: Side::Target,
+                                        record_id: Some(&pair.source_id),
+                                        code: &e.code,
+                                        message: &message,
+                                        payload: None,
+                                    },
+                                )
+                                .await?;
+                                out.failed += 1;
+                            }
+                        }
+                    }
+                    tx.commit()
+                        .await
+                        .map_err(switchyard_store::StoreError::from)?;
+                }
+                DeletePolicy::Review | DeletePolicy::Ignore => {
+                    let open = run_errors::open_for_mapping(pool, ctx.mapping_id).await?;
+                    for pair in pairs {
+                        let queued = open.iter().any(|e| {
+                            e.code == "delete_review"
+                                && e.record_id.as_deref() == Some(pair.source_id.as_str())
+                        });
+                        if queued {
+                            continue;
+                        }
+                        let message = format!(
+                            "Deleted in the source; {} {} was left alone for you to review.",
+                            ctx.tspec.label, pair.target_id
+                        );
+                        run_errors::insert(
+                            pool,
+                            &run_errors::NewRunError {
+                                run_id: &ctx.run_id,
+                                mapping_id: ctx.mapping_id,
+                                side: Side::Source,
+                                record_id: Some(&pair.source_id),
+                                code: "delete_review",
+                                message: &message,
+                                payload: None,
+                            },
+                        )
+                        .await?;
+                        out.queued += 1;
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
