@@ -183,6 +183,8 @@ export type FieldRule = {
 	targetField: string,
 	transform: Step[],
 	syncRule: SyncRule,
+	/**  Two-way rows: the steps turning a target value back into a source value. */
+	reverse?: Step[],
 };
 
 export type FieldSpec = {
@@ -461,6 +463,8 @@ export type RunReport = {
 	updated: number,
 	skipped: number,
 	failed: number,
+	/**  Fields changed on both sides since the last sync (two-way runs). */
+	conflicts: number,
 	calls: number,
 	message: string,
 	/**  A dry run's plan (the first 500 records). */

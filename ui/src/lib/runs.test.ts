@@ -56,7 +56,7 @@ describe("formatRate", () => {
 
 describe("reportCounters", () => {
   it("picks the six counters of a report", () => {
-    const report: RunReport = { runId: "r", status: "succeeded", read: 9, created: 1, updated: 2, skipped: 6, failed: 0, calls: 3, message: "", plan: [] };
+    const report: RunReport = { runId: "r", status: "succeeded", read: 9, created: 1, updated: 2, skipped: 6, failed: 0, conflicts: 0, calls: 3, message: "", plan: [] };
     expect(reportCounters(report)).toEqual({ read: 9, created: 1, updated: 2, skipped: 6, failed: 0, calls: 3 });
   });
 });

@@ -42,6 +42,7 @@ const REPORT: RunReport = {
   updated: 30,
   skipped: 48,
   failed: 2,
+  conflicts: 0,
   calls: 7,
   message: "120 read: 40 created, 30 updated, 48 unchanged, 2 failed; 7 API calls.",
   plan: [],

@@ -171,6 +171,7 @@ async fn problems_are_one_per_row_and_field() {
             value: "Carrier pigeon".into(),
         }],
         sync_rule: SyncRule::AlwaysSource,
+        reverse: Vec::new(),
     });
     draft
         .fields

@@ -99,12 +99,14 @@ async fn mappings_and_field_rows() {
             target_field: "email".into(),
             transform: r#"[{"op":"lowercase"}]"#.into(),
             sync_rule: SyncRule::TwoWay,
+            reverse_transform: r#"[{"op":"trim"}]"#.into(),
         },
         field_maps::FieldRow {
             source_field: Some("LastName".into()),
             target_field: "lastname".into(),
             transform: "[]".into(),
             sync_rule: SyncRule::AlwaysSource,
+            reverse_transform: "[]".into(),
         },
     ];
     let mut tx = store.pool().begin().await.unwrap();

@@ -280,10 +280,10 @@ pub fn suggest(
             notes.extend(k.notes.iter().map(|n| (*n).to_owned()));
             let mut rows = Vec::new();
             for p in k.rows {
-                let (from, to, steps) = if reversed {
-                    (p.b, p.a, p.b_to_a)
+                let (from, to, steps, back) = if reversed {
+                    (p.b, p.a, p.b_to_a, p.a_to_b)
                 } else {
-                    (p.a, p.b, p.a_to_b)
+                    (p.a, p.b, p.a_to_b, p.b_to_a)
                 };
                 if source.field(from).is_none() || !writable(target, to) {
                     let why = if source.field(from).is_none() {
@@ -305,6 +305,7 @@ pub fn suggest(
                     target_field: to.to_owned(),
                     transform: steps,
                     sync_rule: rule,
+                    reverse: if both_ways { back } else { Vec::new() },
                 });
             }
             let (ma, mb, kind) = k.matching;

@@ -35,6 +35,9 @@ pub struct FieldRule {
     pub target_field: String,
     pub transform: Vec<Step>,
     pub sync_rule: SyncRule,
+    /// Two-way rows: the steps turning a target value back into a source value.
+    #[serde(default)]
+    pub reverse: Vec<Step>,
 }
 
 impl FieldRule {
@@ -44,6 +47,7 @@ impl FieldRule {
             target_field: target.to_owned(),
             transform: Vec::new(),
             sync_rule: SyncRule::AlwaysSource,
+            reverse: Vec::new(),
         }
     }
 
@@ -106,6 +110,7 @@ impl MappingDraft {
                 target_field: f.target_field.clone(),
                 transform: steps_to_json(&f.transform),
                 sync_rule: f.sync_rule,
+                reverse_transform: steps_to_json(&f.reverse),
             })
             .collect()
     }
@@ -128,6 +133,12 @@ pub fn detail(
             Ok(FieldRule {
                 transform: parse_steps(&r.transform).map_err(|e| {
                     format!("the stored steps of {} are unreadable: {e}", r.target_field)
+                })?,
+                reverse: parse_steps(&r.reverse_transform).map_err(|e| {
+                    format!(
+                        "the stored reverse steps of {} are unreadable: {e}",
+                        r.target_field
+                    )
                 })?,
                 source_field: r.source_field,
                 target_field: r.target_field,

@@ -11,6 +11,7 @@ pub mod plan;
 mod reconcile;
 mod retry;
 mod runner;
+mod two_way;
 
 pub use plan::{Action, FieldChange};
 pub use runner::{PlannedRecord, Progress, RunOptions, RunReport};

@@ -103,9 +103,12 @@ pub fn decide(
     }
     let empty = Values::new();
     let base = before.unwrap_or(&empty);
+    let mut kept = Vec::new();
     for (field, value) in &decision.values {
-        // A field that must hold a value is never emptied: the target keeps what it has.
+        // A field that must hold a value is never emptied: the target keeps what it has,
+        // and so does the base (so a two-way run does not mistake it for a change there).
         if value.is_blank() && target.field(field).is_some_and(|f| !f.nillable) {
+            kept.push(field.clone());
             continue;
         }
         let old = base.get(field).unwrap_or(&Value::Null);
@@ -126,6 +129,11 @@ pub fn decide(
                 before: shown(old),
                 after: shown(value),
             });
+        }
+    }
+    for field in kept {
+        if let Some(old) = base.get(&field) {
+            decision.values.insert(field, old.clone());
         }
     }
     decision.action = match (target_id, decision.changes.is_empty()) {

@@ -8,8 +8,8 @@
 
 use super::matching;
 use super::plan::{base_json, Values};
+use super::runner::Ctx;
 use crate::api::schema::connector_error;
-use crate::mapping::model::MappingDraft;
 use crate::{Engine, EngineResult};
 use switchyard_connectors::connector::Connector;
 use switchyard_connectors::schema::ObjectSpec;
@@ -47,14 +47,8 @@ async fn same_values(
 }
 
 /// Settles the unfinished intents of a mapping; returns how many were linked.
-pub(super) async fn reconcile(
-    engine: &Engine,
-    run_id: &str,
-    mapping_id: &str,
-    draft: &MappingDraft,
-    target: &dyn Connector,
-    tspec: &ObjectSpec,
-) -> EngineResult<usize> {
+pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<usize> {
+    let (run_id, mapping_id, draft) = (ctx.run_id.as_str(), ctx.mapping_id, &ctx.draft);
     let pool = engine.store().pool();
     let open = outbox::unfinished(pool, mapping_id).await?;
     let mut linked = 0;
@@ -65,19 +59,50 @@ pub(super) async fn reconcile(
             outbox::requeue(pool, intent.id, "left by an interrupted run").await?;
             continue;
         }
+        // Intents of a two-way run's writes back to the source are looked for there.
+        let backward = intent.idempotency_key.contains(":back:");
+        let (side, spec, field) = if backward {
+            (
+                ctx.source.as_ref(),
+                &ctx.sspec,
+                &draft.match_rule.source_field,
+            )
+        } else {
+            (
+                ctx.target.as_ref(),
+                &ctx.tspec,
+                &draft.match_rule.target_field,
+            )
+        };
         let key = values
             .get(&draft.match_rule.target_field)
             .and_then(|v| matching::key(draft.match_rule.kind, v));
-        let found = match &key {
-            Some(key) => matching::find(target, tspec, &draft.match_rule, vec![key.clone()], &[])
-                .await
-                .map_err(|e| connector_error(target.provider(), e))?
-                .remove(key)
-                .unwrap_or_default(),
-            None => same_values(target, tspec, &values).await?,
+        // `None`: there is nothing to look for it by.
+        let found: Option<Vec<Record>> = match (&key, backward) {
+            (Some(key), _) => {
+                let rule = crate::mapping::model::MatchRule {
+                    target_field: field.clone(),
+                    ..draft.match_rule.clone()
+                };
+                Some(
+                    matching::find(side, spec, &rule, vec![key.clone()], &[])
+                        .await
+                        .map_err(|e| connector_error(side.provider(), e))?
+                        .remove(key)
+                        .unwrap_or_default(),
+                )
+            }
+            (None, false) => Some(same_values(side, spec, &values).await?),
+            // Back in the source the values are the target's: nothing to compare by.
+            (None, true) => None,
         };
-        match (found.as_slice(), intent.source_id.as_deref()) {
-            ([record], Some(source_id)) => {
+        match (found.as_deref(), intent.source_id.as_deref()) {
+            (Some([record]), Some(read_id)) => {
+                let (source_id, target_id) = if backward {
+                    (record.id.as_str(), read_id)
+                } else {
+                    (read_id, record.id.as_str())
+                };
                 let mut tx = pool
                     .begin()
                     .await
@@ -87,7 +112,7 @@ pub(super) async fn reconcile(
                     &links::LinkUpsert {
                         mapping_id,
                         source_id,
-                        target_id: &record.id,
+                        target_id,
                         base: &base_json(&values),
                         source_modified_at: None,
                         target_modified_at: None,
@@ -101,7 +126,7 @@ pub(super) async fn reconcile(
                     .map_err(switchyard_store::StoreError::from)?;
                 linked += 1;
             }
-            ([], _) => {
+            (Some([]), _) => {
                 outbox::requeue(
                     pool,
                     intent.id,
@@ -110,7 +135,7 @@ pub(super) async fn reconcile(
                 .await?
             }
             _ => {
-                let message = "A create was interrupted and the target holds several records that could be it: check them, link the right one by hand, then retry.";
+                let message = "A create was interrupted and Switchyard cannot tell whether it landed (several records could be it, or it has no match value): check, link the right one by hand, then retry.";
                 let mut tx = pool
                     .begin()
                     .await

@@ -83,6 +83,8 @@ pub struct RunReport {
     pub updated: u32,
     pub skipped: u32,
     pub failed: u32,
+    /// Fields changed on both sides since the last sync (two-way runs).
+    pub conflicts: u32,
     pub calls: u32,
     pub message: String,
     /// A dry run's plan (the first 500 records).
@@ -101,8 +103,14 @@ pub(super) struct Ctx<'a> {
     pub(super) source: Arc<dyn Connector>,
     pub(super) target: Arc<dyn Connector>,
     pub(super) dry_run: bool,
-    target_fields: Vec<String>,
+    pub(super) target_fields: Vec<String>,
     source_fields: Vec<String>,
+    /// Two-way runs: the target's changes read before the source, by target id.
+    pub(super) target_changes: Option<HashMap<String, Record>>,
+    /// Target ids this run linked from the source side (their changes are its own).
+    pub(super) linked_now: std::sync::Mutex<HashSet<String>>,
+    /// Source ids with a conflict waiting for the user: left alone until settled.
+    pub(super) under_review: HashSet<String>,
 }
 
 #[derive(Default)]
@@ -112,15 +120,16 @@ struct Tally {
     updated: u32,
     skipped: u32,
     failed: u32,
+    conflicts: u32,
 }
 
 /// A failure to store for one record.
-struct Failed {
-    side: Side,
-    record_id: String,
-    code: String,
-    message: String,
-    payload: Option<String>,
+pub(super) struct Failed {
+    pub(super) side: Side,
+    pub(super) record_id: String,
+    pub(super) code: String,
+    pub(super) message: String,
+    pub(super) payload: Option<String>,
 }
 
 impl Engine {
@@ -190,6 +199,7 @@ impl Engine {
                     updated: r.records_updated as u32,
                     skipped: r.records_skipped as u32,
                     failed: r.records_failed as u32,
+                    conflicts: r.conflicts as u32,
                     calls: r.calls_made as u32,
                     message,
                     plan: Vec::new(),
@@ -260,18 +270,30 @@ impl Engine {
             dry_run: options.dry_run,
             target_fields,
             source_fields,
+            target_changes: None,
+            linked_now: Default::default(),
+            under_review: HashSet::new(),
         };
+        let mut ctx = ctx;
+        let two_way = ctx.draft.direction == switchyard_store::kinds::SyncDirection::TwoWay
+            && options.only.is_none();
+        let mut target_cursor = None;
+        if two_way {
+            ctx.under_review = run_errors::open_for_mapping(pool, mapping_id)
+                .await?
+                .into_iter()
+                .filter(|e| e.code == "conflict")
+                .filter_map(|e| e.record_id)
+                .collect();
+            let (changes, cursor) =
+                super::two_way::read_target_changes(self, &ctx, options.full).await?;
+            ctx.target_changes = Some(changes);
+            target_cursor = Some(cursor);
+        }
+        let ctx = ctx;
 
         if !ctx.dry_run {
-            super::reconcile::reconcile(
-                self,
-                run_id,
-                mapping_id,
-                &ctx.draft,
-                ctx.target.as_ref(),
-                &ctx.tspec,
-            )
-            .await?;
+            super::reconcile::reconcile(self, &ctx).await?;
         }
         if let Some(ids) = &options.only {
             let mut plan = Vec::new();
@@ -401,7 +423,7 @@ impl Engine {
                         updated: i64::from(page_tally.updated),
                         skipped: i64::from(page_tally.skipped),
                         failed: i64::from(page_tally.failed),
-                        conflicts: 0,
+                        conflicts: i64::from(page_tally.conflicts),
                         calls: 0,
                     },
                     None,
@@ -421,7 +443,7 @@ impl Engine {
                         updated: i64::from(page_tally.updated),
                         skipped: i64::from(page_tally.skipped),
                         failed: i64::from(page_tally.failed),
-                        conflicts: 0,
+                        conflicts: i64::from(page_tally.conflicts),
                         calls: 0,
                     },
                     None,
@@ -434,6 +456,7 @@ impl Engine {
             tally.updated += page_tally.updated;
             tally.skipped += page_tally.skipped;
             tally.failed += page_tally.failed;
+            tally.conflicts += page_tally.conflicts;
             let secs = started.elapsed().as_secs_f64().max(0.001);
             progress(Progress::Page {
                 read: tally.read,
@@ -472,6 +495,35 @@ impl Engine {
                 .await?;
             }
         }
+        let mut written_back = (0, 0, 0);
+        if let (Some(cursor), false) = (target_cursor, ctx.dry_run) {
+            let changes = ctx.target_changes.clone().unwrap_or_default();
+            let skip = ctx
+                .linked_now
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            let mut review = ctx.under_review.clone();
+            review.extend(
+                run_errors::for_run(pool, run_id)
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.code == "conflict")
+                    .filter_map(|e| e.record_id),
+            );
+            written_back =
+                super::two_way::apply_target_changes(self, &ctx, changes, &skip, &review).await?;
+            tally.created += written_back.0;
+            tally.updated += written_back.1;
+            tally.failed += written_back.2;
+            cursors::set(
+                pool,
+                mapping_id,
+                Side::Target,
+                &serde_json::to_string(&cursor).unwrap_or_default(),
+            )
+            .await?;
+        }
         if !ctx.dry_run {
             outbox::supersede(pool, mapping_id, run_id).await?;
         }
@@ -488,6 +540,15 @@ impl Engine {
                 " Deleted in the source: {} {verb} removed from the target, {} queued for review.",
                 deleted.archived, deleted.queued
             ));
+        }
+        if written_back.0 + written_back.1 > 0 {
+            message.push_str(&format!(
+                " Back to the source: {} created, {} updated.",
+                written_back.0, written_back.1
+            ));
+        }
+        if tally.conflicts > 0 {
+            message.push_str(&format!(" {} conflicting field changes settled by the mapping's rules or queued for review.", tally.conflicts));
         }
         if let Some(note) = deleted.note {
             message.push_str(&format!(" {note}."));
@@ -543,6 +604,7 @@ impl Engine {
             updated: t.updated,
             skipped: t.skipped,
             failed: t.failed,
+            conflicts: t.conflicts,
             calls: self.calls_of(ctx),
             message,
             plan,
@@ -593,6 +655,7 @@ impl Engine {
         };
         let mut decisions: Vec<Decision> = Vec::new();
         let mut failures: Vec<Failed> = Vec::new();
+        let mut reviews: Vec<Failed> = Vec::new();
         let mut fresh_links: Vec<(String, String, Values)> = Vec::new();
         let mut versions: HashMap<String, String> = HashMap::new();
         let mut seen_keys: HashSet<String> = HashSet::new();
@@ -642,13 +705,41 @@ impl Engine {
                     None => (None, None),
                 }
             };
-            let d = decide(
+            let mut d = decide(
                 &ctx.draft,
                 record,
                 &ctx.tspec,
                 target_id.as_deref(),
                 before.as_ref(),
             );
+            if let Some(changes) = &ctx.target_changes {
+                match linked.get(&record.id) {
+                    // Changed on both sides since the last sync: settle field by field.
+                    Some(link) if ctx.under_review.contains(&record.id) => {
+                        let _ = link;
+                        d.action = Action::Skip;
+                        d.changes.clear();
+                    }
+                    Some(link) => {
+                        if let Some(now) = changes.get(&link.target_id) {
+                            let base = parse_base(&link.base);
+                            let settled = super::two_way::settle(ctx, &mut d, record, now, &base);
+                            tally.conflicts += settled.conflicts;
+                            for (field, ours, theirs) in settled.review {
+                                reviews.push(Failed { side: Side::Source, record_id: record.id.clone(), code: "conflict".into(), message: format!("{field} changed on both sides: {} has {ours:?}, {} has {theirs:?}. Choose one, then retry.", ctx.sspec.label, ctx.tspec.label), payload: None });
+                            }
+                        }
+                    }
+                    None => {
+                        if let Some(t) = &d.target_id {
+                            ctx.linked_now
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .insert(t.clone());
+                        }
+                    }
+                }
+            }
             if d.action == Action::Skip && !linked.contains_key(&record.id) {
                 if let Some(t) = &d.target_id {
                     fresh_links.push((d.source_id.clone(), t.clone(), d.values.clone()));
@@ -710,7 +801,7 @@ impl Engine {
             return Ok(tally);
         }
         let written = self
-            .write_decisions(ctx, &decisions, &mut versions, &mut failures)
+            .write_decisions(ctx, Way::Forward, &decisions, &mut versions, &mut failures)
             .await?;
         tally.created += written.0;
         tally.updated += written.1;
@@ -734,7 +825,7 @@ impl Engine {
             )
             .await?;
         }
-        for f in &failures {
+        for f in failures.iter().chain(&reviews) {
             run_errors::insert(
                 &mut *tx,
                 &run_errors::NewRunError {
@@ -757,15 +848,22 @@ impl Engine {
     }
 
     /// Records intents, sends creates and updates in batches, links what was written.
-    /// Returns (created, updated); failures are added to `failures`.
-    async fn write_decisions(
+    /// Returns (created, updated); failures are added to `failures`. Forward writes go to
+    /// the target; backward ones (two-way) to the source, where a decision's `source_id`
+    /// is the target record read and its `target_id` the source record written.
+    pub(super) async fn write_decisions(
         &self,
         ctx: &Ctx<'_>,
+        to: Way,
         decisions: &[Decision],
         versions: &mut HashMap<String, String>,
         failures: &mut Vec<Failed>,
     ) -> EngineResult<(u32, u32)> {
         let pool = self.store().pool();
+        let (connector, spec, connection_id) = match to {
+            Way::Forward => (&ctx.target, &ctx.tspec, &ctx.draft.target_connection_id),
+            Way::Backward => (&ctx.source, &ctx.sspec, &ctx.draft.source_connection_id),
+        };
         let todo: Vec<&Decision> = decisions
             .iter()
             .filter(|d| matches!(d.action, Action::Create | Action::Update))
@@ -788,8 +886,9 @@ impl Engine {
                     OutboxOp::Update
                 };
                 let key = format!(
-                    "{}:{}:{}:{}",
+                    "{}:{}:{}:{}:{}",
                     ctx.mapping_id,
+                    to.tag(),
                     d.source_id,
                     op,
                     digest(&payload)
@@ -799,8 +898,8 @@ impl Engine {
                     &outbox::NewIntent {
                         run_id: &ctx.run_id,
                         mapping_id: ctx.mapping_id,
-                        connection_id: &ctx.draft.target_connection_id,
-                        object: &ctx.tspec.name,
+                        connection_id,
+                        object: &spec.name,
                         operation: op,
                         source_id: Some(&d.source_id),
                         target_id: d.target_id.as_deref(),
@@ -821,7 +920,7 @@ impl Engine {
                 .map_err(switchyard_store::StoreError::from)?;
         }
         // QuickBooks updates must name the record's current SyncToken.
-        if ctx.target.provider() == ProviderId::Quickbooks {
+        if connector.provider() == ProviderId::Quickbooks {
             let missing: Vec<String> = intents
                 .iter()
                 .filter(|(_, d)| d.action == Action::Update)
@@ -829,11 +928,10 @@ impl Engine {
                 .filter(|t| !versions.contains_key(t))
                 .collect();
             if !missing.is_empty() {
-                let current = ctx
-                    .target
-                    .lookup(&ctx.tspec, &ctx.tspec.id_field, &missing, &[])
+                let current = connector
+                    .lookup(spec, &spec.id_field, &missing, &[])
                     .await
-                    .map_err(|e| connector_error(ctx.target.provider(), e))?;
+                    .map_err(|e| connector_error(connector.provider(), e))?;
                 versions.extend(
                     current
                         .into_iter()
@@ -862,11 +960,10 @@ impl Engine {
             } else {
                 WriteOp::Update
             };
-            let results = ctx
-                .target
-                .write(&ctx.tspec, &op, &rows)
+            let results = connector
+                .write(spec, &op, &rows)
                 .await
-                .map_err(|e| connector_error(ctx.target.provider(), e))?;
+                .map_err(|e| connector_error(connector.provider(), e))?;
             let mut tx = pool
                 .begin()
                 .await
@@ -874,13 +971,17 @@ impl Engine {
             for ((intent_id, d), result) in group.iter().map(|x| (x.0, x.1)).zip(results) {
                 match result {
                     Ok(w) => {
-                        let target_id = d.target_id.clone().unwrap_or(w.id);
+                        let written_id = d.target_id.clone().unwrap_or(w.id);
+                        let (source_id, target_id) = match to {
+                            Way::Forward => (d.source_id.as_str(), written_id.as_str()),
+                            Way::Backward => (written_id.as_str(), d.source_id.as_str()),
+                        };
                         links::upsert(
                             &mut *tx,
                             &links::LinkUpsert {
                                 mapping_id: ctx.mapping_id,
-                                source_id: &d.source_id,
-                                target_id: &target_id,
+                                source_id,
+                                target_id,
                                 base: &base_json(&d.values),
                                 source_modified_at: None,
                                 target_modified_at: None,
@@ -888,7 +989,7 @@ impl Engine {
                             },
                         )
                         .await?;
-                        outbox::confirm(&mut *tx, intent_id, Some(&target_id)).await?;
+                        outbox::confirm(&mut *tx, intent_id, Some(&written_id)).await?;
                         if action == Action::Create {
                             created += 1
                         } else {
@@ -903,7 +1004,7 @@ impl Engine {
                             outbox::fail(&mut *tx, intent_id, &e.message).await?;
                         }
                         failures.push(Failed {
-                            side: Side::Target,
+                            side: to.written_side(),
                             record_id: d.source_id.clone(),
                             code: e.code,
                             message: e.message,
@@ -917,6 +1018,29 @@ impl Engine {
                 .map_err(switchyard_store::StoreError::from)?;
         }
         Ok((created, updated))
+    }
+}
+
+/// Which way a write goes: source → target, or (two-way) target → source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Way {
+    Forward,
+    Backward,
+}
+
+impl Way {
+    fn tag(self) -> &'static str {
+        match self {
+            Way::Forward => "fwd",
+            Way::Backward => "back",
+        }
+    }
+
+    fn written_side(self) -> Side {
+        match self {
+            Way::Forward => Side::Target,
+            Way::Backward => Side::Source,
+        }
     }
 }
 

@@ -14,6 +14,8 @@ pub struct FieldMap {
     /// JSON list of declarative transform steps.
     pub transform: String,
     pub sync_rule: SyncRule,
+    /// JSON list of the steps back, target → source (two-way rows).
+    pub reverse_transform: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +24,7 @@ pub struct FieldRow {
     pub target_field: String,
     pub transform: String,
     pub sync_rule: SyncRule,
+    pub reverse_transform: String,
 }
 
 /// Replaces every field row of a mapping, keeping the given order.
@@ -36,8 +39,8 @@ pub async fn replace(
         .await?;
     for (position, row) in rows.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO field_maps (mapping_id, position, source_field, target_field, transform, sync_rule)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO field_maps (mapping_id, position, source_field, target_field, transform, sync_rule, reverse_transform)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(mapping_id)
         .bind(i64::try_from(position).unwrap_or(i64::MAX))
@@ -45,6 +48,7 @@ pub async fn replace(
         .bind(&row.target_field)
         .bind(&row.transform)
         .bind(row.sync_rule)
+        .bind(&row.reverse_transform)
         .execute(&mut **tx)
         .await?;
     }

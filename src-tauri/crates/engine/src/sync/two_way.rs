@@ -1,0 +1,352 @@
+//! Two-way runs. Before the source is read, the target's changes since its own cursor
+//! are read and kept. While source pages are written, a field changed on both sides
+//! since the base is a conflict, settled by the row's sync rule and the mapping's
+//! conflict policy (source wins, target wins, newest wins) or queued for the user
+//! (`review`, the field left alone on both sides). Then the target's remaining changes
+//! flow back: linked records get their changed two-way fields written to the source
+//! through the rows' reverse steps, unlinked ones are matched in the source or created.
+//! A value that equals the base is never written, so nothing echoes back.
+
+use super::matching;
+use super::plan::{base_json, parse_base, Action, Decision, Values};
+use super::runner::{Ctx, Failed, Way};
+use crate::api::schema::connector_error;
+use crate::mapping::transform::{apply, coerce};
+use crate::{Engine, EngineResult};
+use std::collections::{HashMap, HashSet};
+use switchyard_connectors::connector::{Next, ReadRequest};
+use switchyard_connectors::cursor::Cursor;
+use switchyard_connectors::value::{Record, Value};
+use switchyard_store::kinds::{ConflictPolicy, Side, SyncRule};
+use switchyard_store::tables::{cursors, links, run_errors};
+
+/// What settling one record's conflicts decided.
+#[derive(Debug, Default)]
+pub struct Settled {
+    pub conflicts: u32,
+    /// (field, source value, target value) left for the user.
+    pub review: Vec<(String, String, String)>,
+}
+
+/// Settles the fields a source record changed that its target also changed since the
+/// base. Changes that lose are removed from `d` and keep their old base value, so the
+/// target's value flows back to the source afterwards.
+pub fn settle(
+    ctx: &Ctx<'_>,
+    d: &mut Decision,
+    source: &Record,
+    target_now: &Record,
+    base: &Values,
+) -> Settled {
+    let mut out = Settled::default();
+    let fields: Vec<String> = d.changes.keys().cloned().collect();
+    for field in fields {
+        let Some(new) = d.changes.get(&field).cloned() else {
+            continue;
+        };
+        let was = base.get(&field).cloned().unwrap_or(Value::Null);
+        let now = target_now.get(&field).clone();
+        let target_changed = !(now.same(&was) || now.is_blank() && was.is_blank());
+        if !target_changed || now.same(&new) {
+            continue;
+        }
+        out.conflicts += 1;
+        let rule = ctx
+            .draft
+            .fields
+            .iter()
+            .find(|r| r.target_field == field)
+            .map(|r| r.sync_rule);
+        let source_wins = match (rule, ctx.draft.conflict_policy) {
+            (Some(SyncRule::TwoWay), ConflictPolicy::SourceWins) => true,
+            (Some(SyncRule::TwoWay), ConflictPolicy::TargetWins) => false,
+            (Some(SyncRule::TwoWay), ConflictPolicy::NewestWins) => {
+                match (source.modified, target_now.modified) {
+                    (Some(s), Some(t)) => s >= t,
+                    _ => true,
+                }
+            }
+            (Some(SyncRule::TwoWay), ConflictPolicy::Review) => {
+                out.review
+                    .push((field.clone(), new.to_string(), now.to_string()));
+                false
+            }
+            _ => true,
+        };
+        if !source_wins {
+            d.changes.remove(&field);
+            d.values.insert(field.clone(), was);
+            d.diff.retain(|c| c.field != field);
+        }
+    }
+    if d.changes.is_empty() && d.action == Action::Update {
+        d.action = Action::Skip;
+    }
+    out
+}
+
+/// The target's changes since its cursor, and the cursor after them.
+pub(super) async fn read_target_changes(
+    engine: &Engine,
+    ctx: &Ctx<'_>,
+    full: bool,
+) -> EngineResult<(HashMap<String, Record>, Cursor)> {
+    let pool = engine.store().pool();
+    let stored = if full {
+        None
+    } else {
+        cursors::get(pool, ctx.mapping_id, Side::Target).await?
+    };
+    let since: Option<Cursor> = stored.and_then(|s| serde_json::from_str(&s).ok());
+    let mut cursor = since.clone().unwrap_or_default();
+    let mut request = ReadRequest {
+        fields: ctx.target_fields.clone(),
+        since,
+        ..Default::default()
+    };
+    let mut changes = HashMap::new();
+    loop {
+        let page = ctx
+            .target
+            .read(&ctx.tspec, &request)
+            .await
+            .map_err(|e| connector_error(ctx.target.provider(), e))?;
+        cursor.advance(&page.records);
+        changes.extend(page.records.into_iter().map(|r| (r.id.clone(), r)));
+        match page.next {
+            Next::Page(token) => request.page = Some(token),
+            Next::Requery => {
+                request.page = None;
+                request.since = Some(cursor.clone());
+            }
+            Next::Done => break,
+        }
+    }
+    Ok((changes, cursor))
+}
+
+/// Converts a target value back into the source field of `row`.
+fn back(ctx: &Ctx<'_>, field: &str, now: &Record) -> Option<Result<(String, Value), String>> {
+    let row = ctx
+        .draft
+        .fields
+        .iter()
+        .find(|r| r.target_field == field && r.sync_rule == SyncRule::TwoWay)?;
+    let source_field = row.source_field.as_ref()?;
+    let spec = ctx.sspec.field(source_field)?;
+    if !spec.updateable && !spec.createable {
+        return None;
+    }
+    let converted = apply(&row.reverse, now.get(field).clone(), now).and_then(|v| coerce(v, spec));
+    Some(
+        converted
+            .map(|v| (source_field.clone(), v))
+            .map_err(|e| format!("{field} → {source_field}: {}", e.message)),
+    )
+}
+
+/// (records written back, records failed).
+pub(super) async fn apply_target_changes(
+    engine: &Engine,
+    ctx: &Ctx<'_>,
+    changes: HashMap<String, Record>,
+    skip: &HashSet<String>,
+    under_review: &HashSet<String>,
+) -> EngineResult<(u32, u32, u32)> {
+    let pool = engine.store().pool();
+    let ids: Vec<String> = changes
+        .keys()
+        .filter(|id| !skip.contains(*id))
+        .cloned()
+        .collect();
+    let mut pairs: HashMap<String, links::Link> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        pairs.extend(
+            links::by_target_ids(pool, ctx.mapping_id, chunk)
+                .await?
+                .into_iter()
+                .map(|l| (l.target_id.clone(), l)),
+        );
+    }
+    let mut decisions = Vec::new();
+    let mut failures: Vec<Failed> = Vec::new();
+    let mut unlinked = Vec::new();
+    for id in &ids {
+        let Some(now) = changes.get(id) else { continue };
+        let Some(pair) = pairs.get(id) else {
+            unlinked.push(now);
+            continue;
+        };
+        if under_review.contains(&pair.source_id) {
+            continue;
+        }
+        let mut base = parse_base(&pair.base);
+        let mut write = Values::new();
+        for row in ctx
+            .draft
+            .fields
+            .iter()
+            .filter(|r| r.sync_rule == SyncRule::TwoWay)
+        {
+            let field = &row.target_field;
+            let (was, value) = (
+                base.get(field).cloned().unwrap_or(Value::Null),
+                now.get(field).clone(),
+            );
+            if value.same(&was) || (value.is_blank() && was.is_blank()) {
+                continue;
+            }
+            match back(ctx, field, now) {
+                Some(Ok((source_field, v))) => {
+                    write.insert(source_field, v);
+                    base.insert(field.clone(), value);
+                }
+                Some(Err(message)) => failures.push(Failed {
+                    side: Side::Target,
+                    record_id: id.clone(),
+                    code: "transform".into(),
+                    message,
+                    payload: None,
+                }),
+                None => {}
+            }
+        }
+        if write.is_empty() {
+            continue;
+        }
+        decisions.push(Decision {
+            source_id: id.clone(),
+            target_id: Some(pair.source_id.clone()),
+            action: Action::Update,
+            values: base,
+            changes: write,
+            diff: Vec::new(),
+            error: None,
+        });
+    }
+    // Target records nobody links: match them in the source, or create them there.
+    let rule = &ctx.draft.match_rule;
+    let keys: Vec<String> = unlinked
+        .iter()
+        .filter_map(|r| matching::key(rule.kind, r.get(&rule.target_field)))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found: HashMap<String, Vec<Record>> = HashMap::new();
+    if !keys.is_empty() {
+        for r in ctx
+            .source
+            .lookup(&ctx.sspec, &rule.source_field, &keys, &[])
+            .await
+            .map_err(|e| connector_error(ctx.source.provider(), e))?
+        {
+            if let Some(k) = matching::key(rule.kind, r.get(&rule.source_field)) {
+                found.entry(k).or_default().push(r);
+            }
+        }
+    }
+    let mut fresh = Vec::new();
+    for now in unlinked {
+        let values: Values = ctx
+            .target_fields
+            .iter()
+            .map(|f| (f.clone(), now.get(f).clone()))
+            .collect();
+        let key = matching::key(rule.kind, now.get(&rule.target_field));
+        match key.as_ref().and_then(|k| found.get(k)).map(Vec::as_slice) {
+            Some([one]) => fresh.push((one.id.clone(), now.id.clone(), values)),
+            Some(_) => failures.push(Failed {
+                side: Side::Source,
+                record_id: now.id.clone(),
+                code: "ambiguous_match".into(),
+                message: format!(
+                    "Several {} records match this {} record; link one by hand.",
+                    ctx.sspec.label, ctx.tspec.label
+                ),
+                payload: None,
+            }),
+            None => {
+                let mut write = Values::new();
+                let mut error = None;
+                for row in ctx
+                    .draft
+                    .fields
+                    .iter()
+                    .filter(|r| r.sync_rule == SyncRule::TwoWay)
+                {
+                    match back(ctx, &row.target_field, now) {
+                        Some(Ok((f, v))) if !v.is_blank() => {
+                            write.insert(f, v);
+                        }
+                        Some(Err(m)) => error = Some(m),
+                        _ => {}
+                    }
+                }
+                match error {
+                    Some(message) => failures.push(Failed {
+                        side: Side::Target,
+                        record_id: now.id.clone(),
+                        code: "transform".into(),
+                        message,
+                        payload: None,
+                    }),
+                    None => decisions.push(Decision {
+                        source_id: now.id.clone(),
+                        target_id: None,
+                        action: Action::Create,
+                        values,
+                        changes: write,
+                        diff: Vec::new(),
+                        error: None,
+                    }),
+                }
+            }
+        }
+    }
+    let mut versions = HashMap::new();
+    let (created, updated) = engine
+        .write_decisions(ctx, Way::Backward, &decisions, &mut versions, &mut failures)
+        .await?;
+    let mut tx = pool
+        .begin()
+        .await
+        .map_err(switchyard_store::StoreError::from)?;
+    for (source_id, target_id, values) in &fresh {
+        links::upsert(
+            &mut *tx,
+            &links::LinkUpsert {
+                mapping_id: ctx.mapping_id,
+                source_id,
+                target_id,
+                base: &base_json(values),
+                source_modified_at: None,
+                target_modified_at: None,
+                run_id: Some(&ctx.run_id),
+            },
+        )
+        .await?;
+    }
+    for f in &failures {
+        run_errors::insert(
+            &mut *tx,
+            &run_errors::NewRunError {
+                run_id: &ctx.run_id,
+                mapping_id: ctx.mapping_id,
+                side: f.side,
+                record_id: Some(&f.record_id),
+                code: &f.code,
+                message: &f.message,
+                payload: f.payload.as_deref(),
+            },
+        )
+        .await?;
+    }
+    tx.commit()
+        .await
+        .map_err(switchyard_store::StoreError::from)?;
+    Ok((
+        created,
+        updated,
+        u32::try_from(failures.len()).unwrap_or(u32::MAX),
+    ))
+}
