@@ -44,6 +44,8 @@ fn main() {
         "get_preferences",
         "set_theme",
         "complete_onboarding",
+        "notification_settings",
+        "set_notification_settings",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

@@ -53,6 +53,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::get_preferences,
             settings::set_theme,
             settings::complete_onboarding,
+            settings::notification_settings,
+            settings::set_notification_settings,
         ])
 }
 

@@ -3,6 +3,7 @@
 use crate::error::IpcResult;
 use crate::state::AppState;
 use switchyard_engine::api::apps::AppCredentials;
+use switchyard_engine::api::notifications::NotificationSettings;
 use switchyard_engine::api::settings::{AppInfo, Preferences, Theme};
 use switchyard_engine::store::kinds::ProviderId;
 use tauri::State;
@@ -55,4 +56,20 @@ pub async fn set_app_credentials(
         .engine()?
         .set_app_credentials(provider, client_id, client_secret, paste_redirect_uri)
         .await?)
+}
+
+/// Where run summaries go: desktop, a Slack channel, a Zapier hook.
+#[tauri::command]
+#[specta::specta]
+pub async fn notification_settings(state: State<'_, AppState>) -> IpcResult<NotificationSettings> {
+    Ok(state.engine()?.notification_settings().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_notification_settings(
+    state: State<'_, AppState>,
+    settings: NotificationSettings,
+) -> IpcResult<NotificationSettings> {
+    Ok(state.engine()?.set_notification_settings(settings).await?)
 }

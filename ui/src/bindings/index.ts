@@ -82,6 +82,9 @@ export const commands = {
 	getPreferences: () => typedError<Preferences, IpcError>(__TAURI_INVOKE("get_preferences")),
 	setTheme: (theme: Theme) => typedError<Preferences, IpcError>(__TAURI_INVOKE("set_theme", { theme })),
 	completeOnboarding: () => typedError<Preferences, IpcError>(__TAURI_INVOKE("complete_onboarding")),
+	/**  Where run summaries go: desktop, a Slack channel, a Zapier hook. */
+	notificationSettings: () => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("notification_settings")),
+	setNotificationSettings: (settings: NotificationSettings) => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("set_notification_settings", { settings })),
 };
 
 /* Types */
@@ -307,6 +310,16 @@ export type MatchRule = {
 };
 
 export type NamePart = "first" | "last";
+
+export type NotificationSettings = {
+	/**  Show a desktop notification when a run started from the app ends. */
+	desktop?: boolean,
+	/**  Post a summary to this Slack channel (id like `C0123…`) through this connection. */
+	slackConnectionId: string | null,
+	slackChannel: string | null,
+	/**  Post the report as JSON to this Zapier hook connection. */
+	zapierConnectionId: string | null,
+};
 
 export type ObjectSpec = {
 	name: string,

@@ -143,6 +143,7 @@ impl Engine {
         let pool = self.store().pool();
         let detail = self.get_mapping(mapping_id).await?;
         let draft = detail.draft;
+        let detail_name = draft.name.clone();
         let problems = self.validate_mapping(&draft).await?;
         if let Some(p) = problems.first() {
             return Err(EngineError::validation(format!(
@@ -186,6 +187,11 @@ impl Engine {
             Err(e) => (RunStatus::Failed, e.message.clone(), None),
         };
         runs::finish(pool, &run.id, status, Some(&message)).await?;
+        if let (Some(r), false) = (&report, options.dry_run) {
+            for d in self.notify_run(&detail_name, r).await {
+                tracing::info!(channel = %d.channel, ok = d.ok, "run summary: {}", d.detail);
+            }
+        }
         progress(Progress::Finished { status });
         match report {
             Some(r) => Ok(r),
