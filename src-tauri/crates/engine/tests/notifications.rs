@@ -4,65 +4,29 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::Value as Json;
 use switchyard_engine::api::notifications::NotificationSettings;
 use switchyard_engine::store::kinds::{ProviderId, RunStatus, SyncDirection};
-use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::RunOptions;
-use switchyard_engine::{Engine, EngineConfig};
-use switchyard_sandbox::{SandboxConfig, SeedSpec};
+use switchyard_engine::Engine;
 
 async fn dump(engine: &Engine, provider: ProviderId) -> Json {
-    let base = engine.sandbox_base_url(provider).await.unwrap();
-    reqwest::get(format!("{base}/__sandbox/dump"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    common::sandbox(engine, provider, "dump", None).await
 }
 
 #[tokio::test]
 async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 3,
-            records: 40,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let mut draft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(3, 40).await;
+    let engine = &setup.engine;
+    let id = |p: ProviderId| setup.id(p);
+    let mut draft = setup.contacts_to_leads().await;
     draft.direction = SyncDirection::OneWay;
     draft.name = "Leads from HubSpot".into();
     let mapping = engine.create_mapping(draft).await.unwrap();
 
-    let slack = dump(&engine, ProviderId::Slack).await;
+    let slack = dump(engine, ProviderId::Slack).await;
     let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
     let channel = slack["channels"]
         .as_array()
@@ -101,7 +65,7 @@ async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
-    let slack = dump(&engine, ProviderId::Slack).await;
+    let slack = dump(engine, ProviderId::Slack).await;
     let texts: Vec<String> = slack["messages"][&channel]
         .as_array()
         .unwrap()
@@ -114,7 +78,7 @@ async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
             .any(|t| t.contains("Leads from HubSpot") && t.contains(&report.message)),
         "{texts:?}"
     );
-    let zapier = dump(&engine, ProviderId::Zapier).await;
+    let zapier = dump(engine, ProviderId::Zapier).await;
     assert!(
         zapier.to_string().contains("Leads from HubSpot"),
         "{zapier}"
@@ -133,7 +97,7 @@ async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
         )
         .await
         .unwrap();
-    let slack = dump(&engine, ProviderId::Slack).await;
+    let slack = dump(engine, ProviderId::Slack).await;
     assert_eq!(
         slack["messages"][&channel].as_array().unwrap().len(),
         before

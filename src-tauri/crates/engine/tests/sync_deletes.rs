@@ -4,27 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::{json, Value as Json};
 use switchyard_engine::store::kinds::{DeletePolicy, ProviderId, SyncDirection};
 use switchyard_engine::store::tables::{links, run_errors};
-use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::RunOptions;
-use switchyard_engine::{Engine, EngineConfig};
-use switchyard_sandbox::{SandboxConfig, SeedSpec};
+use switchyard_engine::Engine;
 
 async fn sandbox(engine: &Engine, provider: ProviderId, path: &str, body: Option<Json>) -> Json {
-    let base = engine.sandbox_base_url(provider).await.unwrap();
-    let c = reqwest::Client::new();
-    let r = match body {
-        Some(b) => {
-            c.post(format!("{base}/__sandbox/{path}"))
-                .json(&b)
-                .send()
-                .await
-        }
-        None => c.get(format!("{base}/__sandbox/{path}")).send().await,
-    };
-    r.unwrap().json().await.unwrap_or(Json::Null)
+    common::sandbox(engine, provider, path, body).await
 }
 
 fn live_lead(sf: &Json, id: &str) -> bool {
@@ -37,40 +26,9 @@ fn live_lead(sf: &Json, id: &str) -> bool {
 
 #[tokio::test]
 async fn deletes_are_propagated_or_queued_by_policy() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 31,
-            records: 120,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let mut draft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(31, 120).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
     draft.direction = SyncDirection::OneWay;
     draft.delete_policy = DeletePolicy::Propagate;
     let mapping = engine.create_mapping(draft.clone()).await.unwrap();
@@ -86,7 +44,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
     // Propagate: three contacts archived in HubSpot → their Leads go.
     for pair in &pairs[..3] {
         sandbox(
-            &engine,
+            engine,
             ProviderId::Hubspot,
             "mutate",
             Some(json!({ "object": "contacts", "id": pair.source_id, "delete": true })),
@@ -102,7 +60,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         "{}",
         run.message
     );
-    let sf = sandbox(&engine, ProviderId::Salesforce, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
     for pair in &pairs[..3] {
         assert!(
             !live_lead(&sf, &pair.target_id),
@@ -137,7 +95,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         .unwrap();
     for pair in &pairs[3..5] {
         sandbox(
-            &engine,
+            engine,
             ProviderId::Hubspot,
             "mutate",
             Some(json!({ "object": "contacts", "id": pair.source_id, "delete": true })),
@@ -160,7 +118,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         .filter(|e| e.code == "delete_review")
         .collect();
     assert_eq!(queued.len(), 2);
-    let sf = sandbox(&engine, ProviderId::Salesforce, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
     assert!(pairs[3..5].iter().all(|p| live_lead(&sf, &p.target_id)));
     let again = engine
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)

@@ -5,28 +5,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
 use switchyard_engine::store::tables::run_errors;
-use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::RunOptions;
-use switchyard_engine::{Engine, EngineConfig};
-use switchyard_sandbox::{SandboxConfig, SeedSpec};
+use switchyard_engine::Engine;
 
 async fn control(engine: &Engine, provider: ProviderId, path: &str, body: Option<Json>) -> Json {
-    let base = engine.sandbox_base_url(provider).await.unwrap();
-    let c = reqwest::Client::new();
-    let r = match body {
-        Some(b) => {
-            c.post(format!("{base}/__sandbox/{path}"))
-                .json(&b)
-                .send()
-                .await
-        }
-        None => c.get(format!("{base}/__sandbox/{path}")).send().await,
-    };
-    r.unwrap().json().await.unwrap_or(Json::Null)
+    common::sandbox(engine, provider, path, body).await
 }
 
 fn leads_by_email(sf: &Json) -> HashMap<String, usize> {
@@ -41,43 +30,12 @@ fn leads_by_email(sf: &Json) -> HashMap<String, usize> {
 
 #[tokio::test]
 async fn faults_on_the_target_end_in_the_exact_state() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 23,
-            records: 400,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let mut draft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(23, 400).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
     draft.direction = SyncDirection::OneWay;
     let mapping = engine.create_mapping(draft).await.unwrap();
-    let before = leads_by_email(&control(&engine, ProviderId::Salesforce, "dump", None).await);
+    let before = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
 
     for rule in [
         json!({ "kind": "server_error", "status": 503, "path": "/services/data", "rate": 0.1 }),
@@ -86,11 +44,11 @@ async fn faults_on_the_target_end_in_the_exact_state() {
         json!({ "kind": "partial_batch", "next": 1 }),
         json!({ "kind": "duplicate_value", "next": 1 }),
     ] {
-        control(&engine, ProviderId::Salesforce, "faults", Some(rule)).await;
+        control(engine, ProviderId::Salesforce, "faults", Some(rule)).await;
     }
     // The source throttles too (HubSpot 429s, waited out by the client stack).
     control(
-        &engine,
+        engine,
         ProviderId::Hubspot,
         "faults",
         Some(json!({ "kind": "rate_limited", "path": "/crm", "rate": 0.2 })),
@@ -158,8 +116,8 @@ async fn faults_on_the_target_end_in_the_exact_state() {
             .collect::<Vec<_>>()
     );
 
-    let after = leads_by_email(&control(&engine, ProviderId::Salesforce, "dump", None).await);
-    let hs = control(&engine, ProviderId::Hubspot, "dump", None).await;
+    let after = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
+    let hs = control(engine, ProviderId::Hubspot, "dump", None).await;
     let (mut missing, mut doubled) = (0, 0);
     for c in hs["contacts"].as_array().unwrap() {
         let Some(email) = c["properties"]["email"].as_str() else {
@@ -176,40 +134,9 @@ async fn faults_on_the_target_end_in_the_exact_state() {
 
 #[tokio::test]
 async fn a_call_budget_or_a_headroom_floor_stops_the_run_cleanly() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 5,
-            records: 900,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let mut draft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(5, 900).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
     draft.direction = SyncDirection::OneWay;
     let mapping = engine.create_mapping(draft).await.unwrap();
     let quiet = |_| {};
@@ -262,7 +189,7 @@ async fn a_call_budget_or_a_headroom_floor_stops_the_run_cleanly() {
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
-    let contacts = control(&engine, ProviderId::Hubspot, "dump", None).await["contacts"]
+    let contacts = control(engine, ProviderId::Hubspot, "dump", None).await["contacts"]
         .as_array()
         .unwrap()
         .len() as u32;

@@ -5,23 +5,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::Value as Json;
 use std::collections::HashMap;
 use switchyard_engine::store::kinds::{ProviderId, RunStatus, SyncDirection};
 use switchyard_engine::store::tables::{links, run_errors};
-use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::RunOptions;
-use switchyard_engine::{Engine, EngineConfig};
-use switchyard_sandbox::{SandboxConfig, SeedSpec};
+use switchyard_engine::Engine;
 
 async fn sandbox_json(engine: &Engine, provider: ProviderId, path: &str) -> Json {
-    let base = engine.sandbox_base_url(provider).await.unwrap();
-    reqwest::get(format!("{base}/__sandbox/{path}"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    common::sandbox(engine, provider, path, None).await
 }
 
 async fn writes(engine: &Engine) -> u64 {
@@ -37,46 +31,15 @@ async fn writes(engine: &Engine) -> u64 {
 
 #[tokio::test]
 async fn one_way_runs_create_match_skip_and_update_exactly() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 11,
-            records: 5000,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let mut draft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(11, 5000).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
     draft.direction = SyncDirection::OneWay;
     let mapping = engine.create_mapping(draft).await.unwrap();
     let quiet = |_| {};
 
     // Dry run: the full plan, no write.
-    let before = writes(&engine).await;
+    let before = writes(engine).await;
     let plan = engine
         .run_mapping(
             &mapping.id,
@@ -88,7 +51,7 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
         )
         .await
         .unwrap();
-    assert_eq!(writes(&engine).await, before, "a dry run writes nothing");
+    assert_eq!(writes(engine).await, before, "a dry run writes nothing");
     assert!(plan.read >= 4900, "{}", plan.message);
     assert_eq!(
         plan.created + plan.updated + plan.skipped + plan.failed,
@@ -127,8 +90,8 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
         first.failed
     );
     // Every HubSpot contact with an e-mail is exactly one Lead now.
-    let hs = sandbox_json(&engine, ProviderId::Hubspot, "dump").await;
-    let sf = sandbox_json(&engine, ProviderId::Salesforce, "dump").await;
+    let hs = sandbox_json(engine, ProviderId::Hubspot, "dump").await;
+    let sf = sandbox_json(engine, ProviderId::Salesforce, "dump").await;
     let mut leads_by_email: HashMap<String, usize> = HashMap::new();
     for lead in sf["Lead"].as_array().unwrap_or(&Vec::new()) {
         if let Some(e) = lead["Email"].as_str() {
@@ -151,13 +114,13 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
     );
 
     // Unchanged re-run: no write, at most two calls.
-    let before = writes(&engine).await;
+    let before = writes(engine).await;
     let again = engine
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
     assert_eq!((again.created, again.updated), (0, 0), "{}", again.message);
-    assert_eq!(writes(&engine).await, before);
+    assert_eq!(writes(engine).await, before);
     assert!(again.calls <= 2, "{} calls", again.calls);
     assert_eq!(again.status, RunStatus::Succeeded);
 
@@ -218,7 +181,7 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
         .unwrap()
         .trim_end_matches(';')
         .to_owned();
-    let sf = sandbox_json(&engine, ProviderId::Salesforce, "dump").await;
+    let sf = sandbox_json(engine, ProviderId::Salesforce, "dump").await;
     let twin = sf["Lead"]
         .as_array()
         .unwrap()

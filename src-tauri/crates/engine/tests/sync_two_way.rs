@@ -4,28 +4,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use serde_json::{json, Value as Json};
 use switchyard_engine::mapping::model::MappingDraft;
 use switchyard_engine::store::kinds::{ConflictPolicy, ProviderId};
 use switchyard_engine::store::tables::{links, run_errors};
-use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::RunOptions;
-use switchyard_engine::{Engine, EngineConfig};
-use switchyard_sandbox::{SandboxConfig, SeedSpec};
+use switchyard_engine::Engine;
 
 async fn sandbox(engine: &Engine, provider: ProviderId, path: &str, body: Option<Json>) -> Json {
-    let base = engine.sandbox_base_url(provider).await.unwrap();
-    let c = reqwest::Client::new();
-    let r = match body {
-        Some(b) => {
-            c.post(format!("{base}/__sandbox/{path}"))
-                .json(&b)
-                .send()
-                .await
-        }
-        None => c.get(format!("{base}/__sandbox/{path}")).send().await,
-    };
-    r.unwrap().json().await.unwrap_or(Json::Null)
+    common::sandbox(engine, provider, path, body).await
 }
 
 fn hs_title(hs: &Json, id: &str) -> Option<String> {
@@ -48,40 +37,9 @@ fn sf_title(sf: &Json, id: &str) -> Option<String> {
 
 #[tokio::test]
 async fn both_ways_without_echo_and_conflicts_by_policy() {
-    let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open(EngineConfig {
-        data_dir: dir.path().to_path_buf(),
-        log_dir: None,
-        key_policy: KeyPolicy::File,
-    })
-    .await
-    .unwrap();
-    engine.configure_sandbox(SandboxConfig {
-        seed: SeedSpec {
-            seed: 41,
-            records: 160,
-        },
-        ..Default::default()
-    });
-    let connected = engine.connect_sandbox_accounts().await.unwrap();
-    let id = |p: ProviderId| {
-        connected
-            .iter()
-            .find(|c| c.provider == p)
-            .unwrap()
-            .id
-            .clone()
-    };
-    let draft: MappingDraft = engine
-        .suggest_mapping(
-            &id(ProviderId::Hubspot),
-            "contacts",
-            &id(ProviderId::Salesforce),
-            "Lead",
-        )
-        .await
-        .unwrap()
-        .draft;
+    let setup = common::sandbox_engine(41, 160).await;
+    let engine = &setup.engine;
+    let draft: MappingDraft = setup.contacts_to_leads().await;
     assert_eq!(draft.direction.as_str(), "two_way");
     assert_eq!(draft.conflict_policy, ConflictPolicy::NewestWins);
     let mapping = engine.create_mapping(draft.clone()).await.unwrap();
@@ -97,8 +55,8 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         "Leads only Salesforce had went to HubSpot: {}",
         first.message
     );
-    let hs = sandbox(&engine, ProviderId::Hubspot, "dump", None).await;
-    let sf = sandbox(&engine, ProviderId::Salesforce, "dump", None).await;
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
     let linked = links::count(pool, &mapping.id).await.unwrap() as usize;
     let open = run_errors::open_for_mapping(pool, &mapping.id)
         .await
@@ -133,13 +91,13 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         .await
         .unwrap()
         .remove(0);
-    sandbox(&engine, ProviderId::Salesforce, "mutate", Some(json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": "Chief Ünïcode Officer" } }))).await;
+    sandbox(engine, ProviderId::Salesforce, "mutate", Some(json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": "Chief Ünïcode Officer" } }))).await;
     let back = engine
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
     assert_eq!(back.updated, 1, "{}", back.message);
-    let hs = sandbox(&engine, ProviderId::Hubspot, "dump", None).await;
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
     assert_eq!(
         hs_title(&hs, &pair.source_id).as_deref(),
         Some("Chief Ünïcode Officer")
@@ -156,16 +114,16 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
     );
 
     // Both sides change the title: the newest (Salesforce, edited second) wins.
-    sandbox(&engine, ProviderId::Hubspot, "mutate", Some(json!({ "object": "contacts", "id": pair.source_id, "fields": { "jobtitle": "From HubSpot" } }))).await;
+    sandbox(engine, ProviderId::Hubspot, "mutate", Some(json!({ "object": "contacts", "id": pair.source_id, "fields": { "jobtitle": "From HubSpot" } }))).await;
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    sandbox(&engine, ProviderId::Salesforce, "mutate", Some(json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": "From Salesforce" } }))).await;
+    sandbox(engine, ProviderId::Salesforce, "mutate", Some(json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": "From Salesforce" } }))).await;
     let settled = engine
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
     assert_eq!(settled.conflicts, 1, "{}", settled.message);
-    let hs = sandbox(&engine, ProviderId::Hubspot, "dump", None).await;
-    let sf = sandbox(&engine, ProviderId::Salesforce, "dump", None).await;
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
     assert_eq!(
         hs_title(&hs, &pair.source_id).as_deref(),
         Some("From Salesforce")
@@ -187,7 +145,7 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         .await
         .unwrap();
     sandbox(
-        &engine,
+        engine,
         ProviderId::Hubspot,
         "mutate",
         Some(
@@ -196,7 +154,7 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
     )
     .await;
     sandbox(
-        &engine,
+        engine,
         ProviderId::Salesforce,
         "mutate",
         Some(json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": "Theirs" } })),
@@ -219,8 +177,8 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         "{}",
         queued[0].message
     );
-    let hs = sandbox(&engine, ProviderId::Hubspot, "dump", None).await;
-    let sf = sandbox(&engine, ProviderId::Salesforce, "dump", None).await;
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
     assert_eq!(hs_title(&hs, &pair.source_id).as_deref(), Some("Mine"));
     assert_eq!(sf_title(&sf, &pair.target_id).as_deref(), Some("Theirs"));
     engine
