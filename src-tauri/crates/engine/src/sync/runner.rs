@@ -812,45 +812,53 @@ impl Engine {
         tally.created += written.0;
         tally.updated += written.1;
         // Links of records matched with nothing to change, and the page's failures.
+        tally.failed += u32::try_from(failures.len()).unwrap_or(u32::MAX);
+        failures.append(&mut reviews);
+        self.commit_links_and_errors(ctx, &fresh_links, &failures)
+            .await?;
+        Ok(tally)
+    }
+
+    /// Links pairs found without a write, and stores record errors, in one transaction.
+    pub(super) async fn commit_links_and_errors(
+        &self,
+        ctx: &Ctx<'_>,
+        pairs: &[(String, String, Values)],
+        failures: &[Failed],
+    ) -> EngineResult<()> {
+        let pool = self.store().pool();
         let mut tx = pool
             .begin()
             .await
             .map_err(switchyard_store::StoreError::from)?;
-        for (source_id, target_id, values) in &fresh_links {
-            links::upsert(
-                &mut *tx,
-                &links::LinkUpsert {
-                    mapping_id: ctx.mapping_id,
-                    source_id,
-                    target_id,
-                    base: &base_json(values),
-                    source_modified_at: None,
-                    target_modified_at: None,
-                    run_id: Some(&ctx.run_id),
-                },
-            )
-            .await?;
+        for (source_id, target_id, values) in pairs {
+            let link = links::LinkUpsert {
+                mapping_id: ctx.mapping_id,
+                source_id,
+                target_id,
+                base: &base_json(values),
+                source_modified_at: None,
+                target_modified_at: None,
+                run_id: Some(&ctx.run_id),
+            };
+            links::upsert(&mut *tx, &link).await?;
         }
-        for f in failures.iter().chain(&reviews) {
-            run_errors::insert(
-                &mut *tx,
-                &run_errors::NewRunError {
-                    run_id: &ctx.run_id,
-                    mapping_id: ctx.mapping_id,
-                    side: f.side,
-                    record_id: Some(&f.record_id),
-                    code: &f.code,
-                    message: &f.message,
-                    payload: f.payload.as_deref(),
-                },
-            )
-            .await?;
+        for f in failures {
+            let error = run_errors::NewRunError {
+                run_id: &ctx.run_id,
+                mapping_id: ctx.mapping_id,
+                side: f.side,
+                record_id: Some(&f.record_id),
+                code: &f.code,
+                message: &f.message,
+                payload: f.payload.as_deref(),
+            };
+            run_errors::insert(&mut *tx, &error).await?;
         }
         tx.commit()
             .await
             .map_err(switchyard_store::StoreError::from)?;
-        tally.failed += u32::try_from(failures.len()).unwrap_or(u32::MAX);
-        Ok(tally)
+        Ok(())
     }
 
     /// Records intents, sends creates and updates in batches, links what was written.

@@ -8,7 +8,7 @@
 //! A value that equals the base is never written, so nothing echoes back.
 
 use super::matching;
-use super::plan::{base_json, parse_base, Action, Decision, Values};
+use super::plan::{parse_base, Action, Decision, Values};
 use super::runner::{Ctx, Failed, Way};
 use crate::api::schema::connector_error;
 use crate::mapping::transform::{apply, coerce};
@@ -18,7 +18,7 @@ use switchyard_connectors::connector::{Next, ReadRequest};
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::value::{Record, Value};
 use switchyard_store::kinds::{ConflictPolicy, Side, SyncRule};
-use switchyard_store::tables::{cursors, links, run_errors};
+use switchyard_store::tables::{cursors, links};
 
 /// What settling one record's conflicts decided.
 #[derive(Debug, Default)]
@@ -307,43 +307,9 @@ pub(super) async fn apply_target_changes(
     let (created, updated) = engine
         .write_decisions(ctx, Way::Backward, &decisions, &mut versions, &mut failures)
         .await?;
-    let mut tx = pool
-        .begin()
-        .await
-        .map_err(switchyard_store::StoreError::from)?;
-    for (source_id, target_id, values) in &fresh {
-        links::upsert(
-            &mut *tx,
-            &links::LinkUpsert {
-                mapping_id: ctx.mapping_id,
-                source_id,
-                target_id,
-                base: &base_json(values),
-                source_modified_at: None,
-                target_modified_at: None,
-                run_id: Some(&ctx.run_id),
-            },
-        )
+    engine
+        .commit_links_and_errors(ctx, &fresh, &failures)
         .await?;
-    }
-    for f in &failures {
-        run_errors::insert(
-            &mut *tx,
-            &run_errors::NewRunError {
-                run_id: &ctx.run_id,
-                mapping_id: ctx.mapping_id,
-                side: f.side,
-                record_id: Some(&f.record_id),
-                code: &f.code,
-                message: &f.message,
-                payload: f.payload.as_deref(),
-            },
-        )
-        .await?;
-    }
-    tx.commit()
-        .await
-        .map_err(switchyard_store::StoreError::from)?;
     Ok((
         created,
         updated,
