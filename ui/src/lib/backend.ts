@@ -4,7 +4,17 @@
 import { Channel } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
 import { commands } from "../bindings";
-import type { Backoff, Environment, ErrorCode, IpcError, MappingDraft, Progress, ProviderId, Theme } from "../bindings";
+import type {
+  Backoff,
+  Environment,
+  ErrorCode,
+  IpcError,
+  MappingDraft,
+  NotificationSettings,
+  Progress,
+  ProviderId,
+  Theme,
+} from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
 
@@ -37,6 +47,7 @@ export type {
   MatchKind,
   MatchRule,
   NamePart,
+  NotificationSettings,
   ObjectSpec,
   ObjectSummary,
   Otherwise,
@@ -201,6 +212,11 @@ export const acknowledgeAlert = async (id: string): Promise<void> => {
 export const appInfo = () => unwrap(() => commands.appInfo());
 export const getPreferences = () => unwrap(() => commands.getPreferences());
 export const setTheme = (theme: Theme) => unwrap(() => commands.setTheme(theme));
+/** Where run summaries go: a desktop notification, a Slack channel, a Zapier hook. */
+export const notificationSettings = () => unwrap(() => commands.notificationSettings());
+/** Saves them; the engine refuses (code "validation") a Slack choice without a channel or a connection of the wrong kind. */
+export const setNotificationSettings = (settings: NotificationSettings) =>
+  unwrap(() => commands.setNotificationSettings(settings));
 export const completeOnboarding = () => unwrap(() => commands.completeOnboarding());
 export const connectSandboxAccounts = () => unwrap(() => commands.connectSandboxAccounts());
 export const testConnection = (id: string) => unwrap(() => commands.testConnection(id));

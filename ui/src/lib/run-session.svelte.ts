@@ -1,6 +1,8 @@
 // One run launched from the UI, from start to report: live counters fed by the progress
-// Channel, cancel by the id the `started` message gave, and the report or the refusal.
+// Channel, cancel by the id the `started` message gave, and the report or the refusal; a run
+// (not a dry run) that ends with a report gets its desktop notification when the settings say so.
 import { cancelRun, toBackendError, type BackendError, type Progress, type RunReport } from "./backend";
+import { notifyRunFinished } from "./notify";
 import { applyProgress, newLiveRun, type LiveRun } from "./runs";
 
 /** What a session is running: a launch from the launcher, or a retry from a run's detail. */
@@ -10,6 +12,8 @@ export interface RunPurpose {
   /** In words, for the progress bar: "Running “Contacts”". */
   label: string;
   mappingId: string;
+  /** The mapping's name, for the desktop notification's title. */
+  mappingName: string;
 }
 
 export class RunSession {
@@ -41,6 +45,8 @@ export class RunSession {
         if (this.live) this.live = applyProgress(this.live, progress);
       });
       this.report = report;
+      // Not awaited: the screen shows the report at once; notifyRunFinished never rejects.
+      if (!purpose.dryRun) void notifyRunFinished(purpose.mappingName, report);
       return report;
     } catch (e) {
       this.error = toBackendError(e);

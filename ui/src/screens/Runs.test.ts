@@ -1,9 +1,20 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
+import { isPermissionGranted, sendNotification } from "@tauri-apps/plugin-notification";
 import Runs from "./Runs.svelte";
-import type { LinkView, MappingSummary, Progress, RunDetail, RunReport, RunSummary } from "../lib/backend";
+import type { LinkView, MappingSummary, NotificationSettings, Progress, RunDetail, RunReport, RunSummary } from "../lib/backend";
 import { channelOf, ipcError, mockCommands, type Answer } from "../test/ipc";
+
+vi.mock("@tauri-apps/plugin-notification", () => ({
+  isPermissionGranted: vi.fn(),
+  requestPermission: vi.fn(),
+  sendNotification: vi.fn(),
+}));
+const sent = vi.mocked(sendNotification);
+
+const NOTIFY_OFF: NotificationSettings = { desktop: false, slackConnectionId: null, slackChannel: null, zapierConnectionId: null };
+const NOTIFY_DESKTOP: NotificationSettings = { ...NOTIFY_OFF, desktop: true };
 
 const RUN: RunSummary = {
   id: "r1",
@@ -67,12 +78,17 @@ function pendingRun(messages: Progress[]) {
 }
 
 function runsCommands(extra: Record<string, Answer> = {}) {
-  return mockCommands({ list_runs: [], list_mappings: [MAPPING], ...extra });
+  return mockCommands({ list_runs: [], list_mappings: [MAPPING], notification_settings: NOTIFY_OFF, ...extra });
 }
 
 const user = () => userEvent.setup();
 
 describe("Runs screen", () => {
+  beforeEach(() => {
+    sent.mockReset();
+    vi.mocked(isPermissionGranted).mockReset().mockResolvedValue(true);
+  });
+
   it("asks for the last 50 runs and shows the empty states, with a way to Mappings", async () => {
     const calls = mockCommands({ list_runs: [], list_mappings: [] });
     render(Runs);
@@ -214,7 +230,7 @@ describe("Runs screen", () => {
     };
     let detail: RunDetail = { summary: live, recordsCreated: 1_000, recordsUpdated: 480, errors: [error] };
     const retry = pendingRun([{ event: "started", data: { runId: "r2" } }, { event: "page", data: { ...PAGE.data, read: 1, created: 1, updated: 0, skipped: 0, failed: 0, calls: 2 } }]);
-    const calls = runsCommands({ list_runs: [live], get_run: () => detail, retry_failed: retry.handler });
+    const calls = runsCommands({ list_runs: [live], get_run: () => detail, retry_failed: retry.handler, notification_settings: NOTIFY_DESKTOP });
     render(Runs);
     const u = user();
 
@@ -251,6 +267,88 @@ describe("Runs screen", () => {
     expect(within(panel).queryByTestId("retry-failed")).toBeNull();
     expect(calls.filter((c) => c.cmd === "get_run")).toHaveLength(2);
     expect(calls.filter((c) => c.cmd === "list_runs")).toHaveLength(2);
+    expect(sent).toHaveBeenCalledExactlyOnceWith({
+      title: "Switchyard: Contacts to HubSpot",
+      body: "Succeeded: 1 read: 1 created, 0 updated, 0 unchanged, 0 failed; 2 API calls.",
+    });
+  });
+
+  it("shows a desktop notification when a run ends, as the settings say, but not for a dry run", async () => {
+    let settings = NOTIFY_DESKTOP;
+    runsCommands({ start_run: (args) => ({ ...REPORT, runId: args.dryRun ? "plan" : "real" }), notification_settings: () => settings });
+    render(Runs);
+    const u = user();
+
+    await u.click(await screen.findByTestId("run-now"));
+    await waitFor(() => expect(sent).toHaveBeenCalledOnce());
+    expect(sent).toHaveBeenCalledWith({ title: "Switchyard: Contacts to HubSpot", body: `Partial: ${REPORT.message}` });
+
+    await u.click(screen.getByTestId("dry-run"));
+    await waitFor(() => expect(screen.getByTestId("run-report")).toHaveAttribute("data-run-id", "plan"));
+
+    settings = NOTIFY_OFF;
+    await u.click(screen.getByTestId("run-now"));
+    await waitFor(() => expect(screen.getByTestId("run-report")).toHaveAttribute("data-run-id", "real"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sent).toHaveBeenCalledOnce();
+  });
+
+  it("still shows the report when the desktop notification fails", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    sent.mockImplementation(() => {
+      throw new TypeError("window.Notification is not a constructor");
+    });
+    runsCommands({ start_run: REPORT, notification_settings: NOTIFY_DESKTOP });
+    render(Runs);
+
+    await user().click(await screen.findByTestId("run-now"));
+    expect(await screen.findByTestId("run-report")).toHaveTextContent(REPORT.message);
+    await waitFor(() => expect(warn).toHaveBeenCalledOnce());
+    expect(screen.queryByTestId("error-panel")).toBeNull();
+    warn.mockRestore();
+  });
+
+  it("counts a run's conflicts only when it had any", async () => {
+    let conflicts = 0;
+    runsCommands({ start_run: () => ({ ...REPORT, runId: `run-${conflicts}`, conflicts }) });
+    render(Runs);
+    const u = user();
+
+    await u.click(await screen.findByTestId("run-now"));
+    const first = await screen.findByTestId("run-report");
+    expect(within(first).getByTestId("run-counter-failed")).toHaveTextContent("2");
+    expect(within(first).queryByTestId("run-counter-conflicts")).toBeNull();
+    expect(first).not.toHaveTextContent("Conflicts");
+
+    conflicts = 1_204;
+    await u.click(screen.getByTestId("run-now"));
+    await waitFor(() => expect(screen.getByTestId("run-report")).toHaveAttribute("data-run-id", "run-1204"));
+    expect(screen.getByTestId("run-counter-conflicts")).toHaveTextContent("1,204");
+    expect(screen.getByTestId("run-counter-conflicts").previousElementSibling).toHaveTextContent("Conflicts");
+  });
+
+  it("reads a conflict in the record errors as needing the user's choice", async () => {
+    const live = { ...RUN, dryRun: false };
+    const base = { side: "target" as const, payload: null, status: "open" as const, createdAt: 2_000 };
+    runsCommands({
+      list_runs: [live],
+      get_run: {
+        summary: live,
+        recordsCreated: 0,
+        recordsUpdated: 0,
+        errors: [
+          { ...base, id: 1, recordId: "201", code: "conflict", message: "Email changed on both sides: ada@old.example vs ada@new.example" },
+          { ...base, id: 2, recordId: "202", code: "INVALID_EMAIL_ADDRESS", message: "Email: invalid email address" },
+        ],
+      },
+    });
+    render(Runs);
+
+    await user().click(await screen.findByTestId("run-history-row-r1"));
+    const rows = await screen.findAllByTestId("run-error-row");
+    const codes = rows.map((row) => within(row).getByTestId("run-error-code").textContent);
+    expect(codes).toEqual(["Conflict — needs your choice", "INVALID_EMAIL_ADDRESS"]);
+    expect(rows[0]).toHaveTextContent("Email changed on both sides");
   });
 
   it("offers no retry for a run without open errors", async () => {

@@ -1,15 +1,21 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { render, screen } from "@testing-library/svelte";
+import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import Settings from "./Settings.svelte";
-import { APP_INFO } from "../test/fixtures";
+import { APP_INFO, CONNECTION } from "../test/fixtures";
 import { ipcError, mockCommands } from "../test/ipc";
+
+/** What the Run notifications section loads: its settings and the connections it offers. */
+const NOTIFY = {
+  notification_settings: { desktop: true, slackConnectionId: null, slackChannel: null, zapierConnectionId: null },
+  list_connections: [],
+};
 
 describe("Settings screen", () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it("shows where this installation keeps its files", async () => {
-    mockCommands({ get_preferences: { theme: "system", onboardingCompleted: true }, app_info: APP_INFO });
+    mockCommands({ ...NOTIFY, get_preferences: { theme: "system", onboardingCompleted: true }, app_info: APP_INFO });
     render(Settings);
 
     expect(await screen.findByTestId("info-database-path")).toHaveTextContent(APP_INFO.databasePath);
@@ -21,6 +27,7 @@ describe("Settings screen", () => {
 
   it("saves and applies a new theme at once", async () => {
     const calls = mockCommands({
+      ...NOTIFY,
       get_preferences: { theme: "light", onboardingCompleted: true },
       app_info: { ...APP_INFO, keySource: "keychain" },
       set_theme: (args) => ({ theme: args.theme, onboardingCompleted: true }),
@@ -37,6 +44,7 @@ describe("Settings screen", () => {
 
   it("says so when the theme could not be saved", async () => {
     mockCommands({
+      ...NOTIFY,
       get_preferences: { theme: "light", onboardingCompleted: true },
       app_info: APP_INFO,
       set_theme: () => ipcError("storage", "disk full"),
@@ -48,9 +56,32 @@ describe("Settings screen", () => {
     expect(screen.getByTestId("error-code")).toHaveTextContent("storage");
   });
 
+  it("has a Run notifications section that saves its choices", async () => {
+    const calls = mockCommands({
+      ...NOTIFY,
+      list_connections: [{ ...CONNECTION, id: "s1", provider: "slack", label: "Team Slack", status: "connected" }],
+      get_preferences: { theme: "system", onboardingCompleted: true },
+      app_info: APP_INFO,
+      set_notification_settings: ({ settings }) => settings,
+    });
+    render(Settings);
+
+    const section = await screen.findByRole("region", { name: "Run notifications" });
+    await userEvent.selectOptions(await within(section).findByLabelText("Slack account"), "s1");
+    await userEvent.type(within(section).getByLabelText(/Channel id/), "C0123ABCD");
+    await userEvent.click(within(section).getByRole("button", { name: "Save notifications" }));
+
+    expect(await within(section).findByText("Notification settings saved.")).toHaveAttribute("role", "status");
+    expect(calls.find((c) => c.cmd === "set_notification_settings")?.args).toEqual({
+      settings: { desktop: true, slackConnectionId: "s1", slackChannel: "C0123ABCD", zapierConnectionId: null },
+    });
+    expect(within(section).getByTestId("notify-no-zapier")).toBeInTheDocument();
+  });
+
   it("saves an app's client id and secret and shows the redirect URI to register", async () => {
     const app = (provider: string) => ({ provider, clientId: null, hasSecret: false, redirectUri: "http://127.0.0.1:53682/callback", pasteRedirectUri: null });
     const calls = mockCommands({
+      ...NOTIFY,
       get_preferences: { theme: "system", onboardingCompleted: true },
       app_info: APP_INFO,
       app_credentials: ({ provider }) => app(provider as string),
