@@ -37,6 +37,7 @@ fn main() {
         "list_links",
         "unlink",
         "pin_link",
+        "resolve_conflict",
         "health_summary",
         "list_alerts",
         "acknowledge_alert",

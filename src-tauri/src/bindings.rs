@@ -46,6 +46,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             runs::list_links,
             runs::unlink,
             runs::pin_link,
+            runs::resolve_conflict,
             health::health_summary,
             health::list_alerts,
             health::acknowledge_alert,

@@ -4,7 +4,7 @@ use crate::error::IpcResult;
 use crate::state::AppState;
 use switchyard_engine::api::run_detail::{LinkView, RunDetail};
 use switchyard_engine::api::runs::RunSummary;
-use switchyard_engine::sync::{Progress, RunOptions, RunReport};
+use switchyard_engine::sync::{Keep, Progress, RunOptions, RunReport};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -111,4 +111,15 @@ pub async fn pin_link(
         .engine()?
         .pin_link(&mapping_id, &source_id, &target_id)
         .await?)
+}
+
+/// Settles a queued conflict by keeping the source's or the target's value (written now).
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_conflict(
+    state: State<'_, AppState>,
+    error_id: i64,
+    keep: Keep,
+) -> IpcResult<()> {
+    Ok(state.engine()?.resolve_conflict(error_id, keep).await?)
 }

@@ -75,6 +75,8 @@ export const commands = {
 	unlink: (mappingId: string, sourceId: string) => typedError<null, IpcError>(__TAURI_INVOKE("unlink", { mappingId, sourceId })),
 	/**  Pairs two records by hand. */
 	pinLink: (mappingId: string, sourceId: string, targetId: string) => typedError<null, IpcError>(__TAURI_INVOKE("pin_link", { mappingId, sourceId, targetId })),
+	/**  Settles a queued conflict by keeping the source's or the target's value (written now). */
+	resolveConflict: (errorId: number, keep: Keep) => typedError<null, IpcError>(__TAURI_INVOKE("resolve_conflict", { errorId, keep })),
 	healthSummary: (windowSecs: number) => typedError<HealthSummary, IpcError>(__TAURI_INVOKE("health_summary", { windowSecs })),
 	listAlerts: (includeAcknowledged: boolean) => typedError<AlertItem[], IpcError>(__TAURI_INVOKE("list_alerts", { includeAcknowledged })),
 	acknowledgeAlert: (id: string) => typedError<null, IpcError>(__TAURI_INVOKE("acknowledge_alert", { id })),
@@ -245,6 +247,8 @@ export type IpcError = {
 	code: ErrorCode,
 	message: string,
 };
+
+export type Keep = "source" | "target";
 
 export type KeySource = "keychain" | "key_file";
 

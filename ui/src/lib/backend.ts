@@ -14,6 +14,7 @@ import type {
   Progress,
   ProviderId,
   Theme,
+  Keep,
 } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -37,6 +38,7 @@ export type {
   ConflictPolicy,
   DeletePolicy,
   FieldChange,
+  Keep,
   FieldRule,
   FieldSpec,
   FieldType,
@@ -156,6 +158,11 @@ export const cancelRun = async (runId: string): Promise<void> => {
 };
 /** A run with its counters and per-record errors. */
 export const getRun = (runId: string) => unwrap(() => commands.getRun(runId));
+
+/** Settles a queued two-way conflict by keeping one side's value (written to the other now). */
+export const resolveConflict = async (errorId: number, keep: Keep): Promise<void> => {
+  await unwrap(() => commands.resolveConflict(errorId, keep));
+};
 /** Runs a mapping again for only its records with open errors; progress as in startRun. */
 export const retryFailed = (mappingId: string, onProgress: (progress: Progress) => void) =>
   unwrap(() => commands.retryFailed(mappingId, progressChannel(onProgress)));

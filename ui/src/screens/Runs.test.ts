@@ -349,6 +349,33 @@ describe("Runs screen", () => {
     const codes = rows.map((row) => within(row).getByTestId("run-error-code").textContent);
     expect(codes).toEqual(["Conflict — needs your choice", "INVALID_EMAIL_ADDRESS"]);
     expect(rows[0]).toHaveTextContent("Email changed on both sides");
+    expect(within(rows[1]).queryByTestId("keep-source")).toBeNull();
+  });
+
+  it("settles a conflict by keeping one side, then reloads the run", async () => {
+    const live = { ...RUN, dryRun: false };
+    const base = { side: "source" as const, payload: "{}", createdAt: 2_000 };
+    let settled = false;
+    const calls = runsCommands({
+      list_runs: [live],
+      get_run: () => ({
+        summary: live,
+        recordsCreated: 0,
+        recordsUpdated: 0,
+        errors: [{ ...base, id: 7, recordId: "201", code: "conflict", status: settled ? "resolved" : "open", message: "Title changed on both sides" }],
+      }),
+      resolve_conflict: () => {
+        settled = true;
+        return null;
+      },
+    });
+    render(Runs);
+
+    await user().click(await screen.findByTestId("run-history-row-r1"));
+    await user().click(await screen.findByTestId("keep-target"));
+    expect(calls).toContainEqual({ cmd: "resolve_conflict", args: { errorId: 7, keep: "target" } });
+    await waitFor(() => expect(screen.queryByTestId("keep-target")).toBeNull());
+    expect(screen.getByTestId("run-error-row")).toHaveAttribute("data-status", "resolved");
   });
 
   it("offers no retry for a run without open errors", async () => {

@@ -192,4 +192,34 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         .filter(|e| e.code == "conflict")
         .collect();
     assert_eq!(still.len(), 1, "queued once");
+
+    // Choosing Salesforce's value writes it to HubSpot now; the next run has nothing to do.
+    engine
+        .resolve_conflict(still[0].id, switchyard_engine::sync::Keep::Target)
+        .await
+        .unwrap();
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+    let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
+    assert_eq!(hs_title(&hs, &pair.source_id).as_deref(), Some("Theirs"));
+    assert_eq!(sf_title(&sf, &pair.target_id).as_deref(), Some("Theirs"));
+    assert!(run_errors::open_for_mapping(pool, &mapping.id)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.code != "conflict"));
+    let twice = engine
+        .resolve_conflict(still[0].id, switchyard_engine::sync::Keep::Source)
+        .await
+        .unwrap_err();
+    assert_eq!(twice.code.as_str(), "validation");
+    let after = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.created, after.updated, after.conflicts),
+        (0, 0, 0),
+        "{}",
+        after.message
+    );
 }

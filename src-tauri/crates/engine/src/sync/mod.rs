@@ -9,9 +9,11 @@ mod deletes;
 mod matching;
 pub mod plan;
 mod reconcile;
+mod resolve;
 mod retry;
 mod runner;
 mod two_way;
 
 pub use plan::{Action, FieldChange};
+pub use resolve::Keep;
 pub use runner::{PlannedRecord, Progress, RunOptions, RunReport};

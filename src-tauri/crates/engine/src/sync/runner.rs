@@ -731,8 +731,15 @@ impl Engine {
                             let base = parse_base(&link.base);
                             let settled = super::two_way::settle(ctx, &mut d, record, now, &base);
                             tally.conflicts += settled.conflicts;
-                            for (field, ours, theirs) in settled.review {
-                                reviews.push(Failed { side: Side::Source, record_id: record.id.clone(), code: "conflict".into(), message: format!("{field} changed on both sides: {} has {ours:?}, {} has {theirs:?}. Choose one, then retry.", ctx.sspec.label, ctx.tspec.label), payload: None });
+                            for c in settled.review {
+                                let message = format!("{} changed on both sides: {} has {:?}, {} has {:?}. Choose which to keep.", c.field, ctx.sspec.label, c.source.to_string(), ctx.tspec.label, c.target.to_string());
+                                reviews.push(Failed {
+                                    side: Side::Source,
+                                    record_id: record.id.clone(),
+                                    code: "conflict".into(),
+                                    message,
+                                    payload: serde_json::to_string(&c).ok(),
+                                });
                             }
                         }
                     }

@@ -20,12 +20,21 @@ use switchyard_connectors::value::{Record, Value};
 use switchyard_store::kinds::{ConflictPolicy, Side, SyncRule};
 use switchyard_store::tables::{cursors, links};
 
+/// A field changed on both sides, as queued for review (the record error's payload):
+/// the source's value already converted for the target, and the target's value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Conflict {
+    pub field: String,
+    pub source: Value,
+    pub target: Value,
+}
+
 /// What settling one record's conflicts decided.
 #[derive(Debug, Default)]
 pub struct Settled {
     pub conflicts: u32,
-    /// (field, source value, target value) left for the user.
-    pub review: Vec<(String, String, String)>,
+    /// Conflicts left for the user.
+    pub review: Vec<Conflict>,
 }
 
 /// Settles the fields a source record changed that its target also changed since the
@@ -67,8 +76,11 @@ pub fn settle(
                 }
             }
             (Some(SyncRule::TwoWay), ConflictPolicy::Review) => {
-                out.review
-                    .push((field.clone(), new.to_string(), now.to_string()));
+                out.review.push(Conflict {
+                    field: field.clone(),
+                    source: new.clone(),
+                    target: now.clone(),
+                });
                 false
             }
             _ => true,

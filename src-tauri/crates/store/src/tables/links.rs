@@ -143,6 +143,28 @@ pub async fn pin(
     Ok(())
 }
 
+/// Replaces the base of a pair (settling a conflict by hand).
+pub async fn set_base(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    source_id: &str,
+    base: &str,
+) -> StoreResult<()> {
+    let done = sqlx::query("UPDATE links SET base = ? WHERE mapping_id = ? AND source_id = ?")
+        .bind(base)
+        .bind(mapping_id)
+        .bind(source_id)
+        .execute(db)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(crate::StoreError::NotFound {
+            what: "link",
+            id: source_id.into(),
+        });
+    }
+    Ok(())
+}
+
 pub async fn unlink(
     db: impl SqliteExecutor<'_>,
     mapping_id: &str,

@@ -48,6 +48,17 @@ pub async fn insert(db: impl SqliteExecutor<'_>, e: &NewRunError<'_>) -> StoreRe
     Ok(id)
 }
 
+pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> StoreResult<RunError> {
+    sqlx::query_as("SELECT * FROM run_errors WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound {
+            what: "record error",
+            id: id.to_string(),
+        })
+}
+
 pub async fn for_run(db: impl SqliteExecutor<'_>, run_id: &str) -> StoreResult<Vec<RunError>> {
     Ok(
         sqlx::query_as("SELECT * FROM run_errors WHERE run_id = ? ORDER BY id")
