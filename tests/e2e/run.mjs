@@ -297,6 +297,8 @@ try {
     const notes = await (await visible("suggestion-notes")).getText();
     expect(notes.length > 0, "the suggestion's notes are shown");
     await (await visible("mapping-name")).setValue("E2E contacts to leads");
+    // One-way: the Runs test below follows records from HubSpot into Salesforce only.
+    await (await visible("mapping-direction")).selectByAttribute("value", "one_way");
     await browser.waitUntil(async () => /problem/i.test(await (await visible("problem-summary")).getText()), { timeout: 10000, timeoutMsg: "the draft was never validated" });
     expect(!(await lastNameMissing()), `no Last Name problem before the change: ${await problemCodes()}`);
 

@@ -257,6 +257,24 @@ pub(super) async fn apply_target_changes(
             }
         }
     }
+    // A key several unlinked target records share, or a source record already linked to
+    // another target record, is never paired by guess.
+    let mut per_key: HashMap<String, usize> = HashMap::new();
+    for now in &unlinked {
+        if let Some(k) = matching::key(rule.kind, now.get(&rule.target_field)) {
+            *per_key.entry(k).or_default() += 1;
+        }
+    }
+    let candidates: Vec<String> = found.values().flatten().map(|r| r.id.clone()).collect();
+    let mut taken: HashSet<String> = HashSet::new();
+    for chunk in candidates.chunks(500) {
+        taken.extend(
+            links::by_source_ids(pool, ctx.mapping_id, chunk)
+                .await?
+                .into_iter()
+                .map(|l| l.source_id),
+        );
+    }
     let mut fresh = Vec::new();
     for now in unlinked {
         let values: Values = ctx
@@ -265,7 +283,34 @@ pub(super) async fn apply_target_changes(
             .map(|f| (f.clone(), now.get(f).clone()))
             .collect();
         let key = matching::key(rule.kind, now.get(&rule.target_field));
+        if key
+            .as_ref()
+            .is_some_and(|k| per_key.get(k).copied().unwrap_or(0) > 1)
+        {
+            let message = format!(
+                "Several {} records share this {}; link one by hand.",
+                ctx.tspec.label, rule.target_field
+            );
+            failures.push(Failed {
+                side: Side::Target,
+                record_id: now.id.clone(),
+                code: "ambiguous_match".into(),
+                message,
+                payload: None,
+            });
+            continue;
+        }
         match key.as_ref().and_then(|k| found.get(k)).map(Vec::as_slice) {
+            Some([one]) if taken.contains(&one.id) => failures.push(Failed {
+                side: Side::Target,
+                record_id: now.id.clone(),
+                code: "source_already_linked".into(),
+                message: format!(
+                    "The {} record {} with this {} is already linked to another {} record.",
+                    ctx.sspec.label, one.id, rule.source_field, ctx.tspec.label
+                ),
+                payload: None,
+            }),
             Some([one]) => fresh.push((one.id.clone(), now.id.clone(), values)),
             Some(_) => failures.push(Failed {
                 side: Side::Source,
