@@ -9,6 +9,7 @@ pub mod cache;
 mod codec;
 pub mod connector;
 mod connector_error;
+mod connector_impl;
 pub mod cursor;
 pub mod http;
 pub mod identity;

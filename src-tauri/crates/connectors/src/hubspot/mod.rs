@@ -9,13 +9,9 @@ mod read;
 mod write;
 
 use crate::api::Api;
-use crate::connector::{
-    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
-};
+use crate::connector::ConnectorError;
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
-use crate::schema::{ObjectSpec, ObjectSummary};
-use crate::value::Record;
 use reqwest::Method;
 use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
@@ -75,71 +71,17 @@ impl Hubspot {
     }
 }
 
-#[async_trait::async_trait]
-impl Connector for Hubspot {
-    fn provider(&self) -> ProviderId {
-        ProviderId::Hubspot
-    }
-
-    fn calls(&self) -> u64 {
-        self.api.calls()
-    }
-
-    fn page_size(&self) -> usize {
-        self.page_size
-    }
-
-    fn batch_size(&self) -> usize {
-        self.batch_size
-    }
-
-    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
-        Ok(describe::objects())
-    }
-
-    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
-        describe::describe(self, object).await
-    }
-
-    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
-        read::read(self, spec, request).await
-    }
-
-    async fn lookup(
-        &self,
-        spec: &ObjectSpec,
-        field: &str,
-        values: &[String],
-        fields: &[String],
-    ) -> Result<Vec<Record>, ConnectorError> {
-        read::lookup(self, spec, field, values, fields).await
-    }
-
-    async fn write(
-        &self,
-        spec: &ObjectSpec,
-        op: &WriteOp,
-        rows: &[WriteRow],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::write(self, spec, op, rows).await
-    }
-
-    async fn deleted_since(
-        &self,
-        spec: &ObjectSpec,
-        since: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<Vec<String>, ConnectorError> {
-        read::deleted_since(self, spec, since).await
-    }
-
-    async fn archive(
-        &self,
-        spec: &ObjectSpec,
-        ids: &[String],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::archive(self, spec, ids).await
-    }
-}
+crate::connector_impl::connector_impl!(
+    Hubspot,
+    ProviderId::Hubspot,
+    objects = describe::objects,
+    describe = describe::describe,
+    read = read::read,
+    lookup = read::lookup,
+    write = write::write,
+    deleted_since = read::deleted_since,
+    archive = write::archive
+);
 
 pub async fn identity(
     stack: &Stack,

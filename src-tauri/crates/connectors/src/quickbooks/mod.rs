@@ -8,13 +8,10 @@ mod read;
 mod write;
 
 use crate::api::{Api, Request};
-use crate::connector::{
-    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
-};
+use crate::connector::ConnectorError;
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
-use crate::schema::{ObjectSpec, ObjectSummary};
-use crate::value::Record;
+use crate::schema::ObjectSpec;
 use reqwest::Method;
 use serde_json::Value as Json;
 use switchyard_store::kinds::ProviderId;
@@ -70,71 +67,22 @@ impl Quickbooks {
     }
 }
 
-#[async_trait::async_trait]
-impl Connector for Quickbooks {
-    fn provider(&self) -> ProviderId {
-        ProviderId::Quickbooks
-    }
-
-    fn calls(&self) -> u64 {
-        self.api.calls()
-    }
-
-    fn page_size(&self) -> usize {
-        self.page_size
-    }
-
-    fn batch_size(&self) -> usize {
-        self.batch_size
-    }
-
-    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
-        Ok(fields::objects())
-    }
-
-    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
-        fields::spec(object).ok_or_else(|| ConnectorError::UnknownObject(object.to_owned()))
-    }
-
-    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
-        read::read(self, spec, request).await
-    }
-
-    async fn lookup(
-        &self,
-        spec: &ObjectSpec,
-        field: &str,
-        values: &[String],
-        fields: &[String],
-    ) -> Result<Vec<Record>, ConnectorError> {
-        read::lookup(self, spec, field, values, fields).await
-    }
-
-    async fn write(
-        &self,
-        spec: &ObjectSpec,
-        op: &WriteOp,
-        rows: &[WriteRow],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::write(self, spec, op, rows).await
-    }
-
-    async fn deleted_since(
-        &self,
-        spec: &ObjectSpec,
-        since: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<Vec<String>, ConnectorError> {
-        read::deleted_since(self, spec, since).await
-    }
-
-    async fn archive(
-        &self,
-        spec: &ObjectSpec,
-        ids: &[String],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::deactivate(self, spec, ids).await
-    }
+/// QuickBooks' objects are described by its documentation, not by a call.
+async fn describe(_: &Quickbooks, object: &str) -> Result<ObjectSpec, ConnectorError> {
+    fields::spec(object).ok_or_else(|| ConnectorError::UnknownObject(object.to_owned()))
 }
+
+crate::connector_impl::connector_impl!(
+    Quickbooks,
+    ProviderId::Quickbooks,
+    objects = fields::objects,
+    describe = describe,
+    read = read::read,
+    lookup = read::lookup,
+    write = write::write,
+    deleted_since = read::deleted_since,
+    archive = write::deactivate
+);
 
 pub async fn identity(
     stack: &Stack,

@@ -9,13 +9,8 @@ mod write;
 pub use read::quote;
 
 use crate::api::Api;
-use crate::connector::{
-    Connector, ConnectorError, Page, ReadRequest, WriteOp, WriteResult, WriteRow,
-};
 use crate::http::Stack;
 use crate::identity::{authed_json, text, Identity, IdentityError};
-use crate::schema::{ObjectSpec, ObjectSummary};
-use crate::value::Record;
 use reqwest::Method;
 use switchyard_store::kinds::ProviderId;
 use switchyard_store::Secret;
@@ -58,71 +53,18 @@ impl Salesforce {
     }
 }
 
-#[async_trait::async_trait]
-impl Connector for Salesforce {
-    fn provider(&self) -> ProviderId {
-        ProviderId::Salesforce
-    }
+crate::connector_impl::connector_impl!(
+    Salesforce,
+    ProviderId::Salesforce,
+    objects = describe::objects,
+    describe = describe::describe,
+    read = read::read,
+    lookup = read::lookup,
+    write = write::write,
+    deleted_since = read::deleted_since,
+    archive = write::delete
+);
 
-    fn calls(&self) -> u64 {
-        self.api.calls()
-    }
-
-    fn page_size(&self) -> usize {
-        self.page_size
-    }
-
-    fn batch_size(&self) -> usize {
-        self.batch_size
-    }
-
-    async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError> {
-        Ok(describe::objects())
-    }
-
-    async fn describe(&self, object: &str) -> Result<ObjectSpec, ConnectorError> {
-        describe::describe(self, object).await
-    }
-
-    async fn read(&self, spec: &ObjectSpec, request: &ReadRequest) -> Result<Page, ConnectorError> {
-        read::read(self, spec, request).await
-    }
-
-    async fn lookup(
-        &self,
-        spec: &ObjectSpec,
-        field: &str,
-        values: &[String],
-        fields: &[String],
-    ) -> Result<Vec<Record>, ConnectorError> {
-        read::lookup(self, spec, field, values, fields).await
-    }
-
-    async fn write(
-        &self,
-        spec: &ObjectSpec,
-        op: &WriteOp,
-        rows: &[WriteRow],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::write(self, spec, op, rows).await
-    }
-
-    async fn deleted_since(
-        &self,
-        spec: &ObjectSpec,
-        since: Option<chrono::DateTime<chrono::Utc>>,
-    ) -> Result<Vec<String>, ConnectorError> {
-        read::deleted_since(self, spec, since).await
-    }
-
-    async fn archive(
-        &self,
-        spec: &ObjectSpec,
-        ids: &[String],
-    ) -> Result<Vec<WriteResult>, ConnectorError> {
-        write::delete(self, spec, ids).await
-    }
-}
 /// The org and user behind a token; `instance_url` is the token response's API host.
 pub async fn identity(
     stack: &Stack,
