@@ -66,7 +66,14 @@ pub struct Engine {
     cache: ReadCache,
     /// Runs asked to stop at their next safe point.
     cancelled: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// How long one provider request may take, in milliseconds (the "request timeout"
+    /// setting; applies to connections' client stacks created after it is set).
+    timeout_ms: Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// Settings key of the request timeout, and its default.
+const TIMEOUT_KEY: &str = "request_timeout_ms";
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Engine {
     pub async fn open(config: EngineConfig) -> EngineResult<Self> {
@@ -80,6 +87,9 @@ impl Engine {
                 crate::EngineError::new(crate::ErrorCode::Internal, format!("HTTP client: {e}"))
             })?;
         let (tap, _writer) = MetricsTap::spawn(store.clone(), 200, Duration::from_secs(1));
+        let timeout_ms: u64 = switchyard_store::tables::settings::get(store.pool(), TIMEOUT_KEY)
+            .await?
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT.as_millis() as u64);
         Ok(Self {
             store,
             log_dir: config.log_dir,
@@ -92,6 +102,7 @@ impl Engine {
             clients: Arc::default(),
             cache: ReadCache::new(CACHE_ENTRIES, default_ttls(), CACHE_FALLBACK_TTL),
             cancelled: Arc::default(),
+            timeout_ms: Arc::new(std::sync::atomic::AtomicU64::new(timeout_ms)),
         })
     }
 
@@ -122,6 +133,25 @@ impl Engine {
         &self,
     ) -> &std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>> {
         &self.clients
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Sets how long one provider request may take (1 s to 10 min) and keeps it. The
+    /// connections' client stacks are rebuilt with it on their next call.
+    pub async fn set_request_timeout(&self, timeout: Duration) -> EngineResult<()> {
+        if !(Duration::from_secs(1)..=Duration::from_secs(600)).contains(&timeout) {
+            return Err(crate::EngineError::validation(
+                "The request timeout must be between 1 second and 10 minutes.",
+            ));
+        }
+        let ms = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
+        switchyard_store::tables::settings::set(self.store.pool(), TIMEOUT_KEY, &ms).await?;
+        self.timeout_ms
+            .store(ms, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     }
 
     /// Asks a running sync to stop at its next safe point (between pages).

@@ -200,3 +200,52 @@ async fn a_call_budget_or_a_headroom_floor_stops_the_run_cleanly() {
         rest.message
     );
 }
+
+#[tokio::test]
+async fn timed_out_writes_are_settled_without_duplicates() {
+    let setup = common::sandbox_engine(29, 200).await;
+    let engine = &setup.engine;
+    engine
+        .set_request_timeout(std::time::Duration::from_secs(1))
+        .await
+        .unwrap();
+    let mut draft = setup.contacts_to_leads().await;
+    draft.direction = SyncDirection::OneWay;
+    let mapping = engine.create_mapping(draft).await.unwrap();
+    let before = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
+    // The next create batch is answered after 2 s: the client gives up at 1 s, but
+    // Salesforce still creates the records — the outcome is unknown to Switchyard.
+    control(engine, ProviderId::Salesforce, "faults", Some(json!({ "kind": "timeout", "ms": 2000, "path": "/services/data", "method": "POST", "next": 1 }))).await;
+    let quiet = |_| {};
+    let first = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    let pool = engine.store().pool();
+    let codes: Vec<String> = run_errors::for_run(pool, &first.run_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.code)
+        .collect();
+    assert!(
+        codes.iter().any(|c| c == "call_failed"),
+        "the timed-out batch is stored: {codes:?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    engine.retry_failed(&mapping.id, &quiet).await.unwrap();
+    let after = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
+    let hs = control(engine, ProviderId::Hubspot, "dump", None).await;
+    let (mut missing, mut doubled) = (0, 0);
+    for c in hs["contacts"].as_array().unwrap() {
+        let Some(email) = c["properties"]["email"].as_str() else {
+            continue;
+        };
+        let email = email.trim().to_lowercase();
+        let expected = before.get(&email).copied().unwrap_or(0).max(1);
+        let got = after.get(&email).copied().unwrap_or(0);
+        missing += expected.saturating_sub(got);
+        doubled += got.saturating_sub(expected);
+    }
+    assert_eq!((missing, doubled), (0, 0));
+}

@@ -21,6 +21,7 @@ impl Engine {
                 switchyard_connectors::registry::default_rate(provider),
             );
             config.connection_id = connection_id.map(str::to_owned);
+            config.timeout = self.request_timeout();
             Arc::new(Stack::new(
                 self.http().clone(),
                 config,
