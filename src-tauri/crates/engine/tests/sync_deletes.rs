@@ -56,7 +56,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         .await
         .unwrap();
     assert!(
-        run.message.contains("3 were removed from the target"),
+        run.message.contains("3 were carried to the other side"),
         "{}",
         run.message
     );
@@ -80,7 +80,7 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
-    assert!(!again.message.contains("removed"), "{}", again.message);
+    assert!(!again.message.contains("carried"), "{}", again.message);
 
     // Review: two more archived → queued for the user, the Leads untouched.
     engine
@@ -128,5 +128,57 @@ async fn deletes_are_propagated_or_queued_by_policy() {
         !again.message.contains("queued"),
         "queued once: {}",
         again.message
+    );
+}
+
+#[tokio::test]
+async fn two_way_deletes_on_the_target_reach_the_source() {
+    let setup = common::sandbox_engine(37, 80).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
+    draft.delete_policy = DeletePolicy::Propagate;
+    let mapping = engine.create_mapping(draft).await.unwrap();
+    let quiet = |_| {};
+    engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    let pool = engine.store().pool();
+    let pair = links::search(pool, &mapping.id, "", 1)
+        .await
+        .unwrap()
+        .remove(0);
+    sandbox(
+        engine,
+        ProviderId::Salesforce,
+        "mutate",
+        Some(json!({ "object": "Lead", "id": pair.target_id, "delete": true })),
+    )
+    .await;
+    let run = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    assert!(
+        run.message.contains("1 were carried to the other side"),
+        "{}",
+        run.message
+    );
+    let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+    let contact = hs["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == pair.source_id.as_str())
+        .cloned();
+    assert!(
+        contact.is_none_or(|c| c["archived"] == true),
+        "the HubSpot contact is archived"
+    );
+    assert!(
+        links::by_source_ids(pool, &mapping.id, std::slice::from_ref(&pair.source_id))
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

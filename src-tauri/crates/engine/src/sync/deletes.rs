@@ -5,7 +5,7 @@
 //! each is queued for the user (an open record error), the target left alone; `ignore`
 //! never gets here. A dry run only counts them.
 
-use super::runner::Ctx;
+use super::runner::{Ctx, Way};
 use crate::api::schema::connector_error;
 use crate::{Engine, EngineResult};
 use chrono::{DateTime, Utc};
@@ -38,20 +38,49 @@ impl Engine {
     pub(super) async fn apply_deletes(
         &self,
         ctx: &Ctx<'_>,
+        way: Way,
         since: Option<DateTime<Utc>>,
     ) -> EngineResult<Outcome> {
         let mut out = Outcome::default();
-        let ids = match ctx.source.deleted_since(&ctx.sspec, since).await {
+        // Forward: deleted in the source, removed from the target; backward (two-way
+        // runs): deleted in the target, removed from the source.
+        let (deleted_in, deleted_spec, other, other_spec, deleted_label, other_label) = match way {
+            Way::Forward => (
+                &ctx.source,
+                &ctx.sspec,
+                &ctx.target,
+                &ctx.tspec,
+                "the source",
+                &ctx.tspec.label,
+            ),
+            Way::Backward => (
+                &ctx.target,
+                &ctx.tspec,
+                &ctx.source,
+                &ctx.sspec,
+                "the target",
+                &ctx.sspec.label,
+            ),
+        };
+        let ids = match deleted_in.deleted_since(deleted_spec, since).await {
             Ok(ids) => ids,
             Err(ConnectorError::Unsupported(why)) => {
                 out.note = Some(why);
                 return Ok(out);
             }
-            Err(e) => return Err(connector_error(ctx.source.provider(), e)),
+            Err(e) => return Err(connector_error(deleted_in.provider(), e)),
         };
         let pool = self.store().pool();
         for chunk in ids.chunks(500) {
-            let pairs = links::by_source_ids(pool, ctx.mapping_id, chunk).await?;
+            let pairs = match way {
+                Way::Forward => links::by_source_ids(pool, ctx.mapping_id, chunk).await?,
+                Way::Backward => links::by_target_ids(pool, ctx.mapping_id, chunk).await?,
+            };
+            // The record on the other side of each pair.
+            let other_id = |l: &links::Link| match way {
+                Way::Forward => l.target_id.clone(),
+                Way::Backward => l.source_id.clone(),
+            };
             if pairs.is_empty() {
                 continue;
             }
@@ -64,12 +93,11 @@ impl Engine {
             }
             match ctx.draft.delete_policy {
                 DeletePolicy::Propagate => {
-                    let targets: Vec<String> = pairs.iter().map(|l| l.target_id.clone()).collect();
-                    let results = ctx
-                        .target
-                        .archive(&ctx.tspec, &targets)
+                    let targets: Vec<String> = pairs.iter().map(other_id).collect();
+                    let results = other
+                        .archive(other_spec, &targets)
                         .await
-                        .map_err(|e| connector_error(ctx.target.provider(), e))?;
+                        .map_err(|e| connector_error(other.provider(), e))?;
                     let mut tx = pool
                         .begin()
                         .await
@@ -82,8 +110,9 @@ impl Engine {
                             }
                             Err(e) => {
                                 let message = format!(
-                                    "Deleted in the source, but removing {} {} failed: {}",
-                                    ctx.tspec.label, pair.target_id, e.message
+                                    "Deleted in {deleted_label}, but removing {other_label} {} failed: {}",
+                                    other_id(pair),
+                                    e.message
                                 );
                                 run_errors::insert(
                                     &mut *tx,
@@ -117,8 +146,8 @@ impl Engine {
                             continue;
                         }
                         let message = format!(
-                            "Deleted in the source; {} {} was left alone for you to review.",
-                            ctx.tspec.label, pair.target_id
+                            "Deleted in {deleted_label}; {other_label} {} was left alone for you to review.",
+                            other_id(&pair)
                         );
                         run_errors::insert(
                             pool,

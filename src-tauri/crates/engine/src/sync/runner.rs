@@ -485,7 +485,9 @@ impl Engine {
         let mut deleted = super::deletes::Outcome::default();
         if ctx.draft.delete_policy != DeletePolicy::Ignore {
             let pass_started = chrono::Utc::now() - chrono::Duration::seconds(60);
-            deleted = self.apply_deletes(&ctx, deletes_since).await?;
+            deleted = self
+                .apply_deletes(&ctx, Way::Forward, deletes_since)
+                .await?;
             tally.failed += deleted.failed;
             if !ctx.dry_run {
                 let stored = super::deletes::Stored {
@@ -522,6 +524,18 @@ impl Engine {
             tally.created += written_back.0;
             tally.updated += written_back.1;
             tally.failed += written_back.2;
+            let mut cursor = cursor;
+            if ctx.draft.delete_policy != DeletePolicy::Ignore {
+                let pass_started = chrono::Utc::now() - chrono::Duration::seconds(60);
+                let back = self
+                    .apply_deletes(&ctx, Way::Backward, cursor.deletes_since)
+                    .await?;
+                deleted.archived += back.archived;
+                deleted.queued += back.queued;
+                deleted.failed += back.failed;
+                tally.failed += back.failed;
+                cursor.deletes_since = Some(pass_started);
+            }
             cursors::set(
                 pool,
                 mapping_id,
@@ -543,7 +557,7 @@ impl Engine {
         let mut message = format!("{} read: {} {verb} created, {} {verb} updated, {} unchanged, {} failed; {calls} API calls.", tally.read, tally.created, tally.updated, tally.skipped, tally.failed);
         if deleted.archived + deleted.queued > 0 {
             message.push_str(&format!(
-                " Deleted in the source: {} {verb} removed from the target, {} queued for review.",
+                " Deletes: {} {verb} carried to the other side, {} queued for review.",
                 deleted.archived, deleted.queued
             ));
         }

@@ -102,14 +102,18 @@ pub(super) async fn read_target_changes(
     engine: &Engine,
     ctx: &Ctx<'_>,
     full: bool,
-) -> EngineResult<(HashMap<String, Record>, Cursor)> {
+) -> EngineResult<(HashMap<String, Record>, super::deletes::Stored)> {
     let pool = engine.store().pool();
     let stored = if full {
         None
     } else {
         cursors::get(pool, ctx.mapping_id, Side::Target).await?
     };
-    let since: Option<Cursor> = stored.and_then(|s| serde_json::from_str(&s).ok());
+    let stored: super::deletes::Stored = stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    let deletes_since = stored.deletes_since;
+    let since: Option<Cursor> = stored.read.at.is_some().then_some(stored.read);
     let mut cursor = since.clone().unwrap_or_default();
     let mut request = ReadRequest {
         fields: ctx.target_fields.clone(),
@@ -134,7 +138,13 @@ pub(super) async fn read_target_changes(
             Next::Done => break,
         }
     }
-    Ok((changes, cursor))
+    Ok((
+        changes,
+        super::deletes::Stored {
+            read: cursor,
+            deletes_since,
+        },
+    ))
 }
 
 /// Converts a target value back into the source field of `row`.
