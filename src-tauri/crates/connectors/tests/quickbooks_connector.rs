@@ -197,3 +197,51 @@ async fn writes_in_batches_with_faults_and_stale_tokens() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn deletions_are_found_for_customers_and_transactions() {
+    let f = Fixture::start(ProviderId::Quickbooks, 30).await;
+    let qb = f.quickbooks(1000, 30);
+    let invoices = qb.describe("Invoice").await.unwrap();
+    let customers = qb.describe("Customer").await.unwrap();
+    let request = switchyard_connectors::connector::ReadRequest::default();
+    let invoice = qb
+        .read(&invoices, &request)
+        .await
+        .unwrap()
+        .records
+        .remove(0);
+    let customer = qb
+        .read(&customers, &request)
+        .await
+        .unwrap()
+        .records
+        .remove(0);
+    let since = chrono::Utc::now() - chrono::Duration::minutes(1);
+    assert!(qb
+        .deleted_since(&invoices, Some(since))
+        .await
+        .unwrap()
+        .is_empty());
+
+    f.control(
+        "mutate",
+        serde_json::json!({ "object": "Invoice", "id": invoice.id, "delete": true }),
+    )
+    .await;
+    f.control(
+        "mutate",
+        serde_json::json!({ "object": "Customer", "id": customer.id, "delete": true }),
+    )
+    .await;
+    assert_eq!(
+        qb.deleted_since(&invoices, Some(since)).await.unwrap(),
+        vec![invoice.id.clone()],
+        "through CDC"
+    );
+    assert_eq!(
+        qb.deleted_since(&customers, Some(since)).await.unwrap(),
+        vec![customer.id.clone()],
+        "inactive"
+    );
+}

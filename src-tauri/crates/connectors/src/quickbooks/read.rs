@@ -178,10 +178,7 @@ pub async fn deleted_since(
     since: Option<chrono::DateTime<Utc>>,
 ) -> Result<Vec<String>, ConnectorError> {
     if spec.field("Active").is_none() {
-        return Err(ConnectorError::Unsupported(format!(
-            "Switchyard does not follow deletions of QuickBooks {} yet",
-            spec.name
-        )));
+        return deleted_transactions(qb, spec, since).await;
     }
     let mut ids = Vec::new();
     let mut start = 1;
@@ -209,3 +206,65 @@ pub async fn deleted_since(
     }
     Ok(ids)
 }
+
+/// QuickBooks keeps change data for 30 days; older marks start from there.
+const CDC_LOOKBACK_DAYS: i64 = 29;
+
+/// Deleted transactions (invoices, payments) through change data capture:
+/// `GET /cdc?entities=Invoice&changedSince=…`, deleted ones marked `"status":"Deleted"`.
+/// A response holds at most 1,000 objects, so a full one is followed by a later window.
+async fn deleted_transactions(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    since: Option<chrono::DateTime<Utc>>,
+) -> Result<Vec<String>, ConnectorError> {
+    let floor = Utc::now() - chrono::Duration::days(CDC_LOOKBACK_DAYS);
+    let mut from = since.map_or(floor, |s| s.max(floor));
+    let mut ids = Vec::new();
+    loop {
+        let changed_since = from.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let query = serde_urlencoded::to_string([
+            ("entities", spec.name.as_str()),
+            ("changedSince", changed_since.as_str()),
+            ("minorversion", super::MINOR_VERSION_TEXT),
+        ])
+        .map_err(ConnectorError::unexpected)?;
+        let url = format!("{}/cdc?{query}", qb.company_url());
+        let body = qb
+            .send(Request::get(url, "/v3/company/{realm}/cdc"))
+            .await?;
+        let entities: Vec<Json> = body
+            .pointer("/CDCResponse/0/QueryResponse")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get(&spec.name).and_then(Json::as_array))
+            .flatten()
+            .cloned()
+            .collect();
+        let latest = entities
+            .iter()
+            .filter_map(|e| {
+                crate::codec::at_path(e, "MetaData.LastUpdatedTime").and_then(Json::as_str)
+            })
+            .filter_map(|t| crate::codec::datetime("MetaData.LastUpdatedTime", t).ok())
+            .map(|t| t.with_timezone(&Utc))
+            .max();
+        ids.extend(
+            entities
+                .iter()
+                .filter(|e| e.get("status").and_then(Json::as_str) == Some("Deleted"))
+                .filter_map(|e| e.get("Id").and_then(crate::codec::text_of)),
+        );
+        match latest {
+            Some(t) if entities.len() >= CDC_MAX && t > from => from = t,
+            _ => break,
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
+/// The most objects one CDC response holds.
+pub const CDC_MAX: usize = 1000;
