@@ -249,3 +249,45 @@ async fn timed_out_writes_are_settled_without_duplicates() {
     }
     assert_eq!((missing, doubled), (0, 0));
 }
+
+#[tokio::test]
+async fn a_cancelled_run_stops_between_pages_and_the_next_one_continues() {
+    let setup = common::sandbox_engine(8, 900).await;
+    let engine = &setup.engine;
+    let mut draft = setup.contacts_to_leads().await;
+    draft.direction = SyncDirection::OneWay;
+    let mapping = engine.create_mapping(draft).await.unwrap();
+    let run_id = std::sync::Mutex::new(String::new());
+    let stop = |p: switchyard_engine::sync::Progress| match p {
+        switchyard_engine::sync::Progress::Started { run_id: id } => *run_id.lock().unwrap() = id,
+        switchyard_engine::sync::Progress::Page { .. } => {
+            engine.cancel_run(&run_id.lock().unwrap())
+        }
+        _ => {}
+    };
+    let cancelled = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &stop)
+        .await
+        .unwrap();
+    assert_eq!(
+        cancelled.status,
+        switchyard_engine::store::kinds::RunStatus::Cancelled,
+        "{}",
+        cancelled.message
+    );
+    assert!(
+        cancelled.read > 0 && cancelled.read < 800,
+        "stopped after the first page: {}",
+        cancelled.message
+    );
+    let quiet = |_| {};
+    let rest = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .await
+        .unwrap();
+    let contacts = control(engine, ProviderId::Hubspot, "dump", None).await["contacts"]
+        .as_array()
+        .unwrap()
+        .len() as u32;
+    assert_eq!(cancelled.read + rest.read, contacts, "{}", rest.message);
+}
