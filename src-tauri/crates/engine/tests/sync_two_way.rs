@@ -133,6 +133,60 @@ async fn both_ways_without_echo_and_conflicts_by_policy() {
         Some("From Salesforce")
     );
 
+    // Target wins, then source wins, whatever the clocks say.
+    for (policy, hs_value, sf_value, kept) in [
+        (
+            ConflictPolicy::TargetWins,
+            "HS edit 1",
+            "SF edit 1",
+            "SF edit 1",
+        ),
+        (
+            ConflictPolicy::SourceWins,
+            "HS edit 2",
+            "SF edit 2",
+            "HS edit 2",
+        ),
+    ] {
+        engine
+            .update_mapping(
+                &mapping.id,
+                MappingDraft {
+                    conflict_policy: policy,
+                    ..draft.clone()
+                },
+            )
+            .await
+            .unwrap();
+        sandbox(
+            engine,
+            ProviderId::Salesforce,
+            "mutate",
+            Some(
+                json!({ "object": "Lead", "id": pair.target_id, "fields": { "Title": sf_value } }),
+            ),
+        )
+        .await;
+        sandbox(engine, ProviderId::Hubspot, "mutate", Some(json!({ "object": "contacts", "id": pair.source_id, "fields": { "jobtitle": hs_value } }))).await;
+        let run = engine
+            .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+            .await
+            .unwrap();
+        assert_eq!(run.conflicts, 1, "{policy:?}: {}", run.message);
+        let hs = sandbox(engine, ProviderId::Hubspot, "dump", None).await;
+        let sf = sandbox(engine, ProviderId::Salesforce, "dump", None).await;
+        assert_eq!(
+            hs_title(&hs, &pair.source_id).as_deref(),
+            Some(kept),
+            "{policy:?}"
+        );
+        assert_eq!(
+            sf_title(&sf, &pair.target_id).as_deref(),
+            Some(kept),
+            "{policy:?}"
+        );
+    }
+
     // Review: the conflict is queued once and neither side is touched.
     engine
         .update_mapping(

@@ -111,6 +111,9 @@ pub(super) struct Ctx<'a> {
     pub(super) linked_now: std::sync::Mutex<HashSet<String>>,
     /// Source ids with a conflict waiting for the user: left alone until settled.
     pub(super) under_review: HashSet<String>,
+    /// Target fields this run wrote from the source, by target id: the target's earlier
+    /// values of those fields (read before the write) must not flow back.
+    pub(super) written_fields: std::sync::Mutex<HashMap<String, HashSet<String>>>,
 }
 
 #[derive(Default)]
@@ -279,6 +282,7 @@ impl Engine {
             target_changes: None,
             linked_now: Default::default(),
             under_review: HashSet::new(),
+            written_fields: Default::default(),
         };
         let mut ctx = ctx;
         let two_way = ctx.draft.direction == switchyard_store::kinds::SyncDirection::TwoWay
@@ -744,6 +748,12 @@ impl Engine {
                         if let Some(now) = changes.get(&link.target_id) {
                             let base = parse_base(&link.base);
                             let settled = super::two_way::settle(ctx, &mut d, record, now, &base);
+                            ctx.written_fields
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .entry(link.target_id.clone())
+                                .or_default()
+                                .extend(d.changes.keys().cloned());
                             tally.conflicts += settled.conflicts;
                             for c in settled.review {
                                 let message = format!("{} changed on both sides: {} has {:?}, {} has {:?}. Choose which to keep.", c.field, ctx.sspec.label, c.source.to_string(), ctx.tspec.label, c.target.to_string());

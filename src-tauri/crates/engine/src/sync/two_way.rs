@@ -204,6 +204,13 @@ pub(super) async fn apply_target_changes(
         }
         let mut base = parse_base(&pair.base);
         let mut write = Values::new();
+        let written = ctx
+            .written_fields
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
+            .unwrap_or_default();
         for row in ctx
             .draft
             .fields
@@ -211,6 +218,9 @@ pub(super) async fn apply_target_changes(
             .filter(|r| r.sync_rule == SyncRule::TwoWay)
         {
             let field = &row.target_field;
+            if written.contains(field) {
+                continue;
+            }
             let (was, value) = (
                 base.get(field).cloned().unwrap_or(Value::Null),
                 now.get(field).clone(),
