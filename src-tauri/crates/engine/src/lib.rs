@@ -9,6 +9,7 @@ pub mod logging;
 pub mod mapping;
 pub(crate) mod sandbox;
 pub mod sync;
+pub mod webhooks;
 
 pub use engine::{Engine, EngineConfig};
 
