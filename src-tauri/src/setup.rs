@@ -15,7 +15,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::E
     tracing::info!(version = env!("CARGO_PKG_VERSION"), data = %data_dir.display(), "Switchyard starting");
     let engine = tauri::async_runtime::block_on(async {
         let config = EngineConfig::new(data_dir, Some(log_dir))?;
-        Engine::open(config).await
+        let engine = Engine::open(config).await?;
+        // Minute roll-ups and retention of the health data, for the life of the app.
+        engine.start_metrics_maintenance();
+        Ok::<_, switchyard_engine::EngineError>(engine)
     });
     if let Err(e) = &engine {
         tracing::error!(

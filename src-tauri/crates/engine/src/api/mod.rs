@@ -8,6 +8,7 @@ pub mod connections;
 pub mod health;
 pub mod mapping_editor;
 pub mod mappings;
+pub mod metrics_rollup;
 pub mod notifications;
 pub mod run_detail;
 pub mod runs;

@@ -9,6 +9,7 @@ pub mod cursors;
 pub mod field_maps;
 pub mod links;
 pub mod mappings;
+pub mod metric_rollups;
 pub mod outbox;
 pub mod request_metrics;
 pub mod run_errors;
