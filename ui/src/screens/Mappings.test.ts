@@ -217,6 +217,27 @@ describe("Mappings screen", () => {
     expect(screen.getByTestId("preview-stale")).toHaveTextContent("changed since this preview");
   });
 
+  it("a two-way row edits its steps back to the source, which are saved with it", async () => {
+    const calls = editorCommands({
+      create_mapping: ({ draft }) => ({ ...DETAIL, id: "m8", draft }),
+    });
+    render(Mappings);
+    const u = user();
+    await pickEnds(u);
+
+    await u.selectOptions(screen.getByTestId("sync-rule-0"), "always_source");
+    expect(screen.queryByTestId("add-step-op-0-back")).toBeNull();
+    await u.selectOptions(screen.getByTestId("sync-rule-0"), "two_way");
+    await u.selectOptions(screen.getByTestId("add-step-op-0-back"), "trim");
+    await u.click(screen.getByTestId("add-step-0-back"));
+    expect(screen.getByTestId("step-label-0-back-0")).toHaveTextContent(/trim/i);
+    await u.click(screen.getByTestId("save-mapping"));
+
+    await waitFor(() => expect(calls.some((c) => c.cmd === "create_mapping")).toBe(true));
+    const draft = calls.find((c) => c.cmd === "create_mapping")!.args.draft as MappingDraft;
+    expect(draft.fields[0]).toMatchObject({ syncRule: "two_way", reverse: [{ op: "trim" }] });
+  });
+
   it("Create mapping saves the draft as edited, with its steps, and goes back to the list", async () => {
     let saved: MappingDraft | null = null;
     const calls = editorCommands({
