@@ -11,6 +11,7 @@ use super::plan::{base_json, Values};
 use super::runner::Ctx;
 use crate::api::schema::connector_error;
 use crate::{Engine, EngineResult};
+use std::collections::HashMap;
 use switchyard_connectors::connector::Connector;
 use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
@@ -46,52 +47,80 @@ async fn same_values(
         .collect())
 }
 
+/// The side an interrupted create went to: connector, object and match field.
+fn side_of<'c>(
+    ctx: &'c Ctx<'_>,
+    backward: bool,
+) -> (&'c dyn Connector, &'c ObjectSpec, &'c String) {
+    if backward {
+        (
+            ctx.source.as_ref(),
+            &ctx.sspec,
+            &ctx.draft.match_rule.source_field,
+        )
+    } else {
+        (
+            ctx.target.as_ref(),
+            &ctx.tspec,
+            &ctx.draft.match_rule.target_field,
+        )
+    }
+}
+
 /// Settles the unfinished intents of a mapping; returns how many were linked.
 pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<usize> {
     let (run_id, mapping_id, draft) = (ctx.run_id.as_str(), ctx.mapping_id, &ctx.draft);
     let pool = engine.store().pool();
     let open = outbox::unfinished(pool, mapping_id).await?;
+    // Intents of a two-way run's writes back to the source are looked for there.
+    let backward_of = |i: &outbox::Intent| i.idempotency_key.contains(":back:");
+    let sent_create =
+        |i: &outbox::Intent| i.operation == OutboxOp::Create && i.state == OutboxState::Sent;
+    let key_of = |values: &Values| {
+        values
+            .get(&draft.match_rule.target_field)
+            .and_then(|v| matching::key(draft.match_rule.kind, v))
+    };
+    // The match values of every interrupted create, looked up in one batch per side.
+    let mut keys: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    for intent in open.iter().filter(|i| sent_create(i)) {
+        let values: Values = serde_json::from_str(&intent.payload).unwrap_or_default();
+        if let Some(k) = key_of(&values) {
+            keys[usize::from(backward_of(intent))].push(k);
+        }
+    }
+    let mut found_by: [HashMap<String, Vec<Record>>; 2] = [HashMap::new(), HashMap::new()];
+    for backward in [false, true] {
+        let wanted = std::mem::take(&mut keys[usize::from(backward)]);
+        if wanted.is_empty() {
+            continue;
+        }
+        let (side, spec, field) = side_of(ctx, backward);
+        let rule = crate::mapping::model::MatchRule {
+            target_field: field.clone(),
+            ..draft.match_rule.clone()
+        };
+        found_by[usize::from(backward)] = matching::find(side, spec, &rule, wanted, &[])
+            .await
+            .map_err(|e| connector_error(side.provider(), e))?;
+    }
     let mut linked = 0;
     for intent in open {
         let values: Values = serde_json::from_str(&intent.payload).unwrap_or_default();
-        let sent_create = intent.operation == OutboxOp::Create && intent.state == OutboxState::Sent;
-        if !sent_create {
+        if !sent_create(&intent) {
             outbox::requeue(pool, intent.id, "left by an interrupted run").await?;
             continue;
         }
-        // Intents of a two-way run's writes back to the source are looked for there.
-        let backward = intent.idempotency_key.contains(":back:");
-        let (side, spec, field) = if backward {
-            (
-                ctx.source.as_ref(),
-                &ctx.sspec,
-                &draft.match_rule.source_field,
-            )
-        } else {
-            (
-                ctx.target.as_ref(),
-                &ctx.tspec,
-                &draft.match_rule.target_field,
-            )
-        };
-        let key = values
-            .get(&draft.match_rule.target_field)
-            .and_then(|v| matching::key(draft.match_rule.kind, v));
+        let backward = backward_of(&intent);
+        let (side, spec, _) = side_of(ctx, backward);
         // `None`: there is nothing to look for it by.
-        let found: Option<Vec<Record>> = match (&key, backward) {
-            (Some(key), _) => {
-                let rule = crate::mapping::model::MatchRule {
-                    target_field: field.clone(),
-                    ..draft.match_rule.clone()
-                };
-                Some(
-                    matching::find(side, spec, &rule, vec![key.clone()], &[])
-                        .await
-                        .map_err(|e| connector_error(side.provider(), e))?
-                        .remove(key)
-                        .unwrap_or_default(),
-                )
-            }
+        let found: Option<Vec<Record>> = match (key_of(&values), backward) {
+            (Some(key), _) => Some(
+                found_by[usize::from(backward)]
+                    .get(&key)
+                    .cloned()
+                    .unwrap_or_default(),
+            ),
             (None, false) => Some(same_values(side, spec, &values).await?),
             // Back in the source the values are the target's: nothing to compare by.
             (None, true) => None,
