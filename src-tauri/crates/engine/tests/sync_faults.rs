@@ -28,6 +28,25 @@ fn leads_by_email(sf: &Json) -> HashMap<String, usize> {
     by
 }
 
+/// Leads missing or doubled against `before`: every contact with an e-mail must have
+/// exactly one Lead with it, or keep the ones it already had.
+async fn missing_and_doubled(engine: &Engine, before: &HashMap<String, usize>) -> (usize, usize) {
+    let after = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
+    let hs = control(engine, ProviderId::Hubspot, "dump", None).await;
+    let (mut missing, mut doubled) = (0, 0);
+    for c in hs["contacts"].as_array().unwrap() {
+        let Some(email) = c["properties"]["email"].as_str() else {
+            continue;
+        };
+        let email = email.trim().to_lowercase();
+        let expected = before.get(&email).copied().unwrap_or(0).max(1);
+        let got = after.get(&email).copied().unwrap_or(0);
+        missing += expected.saturating_sub(got);
+        doubled += got.saturating_sub(expected);
+    }
+    (missing, doubled)
+}
+
 #[tokio::test]
 async fn faults_on_the_target_end_in_the_exact_state() {
     let setup = common::sandbox_engine(23, 400).await;
@@ -116,20 +135,7 @@ async fn faults_on_the_target_end_in_the_exact_state() {
             .collect::<Vec<_>>()
     );
 
-    let after = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
-    let hs = control(engine, ProviderId::Hubspot, "dump", None).await;
-    let (mut missing, mut doubled) = (0, 0);
-    for c in hs["contacts"].as_array().unwrap() {
-        let Some(email) = c["properties"]["email"].as_str() else {
-            continue;
-        };
-        let email = email.trim().to_lowercase();
-        let expected = before.get(&email).copied().unwrap_or(0).max(1);
-        let got = after.get(&email).copied().unwrap_or(0);
-        missing += expected.saturating_sub(got);
-        doubled += got.saturating_sub(expected);
-    }
-    assert_eq!((missing, doubled), (0, 0));
+    assert_eq!(missing_and_doubled(engine, &before).await, (0, 0));
 }
 
 #[tokio::test]
@@ -234,20 +240,7 @@ async fn timed_out_writes_are_settled_without_duplicates() {
     );
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     engine.retry_failed(&mapping.id, &quiet).await.unwrap();
-    let after = leads_by_email(&control(engine, ProviderId::Salesforce, "dump", None).await);
-    let hs = control(engine, ProviderId::Hubspot, "dump", None).await;
-    let (mut missing, mut doubled) = (0, 0);
-    for c in hs["contacts"].as_array().unwrap() {
-        let Some(email) = c["properties"]["email"].as_str() else {
-            continue;
-        };
-        let email = email.trim().to_lowercase();
-        let expected = before.get(&email).copied().unwrap_or(0).max(1);
-        let got = after.get(&email).copied().unwrap_or(0);
-        missing += expected.saturating_sub(got);
-        doubled += got.saturating_sub(expected);
-    }
-    assert_eq!((missing, doubled), (0, 0));
+    assert_eq!(missing_and_doubled(engine, &before).await, (0, 0));
 }
 
 #[tokio::test]

@@ -738,12 +738,12 @@ impl Engine {
             );
             if let Some(changes) = &ctx.target_changes {
                 match linked.get(&record.id) {
-                    // Changed on both sides since the last sync: settle field by field.
-                    Some(link) if ctx.under_review.contains(&record.id) => {
-                        let _ = link;
+                    // A conflict waits for the user: the record is left alone.
+                    Some(_) if ctx.under_review.contains(&record.id) => {
                         d.action = Action::Skip;
                         d.changes.clear();
                     }
+                    // Changed on both sides since the last sync: settle field by field.
                     Some(link) => {
                         if let Some(now) = changes.get(&link.target_id) {
                             let base = parse_base(&link.base);
