@@ -11,6 +11,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
         .dangerously_cast_bigints_to_number()
         // The views only travel Rust → UI: one TypeScript type each, not Serialize/Deserialize pairs.
         .disable_serde_phases()
+        .events(tauri_specta::collect_events![health::HealthUpdated])
         .commands(tauri_specta::collect_commands![
             connections::list_providers,
             connections::list_connections,
@@ -50,6 +51,14 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             health::health_summary,
             health::list_alerts,
             health::acknowledge_alert,
+            health::health_series,
+            health::health_timeline,
+            health::alert_history,
+            health::health_settings,
+            health::set_health_settings,
+            health::export_health,
+            health::export_runs,
+            health::export_run,
             settings::app_info,
             settings::get_preferences,
             settings::set_theme,

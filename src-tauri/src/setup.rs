@@ -14,10 +14,12 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::E
     app.manage(Logs(logging::init(Some(&log_dir))));
     tracing::info!(version = env!("CARGO_PKG_VERSION"), data = %data_dir.display(), "Switchyard starting");
     let engine = tauri::async_runtime::block_on(async {
-        let config = EngineConfig::new(data_dir, Some(log_dir))?;
+        let config = EngineConfig::new(data_dir.clone(), Some(log_dir))?;
         let engine = Engine::open(config).await?;
         // Minute roll-ups and retention of the health data, for the life of the app.
         engine.start_metrics_maintenance();
+        // Status, alert rules and the live Health screen, after each metrics batch.
+        engine.start_health_monitor();
         Ok::<_, switchyard_engine::EngineError>(engine)
     });
     if let Err(e) = &engine {
@@ -27,7 +29,11 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::E
             e.message
         );
     }
-    app.manage(AppState::new(engine));
+    if let Ok(engine) = &engine {
+        forward_health_ticks(app, engine);
+    }
+    let exports = exports_dir(app, &data_dir);
+    app.manage(AppState::new(engine).with_exports_dir(exports));
     Ok(())
 }
 
@@ -38,6 +44,39 @@ pub fn stop<R: Runtime>(app: &AppHandle<R>) {
         }
     }
     tracing::info!("Switchyard stopped");
+}
+
+/// Sends each health tick to the window as one `health-updated` event.
+fn forward_health_ticks<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+    use tauri_specta::Event as _;
+    let mut ticks = engine.health_ticks();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match ticks.recv().await {
+                Ok(tick) => {
+                    if let Err(e) = crate::commands::health::HealthUpdated(tick).emit(&app) {
+                        tracing::warn!("health update not sent to the window: {e}");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::debug!(skipped = n, "health updates skipped (window busy)");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+/// Exports go to the Downloads folder, or `<data>/exports` when the data folder is
+/// overridden (tests, portable use).
+fn exports_dir<R: Runtime>(app: &AppHandle<R>, data_dir: &std::path::Path) -> PathBuf {
+    let overridden =
+        std::env::var_os(switchyard_engine::store::DATA_DIR_ENV).is_some_and(|d| !d.is_empty());
+    match app.path().download_dir() {
+        Ok(dir) if !overridden => dir,
+        _ => data_dir.join("exports"),
+    }
 }
 
 /// The data folder (`SWITCHYARD_DATA_DIR` or the OS app-data folder) and the log folder

@@ -69,7 +69,13 @@ pub struct Engine {
     /// How long one provider request may take, in milliseconds (the "request timeout"
     /// setting; applies to connections' client stacks created after it is set).
     timeout_ms: Arc<std::sync::atomic::AtomicU64>,
+    /// Health ticks and what the alert rules remember between them.
+    health: Arc<crate::health::monitor::HealthHub>,
 }
+
+/// How often queued request rows are written (the Health screen shows traffic after
+/// this plus one coalesced tick, well within a second).
+const METRICS_FLUSH: Duration = Duration::from_millis(250);
 
 /// Settings key of the request timeout, and its default.
 const TIMEOUT_KEY: &str = "request_timeout_ms";
@@ -86,7 +92,7 @@ impl Engine {
             .map_err(|e| {
                 crate::EngineError::new(crate::ErrorCode::Internal, format!("HTTP client: {e}"))
             })?;
-        let (tap, _writer) = MetricsTap::spawn(store.clone(), 200, Duration::from_secs(1));
+        let (tap, _writer) = MetricsTap::spawn(store.clone(), 200, METRICS_FLUSH);
         let timeout_ms: u64 = switchyard_store::tables::settings::get(store.pool(), TIMEOUT_KEY)
             .await?
             .unwrap_or(DEFAULT_REQUEST_TIMEOUT.as_millis() as u64);
@@ -103,6 +109,7 @@ impl Engine {
             cache: ReadCache::new(CACHE_ENTRIES, default_ttls(), CACHE_FALLBACK_TTL),
             cancelled: Arc::default(),
             timeout_ms: Arc::new(std::sync::atomic::AtomicU64::new(timeout_ms)),
+            health: Arc::default(),
         })
     }
 
@@ -120,6 +127,10 @@ impl Engine {
 
     pub(crate) fn metrics_tap(&self) -> &MetricsTap {
         &self.tap
+    }
+
+    pub(crate) fn health_hub(&self) -> &crate::health::monitor::HealthHub {
+        &self.health
     }
 
     pub(crate) fn stacks(

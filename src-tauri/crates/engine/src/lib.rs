@@ -5,6 +5,7 @@
 pub mod api;
 mod engine;
 mod error;
+pub mod health;
 pub mod logging;
 pub mod mapping;
 pub(crate) mod sandbox;

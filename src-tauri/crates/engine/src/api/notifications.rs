@@ -119,7 +119,12 @@ impl Engine {
         Ok((c, token))
     }
 
-    async fn post_slack(&self, id: &str, channel: &str, text: &str) -> Result<String, String> {
+    pub(crate) async fn post_slack(
+        &self,
+        id: &str,
+        channel: &str,
+        text: &str,
+    ) -> Result<String, String> {
         let (c, token) = self.token_of(id).await?;
         let stack = self.stack(ProviderId::Slack, Some(id));
         let base = c.instance_url.clone().unwrap_or_default();
@@ -129,7 +134,11 @@ impl Engine {
             .map_err(|e| e.to_string())
     }
 
-    async fn post_zapier(&self, id: &str, payload: &serde_json::Value) -> Result<String, String> {
+    pub(crate) async fn post_zapier(
+        &self,
+        id: &str,
+        payload: &serde_json::Value,
+    ) -> Result<String, String> {
         let (_, hook) = self.token_of(id).await?;
         let stack = self.stack(ProviderId::Zapier, Some(id));
         switchyard_connectors::zapier::post(&stack, hook.expose(), payload)
@@ -138,7 +147,11 @@ impl Engine {
             .map_err(|e| e.to_string())
     }
 
-    async fn delivered(&self, channel: &str, result: Result<String, String>) -> Delivery {
+    pub(crate) async fn delivered(
+        &self,
+        channel: &str,
+        result: Result<String, String>,
+    ) -> Delivery {
         match result {
             Ok(detail) => Delivery {
                 channel: channel.to_owned(),

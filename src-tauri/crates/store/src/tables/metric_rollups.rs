@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 pub const MINUTE_MS: i64 = 60_000;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
 pub struct Rollup {
     pub connection_id: String,
     pub minute: i64,
@@ -25,6 +25,8 @@ pub struct Rollup {
     pub p50_ms: Option<i64>,
     pub p95_ms: Option<i64>,
     pub p99_ms: Option<i64>,
+    /// The highest share (0..=1) of the provider's quota in use during the minute.
+    pub limit_used: Option<f64>,
 }
 
 /// The `p`th percentile of sorted values by nearest rank (the smallest value with at
@@ -46,6 +48,13 @@ struct Raw {
     cache: CacheUse,
     latency_ms: i64,
     attempt: i64,
+    limit_remaining: Option<i64>,
+    limit_total: Option<i64>,
+}
+
+/// Share of a quota in use from a (remaining, total) reading; `None` without a total.
+pub fn used_share(remaining: i64, total: i64) -> Option<f64> {
+    (total > 0).then(|| (1.0 - remaining as f64 / total as f64).clamp(0.0, 1.0))
 }
 
 /// Folds raw rows into minutes. Pure, so the math is tested on fixed data.
@@ -65,6 +74,13 @@ fn fold(rows: Vec<Raw>) -> Vec<Rollup> {
                     Vec::new(),
                 )
             });
+        if let Some(used) = r
+            .limit_remaining
+            .zip(r.limit_total)
+            .and_then(|(rem, tot)| used_share(rem, tot))
+        {
+            g.limit_used = Some(g.limit_used.map_or(used, |u: f64| u.max(used)));
+        }
         if r.cache == CacheUse::Hit {
             g.cache_hits += 1;
             continue;
@@ -108,7 +124,7 @@ pub async fn roll_up(db: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Sto
         return Ok(0);
     }
     let rows: Vec<Raw> = sqlx::query_as(
-        "SELECT connection_id, at, outcome, cache, latency_ms, attempt FROM request_metrics
+        "SELECT connection_id, at, outcome, cache, latency_ms, attempt, limit_remaining, limit_total FROM request_metrics
          WHERE connection_id IS NOT NULL AND at >= ? AND at < ?",
     )
     .bind(from)
@@ -119,8 +135,8 @@ pub async fn roll_up(db: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Sto
     for r in &rollups {
         sqlx::query(
             "INSERT OR REPLACE INTO metric_rollups (connection_id, minute, requests, ok, client_errors, rate_limited,
-                 server_errors, timeouts, retries, cache_hits, cache_misses, p50_ms, p95_ms, p99_ms)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 server_errors, timeouts, retries, cache_hits, cache_misses, p50_ms, p95_ms, p99_ms, limit_used)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&r.connection_id)
         .bind(r.minute)
@@ -136,6 +152,7 @@ pub async fn roll_up(db: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Sto
         .bind(r.p50_ms)
         .bind(r.p95_ms)
         .bind(r.p99_ms)
+        .bind(r.limit_used)
         .execute(&mut *db)
         .await?;
     }
@@ -155,6 +172,21 @@ pub async fn range(
         .bind(to)
         .fetch_all(db)
         .await?)
+}
+
+/// Every connection's minutes in `[from, to)`, by connection then minute.
+pub async fn range_all(
+    db: impl SqliteExecutor<'_>,
+    from: i64,
+    to: i64,
+) -> StoreResult<Vec<Rollup>> {
+    Ok(sqlx::query_as(
+        "SELECT * FROM metric_rollups WHERE minute >= ? AND minute < ? ORDER BY connection_id, minute",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?)
 }
 
 /// Drops minutes older than `before` (retention).
@@ -202,6 +234,8 @@ mod tests {
             cache,
             latency_ms: latency,
             attempt,
+            limit_remaining: None,
+            limit_total: None,
         }
     }
 
@@ -242,5 +276,25 @@ mod tests {
         );
         assert_eq!((out[1].minute, out[1].requests), (m + MINUTE_MS, 1));
         assert_eq!(out[2].connection_id, "b");
+        assert_eq!(a.limit_used, None);
+    }
+
+    #[test]
+    fn quota_use_is_the_highest_reading_of_the_minute() {
+        let m = 1_700_000_040_000;
+        let with_limit = |at, rem, tot| Raw {
+            limit_remaining: Some(rem),
+            limit_total: Some(tot),
+            ..raw("a", at, Outcome::Ok, CacheUse::Bypass, 10, 1)
+        };
+        let out = fold(vec![
+            with_limit(m + 1, 900, 1000),
+            with_limit(m + 2, 150, 1000),
+            with_limit(m + 3, 400, 1000),
+            with_limit(m + 4, 5, 0), // no total: ignored
+        ]);
+        assert_eq!(out[0].limit_used, Some(0.85));
+        assert_eq!(used_share(0, 100), Some(1.0));
+        assert_eq!(used_share(120, 100), Some(0.0));
     }
 }

@@ -63,6 +63,8 @@ pub struct WindowTotals {
     pub rate_limited: i64,
     pub cache_hits: i64,
     pub cache_misses: i64,
+    /// Sum of the requests' latencies (ms), for the mean.
+    pub latency_total: i64,
 }
 
 pub async fn totals(
@@ -77,7 +79,8 @@ pub async fn totals(
             COALESCE(SUM(cache <> 'hit' AND outcome <> 'ok'), 0) AS errors,
             COALESCE(SUM(outcome = 'rate_limited'), 0) AS rate_limited,
             COALESCE(SUM(cache = 'hit'), 0) AS cache_hits,
-            COALESCE(SUM(cache = 'miss'), 0) AS cache_misses
+            COALESCE(SUM(cache = 'miss'), 0) AS cache_misses,
+            COALESCE(SUM(CASE WHEN cache <> 'hit' THEN latency_ms END), 0) AS latency_total
          FROM request_metrics WHERE at >= ? AND (?2 IS NULL OR connection_id = ?2)",
     )
     .bind(since)
@@ -115,6 +118,30 @@ pub async fn latest_limit(
     Ok(sqlx::query_as(
         "SELECT limit_remaining, limit_total FROM request_metrics
          WHERE connection_id = ? AND limit_remaining IS NOT NULL AND limit_total IS NOT NULL
+         ORDER BY at DESC, id DESC LIMIT 1",
+    )
+    .bind(connection_id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The latest provider request of a connection that did not succeed.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Failure {
+    pub at: i64,
+    pub method: String,
+    pub endpoint: String,
+    pub status: Option<i64>,
+    pub outcome: Outcome,
+}
+
+pub async fn last_failure(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+) -> StoreResult<Option<Failure>> {
+    Ok(sqlx::query_as(
+        "SELECT at, method, endpoint, status, outcome FROM request_metrics
+         WHERE connection_id = ? AND outcome <> 'ok' AND cache <> 'hit'
          ORDER BY at DESC, id DESC LIMIT 1",
     )
     .bind(connection_id)

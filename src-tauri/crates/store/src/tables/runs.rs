@@ -99,6 +99,58 @@ pub async fn recent(db: impl SqliteExecutor<'_>, limit: i64) -> StoreResult<Vec<
 }
 
 /// Adds a page's counters and stores the checkpoint (call inside the page transaction).
+/// Runs started in `[from, to)`, oldest first, with mapping names (the health timeline).
+pub async fn between(
+    db: impl SqliteExecutor<'_>,
+    from: i64,
+    to: i64,
+    limit: i64,
+) -> StoreResult<Vec<RunWithMapping>> {
+    Ok(sqlx::query_as(
+        "SELECT r.*, m.name AS mapping_name FROM runs r JOIN mappings m ON m.id = r.mapping_id
+         WHERE r.started_at >= ? AND r.started_at < ? ORDER BY r.started_at, r.id LIMIT ?",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Statuses of the last `n` finished, non-dry runs of mappings that use a connection
+/// (as source or target), newest first.
+pub async fn last_outcomes_of_connection(
+    db: impl SqliteExecutor<'_>,
+    connection_id: &str,
+    n: i64,
+) -> StoreResult<Vec<RunStatus>> {
+    let rows: Vec<(RunStatus,)> = sqlx::query_as(
+        "SELECT r.status FROM runs r JOIN mappings m ON m.id = r.mapping_id
+         WHERE (m.source_connection_id = ?1 OR m.target_connection_id = ?1)
+           AND r.finished_at IS NOT NULL AND r.dry_run = 0
+         ORDER BY r.finished_at DESC, r.id DESC LIMIT ?2",
+    )
+    .bind(connection_id)
+    .bind(n)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(s,)| s).collect())
+}
+
+/// Finished runs that failed, finished at or after `since`, oldest first.
+pub async fn failed_since(
+    db: impl SqliteExecutor<'_>,
+    since: i64,
+) -> StoreResult<Vec<RunWithMapping>> {
+    Ok(sqlx::query_as(
+        "SELECT r.*, m.name AS mapping_name FROM runs r JOIN mappings m ON m.id = r.mapping_id
+         WHERE r.status = 'failed' AND r.dry_run = 0 AND r.finished_at >= ? ORDER BY r.finished_at, r.id",
+    )
+    .bind(since)
+    .fetch_all(db)
+    .await?)
+}
+
 pub async fn checkpoint(
     db: impl SqliteExecutor<'_>,
     id: &str,
