@@ -1,11 +1,13 @@
 //! The control API under `/__sandbox/` on every simulator's listener: reset and reseed,
 //! latency, limits, faults, "another user edited this", statistics, data dump, and a
-//! ready-made access token for scripts that should not click through a consent page.
+//! ready-made access token for scripts that should not click through a consent page, and
+//! the webhook subscription of simulators that send webhooks when records change.
 
 use crate::config::{Latency, SeedSpec};
 use crate::faults::FaultRule;
 use crate::harness::Harness;
 use crate::sim::Mutation;
+use crate::webhooks::Subscription;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -30,6 +32,10 @@ pub fn router(h: Arc<Harness>) -> Router {
         .route("/__sandbox/dump", get(dump))
         .route("/__sandbox/token", post(token))
         .route("/__sandbox/credentials", get(credentials))
+        .route(
+            "/__sandbox/webhooks",
+            post(subscribe).get(webhooks).delete(unsubscribe),
+        )
         .with_state(h)
 }
 
@@ -132,4 +138,41 @@ async fn token(State(h): State<Arc<Harness>>) -> Json<Value> {
 
 async fn credentials(State(h): State<Arc<Harness>>) -> Json<Value> {
     Json(h.sim.credentials())
+}
+
+fn no_webhooks(h: &Harness) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({ "error": format!("the {} simulator sends no webhooks", h.sim.provider()) })),
+    )
+        .into_response()
+}
+
+/// Registers the receiver webhooks go to (replacing an earlier one).
+async fn subscribe(State(h): State<Arc<Harness>>, Json(sub): Json<Subscription>) -> Response {
+    let Some(hooks) = h.sim.webhooks() else {
+        return no_webhooks(&h);
+    };
+    match hooks.subscribe(sub) {
+        Ok(()) => (StatusCode::CREATED, Json(hooks.status())).into_response(),
+        Err(e) => bad_request(e),
+    }
+}
+
+/// The subscription (without its secret) and delivery counters.
+async fn webhooks(State(h): State<Arc<Harness>>) -> Response {
+    match h.sim.webhooks() {
+        Some(hooks) => Json(hooks.status()).into_response(),
+        None => no_webhooks(&h),
+    }
+}
+
+async fn unsubscribe(State(h): State<Arc<Harness>>) -> Response {
+    match h.sim.webhooks() {
+        Some(hooks) => {
+            hooks.unsubscribe();
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => no_webhooks(&h),
+    }
 }

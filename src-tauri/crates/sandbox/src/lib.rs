@@ -20,6 +20,7 @@ pub mod seed;
 mod server;
 mod sim;
 mod stats;
+pub mod webhooks;
 mod window;
 
 #[cfg(feature = "hubspot")]

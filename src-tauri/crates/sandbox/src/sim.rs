@@ -49,6 +49,10 @@ pub trait Simulator: Send + Sync + 'static {
     fn credentials(&self) -> serde_json::Value;
     /// Provider-specific rate limits, e.g. `{"ten_secondly": 100}`.
     fn set_limits(&self, limits: &serde_json::Value) -> Result<(), String>;
+    /// The webhooks this simulator sends when its records change, if it sends any.
+    fn webhooks(&self) -> Option<&crate::webhooks::Webhooks> {
+        None
+    }
     /// Invalidates every access token now (token-expiry fault).
     fn expire_tokens(&self);
     /// The provider's own 429 / 5xx response for an injected fault.

@@ -26,10 +26,12 @@ pub mod signature;
 mod store;
 mod tokens;
 mod validate;
+mod webhooks;
 
 use crate::config::SeedSpec;
 use crate::oauth::{now_ms, AuthServer, Client};
 use crate::sim::{Ctx, Mutation, Simulator};
+use crate::webhooks::{Journaled, Webhooks};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -63,6 +65,7 @@ pub struct Hubspot {
     limits: Limits,
     hub: AtomicU64,
     seeded_token: Mutex<String>,
+    webhooks: Webhooks,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -90,11 +93,15 @@ impl Hubspot {
             limits: Limits::default(),
             hub: AtomicU64::new(0),
             seeded_token: Mutex::default(),
+            webhooks: Webhooks::new("hubspot", Arc::new(webhooks::HubspotFormat)),
         })
     }
 
-    fn data(&self) -> MutexGuard<'_, Data> {
-        lock(&self.data)
+    /// The portal's records; changes made through the guard go out as webhooks.
+    fn data(&self) -> Journaled<'_, Data> {
+        Journaled::new(lock(&self.data), &self.webhooks, |_| {
+            self.hub_id().to_string()
+        })
     }
 
     fn static_tokens(&self) -> MutexGuard<'_, HashMap<String, Arc<Vec<String>>>> {
@@ -229,6 +236,10 @@ impl Simulator for Hubspot {
 
     fn set_limits(&self, limits: &Value) -> Result<(), String> {
         self.limits.set(limits)
+    }
+
+    fn webhooks(&self) -> Option<&Webhooks> {
+        Some(&self.webhooks)
     }
 
     fn expire_tokens(&self) {

@@ -5,6 +5,7 @@
 
 use super::schema::Kind;
 use crate::seed::iso_z;
+use crate::webhooks::{Change, ChangeKind, Journal};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,6 +49,9 @@ pub struct ObjectStore {
     /// Lower-cased email → id of the live contact holding it.
     pub emails: HashMap<String, u64>,
     pub next_id: u64,
+    /// Changes noted for webhooks while a receiver is subscribed (seeding notes nothing).
+    recording: bool,
+    journal: Vec<Change>,
 }
 
 impl ObjectStore {
@@ -57,6 +61,20 @@ impl ObjectStore {
             records: BTreeMap::new(),
             emails: HashMap::new(),
             next_id: kind.id_base(),
+            recording: false,
+            journal: Vec::new(),
+        }
+    }
+
+    fn note(&mut self, id: u64, kind: ChangeKind, property: Option<(String, String)>, at_ms: i64) {
+        if self.recording {
+            self.journal.push(Change {
+                object: self.kind.plural().to_owned(),
+                id: id.to_string(),
+                kind,
+                property,
+                at_ms,
+            });
         }
     }
 
@@ -97,6 +115,7 @@ impl ObjectStore {
         let id = self.next_id;
         self.next_id += 1;
         self.insert_with_id(id, props, created_ms, updated_ms);
+        self.note(id, ChangeKind::Created, None, created_ms);
         id
     }
 
@@ -129,7 +148,11 @@ impl ObjectStore {
         let Some(record) = self.records.get_mut(&id).filter(|r| r.is_live()) else {
             return false;
         };
+        let mut changed = Vec::new();
         for (name, value) in props {
+            if self.recording && record.props.get(&name).map_or("", String::as_str) != value {
+                changed.push((name.clone(), value.clone()));
+            }
             if name == "email" {
                 if let Some(old) = record.props.get("email") {
                     self.emails.remove(&old.to_lowercase());
@@ -145,6 +168,10 @@ impl ObjectStore {
             }
         }
         record.updated_ms = now.max(record.updated_ms);
+        let at = record.updated_ms;
+        for property in changed {
+            self.note(id, ChangeKind::Updated, Some(property), at);
+        }
         true
     }
 
@@ -160,6 +187,7 @@ impl ObjectStore {
                 self.emails.remove(&email.to_lowercase());
             }
         }
+        self.note(id, ChangeKind::Deleted, None, now);
         true
     }
 }
@@ -189,5 +217,20 @@ impl Data {
 
     pub fn store_mut(&mut self, kind: Kind) -> &mut ObjectStore {
         &mut self.stores[Self::index(kind)]
+    }
+}
+
+impl Journal for Data {
+    fn set_recording(&mut self, on: bool) {
+        for store in &mut self.stores {
+            store.recording = on;
+        }
+    }
+
+    fn take_changes(&mut self) -> Vec<Change> {
+        self.stores
+            .iter_mut()
+            .flat_map(|s| std::mem::take(&mut s.journal))
+            .collect()
     }
 }

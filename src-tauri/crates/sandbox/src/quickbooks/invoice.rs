@@ -11,6 +11,7 @@ use super::write::{
     adjust_balance, check_sync, clean, deleted_body, merged, money, parse_id, ref_id, target,
     WriteCtx,
 };
+use crate::webhooks::ChangeKind;
 use serde_json::{json, Map, Value};
 
 const SERVER_OWNED: &[&str] = &["TotalAmt", "Balance", "LinkedTxn"];
@@ -268,7 +269,9 @@ fn shift(store: &mut Store, invoice: u64, payment: u64, delta: f64, now_ms: i64,
         inv.body.insert("LinkedTxn".into(), Value::Array(links));
     }
     inv.touch(now_ms);
-    if let Some(customer) = ref_id(&inv.body, "CustomerRef") {
+    let customer = ref_id(&inv.body, "CustomerRef");
+    store.note(Kind::Invoice, invoice, ChangeKind::Updated, now_ms);
+    if let Some(customer) = customer {
         adjust_balance(store, customer, delta);
     }
 }

@@ -21,6 +21,7 @@ mod seed;
 pub mod signature;
 mod store;
 mod time;
+mod webhooks;
 mod write;
 mod xml;
 
@@ -30,6 +31,7 @@ pub use seed::realm_id;
 use crate::config::SeedSpec;
 use crate::oauth::AuthServer;
 use crate::sim::{Ctx, Mutation, Simulator};
+use crate::webhooks::{Journaled, Webhooks};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -37,7 +39,7 @@ use axum::Router;
 use errors::Fault;
 use limits::{Limits, Throttle};
 use serde_json::{json, Map, Value};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use store::{Kind, Store};
 use write::{Op, WriteCtx};
 
@@ -50,6 +52,7 @@ pub struct Quickbooks {
     store: Mutex<Store>,
     limits: Mutex<Limits>,
     throttle: Throttle,
+    webhooks: Webhooks,
 }
 
 impl Quickbooks {
@@ -63,11 +66,17 @@ impl Quickbooks {
             store,
             limits: Mutex::new(Limits::default()),
             throttle: Throttle::default(),
+            webhooks: Webhooks::new("quickbooks", Arc::new(webhooks::QuickbooksFormat)),
         })
     }
 
-    fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|p| p.into_inner())
+    /// The company's records; changes made through the guard go out as webhooks.
+    fn store(&self) -> Journaled<'_, Store> {
+        Journaled::new(
+            self.store.lock().unwrap_or_else(|p| p.into_inner()),
+            &self.webhooks,
+            |s| s.realm.clone(),
+        )
     }
 
     fn limits(&self) -> Limits {
@@ -256,6 +265,10 @@ impl Simulator for Quickbooks {
             "realmId": self.realm(),
             "limits": self.limits(),
         })
+    }
+
+    fn webhooks(&self) -> Option<&Webhooks> {
+        Some(&self.webhooks)
     }
 
     fn set_limits(&self, limits: &Value) -> Result<(), String> {

@@ -10,6 +10,7 @@ use super::time::{local_date, parse_instant};
 use super::write::{
     check_sync, clean, deleted_body, merged, money, parse_id, ref_id, target, WriteCtx,
 };
+use crate::webhooks::ChangeKind;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -189,4 +190,5 @@ pub fn unlink_invoice(store: &mut Store, payment: u64, invoice: u64, now_ms: i64
     let unapplied = money(p.num_field("UnappliedAmt") + freed);
     p.body.insert("UnappliedAmt".into(), json!(unapplied));
     p.touch(now_ms);
+    store.note(Kind::Payment, payment, ChangeKind::Updated, now_ms);
 }

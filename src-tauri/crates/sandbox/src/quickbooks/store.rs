@@ -4,6 +4,7 @@
 //! strings, SyncTokens count updates, `MetaData` holds create/update instants.
 
 use super::time::meta_time;
+use crate::webhooks::{Change, ChangeKind, Journal};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -132,6 +133,9 @@ pub struct Store {
     /// Invoice DocNumber → invoice id (live invoices only).
     doc_numbers: HashMap<String, u64>,
     next_doc_number: u64,
+    /// Changes noted for webhooks while a receiver is subscribed (seeding notes nothing).
+    recording: bool,
+    journal: Vec<Change>,
 }
 
 impl Store {
@@ -195,8 +199,30 @@ impl Store {
         out
     }
 
+    /// Notes a change for webhooks (company info is not an entity apps subscribe to).
+    pub fn note(&mut self, kind: Kind, id: u64, change: ChangeKind, at_ms: i64) {
+        if self.recording && kind != Kind::CompanyInfo {
+            self.journal.push(Change {
+                object: kind.name().to_owned(),
+                id: id.to_string(),
+                kind: change,
+                property: None,
+                at_ms,
+            });
+        }
+    }
+
     /// Inserts or replaces a record, keeping the indexes right.
     pub fn put(&mut self, kind: Kind, record: Record) {
+        if self.recording {
+            let existed = self.get(kind, record.id).is_some();
+            let change = match (record.deleted, existed) {
+                (true, _) => ChangeKind::Deleted,
+                (false, true) => ChangeKind::Updated,
+                (false, false) => ChangeKind::Created,
+            };
+            self.note(kind, record.id, change, record.updated_ms);
+        }
         self.unindex(kind, record.id);
         match kind {
             Kind::Customer => {
@@ -283,6 +309,16 @@ impl Store {
 
     pub fn live(&self, kind: Kind) -> impl Iterator<Item = &Record> {
         self.tables[kind.index()].values().filter(|r| !r.deleted)
+    }
+}
+
+impl Journal for Store {
+    fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+    }
+
+    fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.journal)
     }
 }
 
