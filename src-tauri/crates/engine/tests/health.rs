@@ -390,3 +390,74 @@ async fn a_fault_storm_during_a_sync_turns_the_target_degraded_live() {
     assert!(s.server_errors.iter().sum::<i64>() > 0);
     assert!(s.requests.iter().sum::<i64>() > s.ok.iter().sum::<i64>());
 }
+
+/// Seven days of per-minute traffic for five connections (50,400 minutes): how long the
+/// roll-up and the 7-day series take. Prints numbers; asserts only the counts.
+#[tokio::test]
+async fn seven_days_for_five_connections_roll_up_and_chart() {
+    let (_dir, engine, ids) = engine_with(&["A", "B", "C", "D", "E"]).await;
+    let pool = engine.store().pool();
+    let now = now_ms();
+    let minutes = 7 * 24 * 60;
+    let start = std::time::Instant::now();
+    let mut batch = Vec::with_capacity(1000);
+    for id in &ids {
+        for m in 0..minutes {
+            let outcome = if m % 50 == 0 {
+                Outcome::ServerError
+            } else {
+                Outcome::Ok
+            };
+            batch.push(row(
+                id,
+                now - (m as i64 + 1) * 60_000,
+                outcome,
+                50 + (m % 200) as i64,
+            ));
+            if batch.len() == 1000 {
+                request_metrics::insert_batch(pool, &batch).await.unwrap();
+                batch.clear();
+            }
+        }
+    }
+    request_metrics::insert_batch(pool, &batch).await.unwrap();
+    let inserted = start.elapsed();
+    let start = std::time::Instant::now();
+    let written = engine.roll_up_metrics(now).await.unwrap();
+    let rolled = start.elapsed();
+    assert_eq!(written, 5 * minutes);
+    let start = std::time::Instant::now();
+    let series = engine
+        .health_series(HealthRange::Days7, None)
+        .await
+        .unwrap();
+    let charted = start.elapsed();
+    assert_eq!(series.times.len(), 2016);
+    assert_eq!(series.connections.len(), 5);
+    let total: i64 = series
+        .connections
+        .iter()
+        .map(|c| c.requests.iter().sum::<i64>())
+        .sum();
+    // The oldest minute may fall just outside the 7-day range.
+    assert!(total >= 5 * (minutes as i64 - 5), "{total}");
+    let json = serde_json::to_string(&series).unwrap();
+    let start = std::time::Instant::now();
+    let one = engine
+        .health_series(HealthRange::Hours24, Some(&ids[0]))
+        .await
+        .unwrap();
+    let drill = start.elapsed();
+    assert_eq!(one.times.len(), 1440);
+    println!(
+        "health scale: {} raw rows inserted in {} ms; rolled up into {written} minute rows in {} ms; \
+         7-day series for 5 connections ({} buckets, {} KB of JSON) in {} ms; 24-hour drill-down in {} ms",
+        5 * minutes,
+        inserted.as_millis(),
+        rolled.as_millis(),
+        series.times.len(),
+        json.len() / 1024,
+        charted.as_millis(),
+        drill.as_millis()
+    );
+}

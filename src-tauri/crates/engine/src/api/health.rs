@@ -240,10 +240,8 @@ impl Engine {
             }
             .into());
         }
-        let rows = match connection_id {
-            Some(id) => metric_rollups::range(pool, id, from, to).await?,
-            None => metric_rollups::range_all(pool, from, to).await?,
-        };
+        let rows =
+            metric_rollups::bucketed(pool, connection_id, from, to, range.bucket_ms()).await?;
         Ok(series::build(range, now, &named, &rows))
     }
 

@@ -20,12 +20,15 @@ impl Engine {
         let pool = self.store().pool();
         let mark: Option<i64> = settings::get(pool, MARK).await?;
         let from = mark.map_or(now - RAW_KEPT_MS, |m| m - REDO_MS);
-        let mut conn = pool
-            .acquire()
+        // One transaction: a week of minutes is one commit, not one per row.
+        let mut tx = pool
+            .begin()
             .await
             .map_err(switchyard_store::StoreError::from)?;
-        let written = metric_rollups::roll_up(&mut conn, from, now).await?;
-        drop(conn);
+        let written = metric_rollups::roll_up(&mut tx, from, now).await?;
+        tx.commit()
+            .await
+            .map_err(switchyard_store::StoreError::from)?;
         settings::set(pool, MARK, &now).await?;
         request_metrics::prune(pool, now - RAW_KEPT_MS).await?;
         metric_rollups::prune(pool, now - ROLLUPS_KEPT_MS).await?;

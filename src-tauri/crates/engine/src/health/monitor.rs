@@ -68,14 +68,17 @@ impl Engine {
         let mut memory = hub.memory.lock().await;
         let pool = self.store().pool();
         {
-            let mut db = pool
-                .acquire()
+            let mut tx = pool
+                .begin()
                 .await
                 .map_err(switchyard_store::StoreError::from)?;
             // The minute in progress and the one before (rows written late), so the
             // charts show traffic within a second.
             let minute = metric_rollups::MINUTE_MS;
-            metric_rollups::roll_up(&mut db, now - minute, now + minute).await?;
+            metric_rollups::roll_up(&mut tx, now - minute, now + minute).await?;
+            tx.commit()
+                .await
+                .map_err(switchyard_store::StoreError::from)?;
         }
         let cfg = self.health_settings().await?;
         let judged = self.judge_connections(now, &cfg).await?;

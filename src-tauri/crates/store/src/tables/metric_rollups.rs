@@ -132,29 +132,30 @@ pub async fn roll_up(db: &mut sqlx::SqliteConnection, from: i64, to: i64) -> Sto
     .fetch_all(&mut *db)
     .await?;
     let rollups = fold(rows);
-    for r in &rollups {
-        sqlx::query(
+    // Multi-row statements: 15 values a row stays far below SQLite's variable limit.
+    for chunk in rollups.chunks(500) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT OR REPLACE INTO metric_rollups (connection_id, minute, requests, ok, client_errors, rate_limited,
-                 server_errors, timeouts, retries, cache_hits, cache_misses, p50_ms, p95_ms, p99_ms, limit_used)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&r.connection_id)
-        .bind(r.minute)
-        .bind(r.requests)
-        .bind(r.ok)
-        .bind(r.client_errors)
-        .bind(r.rate_limited)
-        .bind(r.server_errors)
-        .bind(r.timeouts)
-        .bind(r.retries)
-        .bind(r.cache_hits)
-        .bind(r.cache_misses)
-        .bind(r.p50_ms)
-        .bind(r.p95_ms)
-        .bind(r.p99_ms)
-        .bind(r.limit_used)
-        .execute(&mut *db)
-        .await?;
+                 server_errors, timeouts, retries, cache_hits, cache_misses, p50_ms, p95_ms, p99_ms, limit_used) ",
+        );
+        qb.push_values(chunk, |mut b, r| {
+            b.push_bind(&r.connection_id)
+                .push_bind(r.minute)
+                .push_bind(r.requests)
+                .push_bind(r.ok)
+                .push_bind(r.client_errors)
+                .push_bind(r.rate_limited)
+                .push_bind(r.server_errors)
+                .push_bind(r.timeouts)
+                .push_bind(r.retries)
+                .push_bind(r.cache_hits)
+                .push_bind(r.cache_misses)
+                .push_bind(r.p50_ms)
+                .push_bind(r.p95_ms)
+                .push_bind(r.p99_ms)
+                .push_bind(r.limit_used);
+        });
+        qb.build().execute(&mut *db).await?;
     }
     Ok(rollups.len())
 }
@@ -172,6 +173,36 @@ pub async fn range(
         .bind(to)
         .fetch_all(db)
         .await?)
+}
+
+/// Minute rows folded into buckets of `bucket_ms` in SQL (one connection or all):
+/// counts add up, latency percentiles and quota use keep the bucket's worst minute.
+/// `minute` is the bucket's start.
+pub async fn bucketed(
+    db: impl SqliteExecutor<'_>,
+    connection_id: Option<&str>,
+    from: i64,
+    to: i64,
+    bucket_ms: i64,
+) -> StoreResult<Vec<Rollup>> {
+    Ok(sqlx::query_as(
+        "SELECT connection_id, ?1 + ((minute - ?1) / ?3) * ?3 AS minute,
+             SUM(requests) AS requests, SUM(ok) AS ok, SUM(client_errors) AS client_errors,
+             SUM(rate_limited) AS rate_limited, SUM(server_errors) AS server_errors,
+             SUM(timeouts) AS timeouts, SUM(retries) AS retries, SUM(cache_hits) AS cache_hits,
+             SUM(cache_misses) AS cache_misses, MAX(p50_ms) AS p50_ms, MAX(p95_ms) AS p95_ms,
+             MAX(p99_ms) AS p99_ms, MAX(limit_used) AS limit_used
+         FROM metric_rollups
+         WHERE minute >= ?1 AND minute < ?2 AND (?4 IS NULL OR connection_id = ?4)
+         GROUP BY connection_id, (minute - ?1) / ?3
+         ORDER BY connection_id, minute",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(bucket_ms.max(MINUTE_MS))
+    .bind(connection_id)
+    .fetch_all(db)
+    .await?)
 }
 
 /// Every connection's minutes in `[from, to)`, by connection then minute.
