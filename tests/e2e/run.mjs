@@ -470,6 +470,95 @@ try {
     await shot("health-sandbox");
   });
 
+  // Starts "E2E contacts to leads" from the Runs screen (a dry run or a full re-read) and returns the new run's id.
+  async function launchRun({ dryRun = false, full = false } = {}) {
+    const mappingName = "E2E contacts to leads";
+    await go("runs");
+    const before = await browser.execute(() => document.querySelector('[data-testid="run-report"]')?.dataset.runId ?? null);
+    const select = await visible("run-mapping");
+    const value = await browser.execute((wanted) => [...document.querySelector('[data-testid="run-mapping"]').options].find((o) => o.textContent.startsWith(wanted))?.value ?? null, mappingName);
+    expect(value !== null, `the launcher offers ${mappingName}`);
+    await select.selectByAttribute("value", value);
+    const fullBox = await visible("run-full");
+    if ((await fullBox.isSelected()) !== full) await fullBox.click();
+    await (await visible(dryRun ? "dry-run" : "run-now")).click();
+    return before;
+  }
+
+  async function waitForRunEnd(previousId, timeout = 120000) {
+    await go("runs");
+    await browser.waitUntil(
+      async () => {
+        const id = await browser.execute(() => document.querySelector('[data-testid="run-report"]')?.dataset.runId ?? null);
+        return id !== null && id !== previousId;
+      },
+      { timeout, timeoutMsg: "the run did not finish" },
+    );
+  }
+
+  const requestsShown = async () => Number((await (await visible("tile-requests-value")).getText()).replaceAll(",", ""));
+
+  await test("Health changes live while a sandbox run executes", async () => {
+    await sandbox("hubspot", "PUT", "latency", { fixed_ms: 1000 });
+    let previous;
+    try {
+      previous = await launchRun({ full: true });
+      await go("health");
+      await (await visible("range-15m")).click();
+      await visible("live-indicator");
+      // Watch the requests tile without touching the screen: it must climb on its own.
+      const seen = [await requestsShown()];
+      const started = Date.now();
+      let shotTaken = false;
+      while (Date.now() - started < 30000 && new Set(seen).size < 4) {
+        await browser.pause(200);
+        const now = await requestsShown();
+        if (now !== seen[seen.length - 1]) seen.push(now);
+        if (!shotTaken && new Set(seen).size >= 2) {
+          await shot("health-live");
+          shotTaken = true;
+        }
+      }
+      console.log(`     requests tile while the run went on: ${seen.join(" → ")} (${Date.now() - started} ms)`);
+      expect(new Set(seen).size >= 3, `the requests tile changed at least twice during the run: ${seen.join(", ")}`);
+      expect(seen.every((v, i) => i === 0 || v > seen[i - 1]), `the count only grows: ${seen.join(", ")}`);
+    } finally {
+      await sandbox("hubspot", "PUT", "latency", { fixed_ms: 0 });
+    }
+    await waitForRunEnd(previous);
+  });
+
+  await test("A fault storm on HubSpot turns it degraded and raises an alert", async () => {
+    await go("health");
+    const tileId = await browser.execute(() => [...document.querySelectorAll('[data-testid^="status-"]')].find((t) => t.textContent.includes("HubSpot"))?.dataset.testid ?? null);
+    expect(tileId, "HubSpot has a status tile");
+    let status = await (await visible(tileId)).getAttribute("data-status");
+    expect(status === "healthy", `HubSpot starts healthy, not ${status}`);
+    // Each storm fails the next 4 HubSpot calls with 503: one read retried four times,
+    // then answered (five in a row would open the circuit: down, not degraded).
+    for (let storm = 1; storm <= 6 && status !== "degraded"; storm += 1) {
+      await sandbox("hubspot", "POST", "faults", { kind: "server_error", status: 503, path: "/crm", next: 4 });
+      const previous = await launchRun({ dryRun: true });
+      await waitForRunEnd(previous);
+      await go("health");
+      await browser.waitUntil(async () => (await (await visible(tileId)).getAttribute("data-status")) !== "healthy", { timeout: 5000 }).catch(() => {});
+      status = await (await visible(tileId)).getAttribute("data-status");
+      console.log(`     after storm ${storm}: HubSpot is ${status}`);
+    }
+    expect(status === "degraded", `HubSpot ended ${status}`);
+    const reason = await (await visible(tileId)).getText();
+    expect(/requests succeeded/.test(reason), `the tile says why: ${reason}`);
+    // The alert is listed on Health (open, with Acknowledge) …
+    await browser.waitUntil(
+      async () => browser.execute(() => [...document.querySelectorAll('[data-testid="alerts-list"] li')].some((a) => a.textContent.includes("HubSpot") && a.textContent.includes("is degraded"))),
+      { timeout: 10000, timeoutMsg: "no open alert says HubSpot is degraded" },
+    );
+    // … and was shown as a toast when it was raised (toasts stay until dismissed).
+    const toasts = await browser.execute(() => [...document.querySelectorAll('[data-testid="alert-toast"]')].map((t) => t.textContent));
+    expect(toasts.some((t) => t.includes("HubSpot") && t.includes("degraded")), `an alert toast names HubSpot: ${JSON.stringify(toasts)}`);
+    await shot("health-degraded");
+  });
+
   await test("Keyboard: Alt+4 opens Health, Alt+1 Connections", async () => {
     await browser.keys(["Alt", "4"]);
     await visible("screen-health");

@@ -32,6 +32,8 @@ pub struct Limiter {
     concurrency: Arc<Semaphore>,
     paused_until: Mutex<Option<Instant>>,
     reading: Mutex<Option<QuotaReading>>,
+    /// The short (burst) window at the last response that reported it (HubSpot).
+    burst: Mutex<Option<QuotaReading>>,
 }
 
 impl Limiter {
@@ -45,6 +47,7 @@ impl Limiter {
             concurrency: Arc::new(Semaphore::new(spec.concurrency.max(1) as usize)),
             paused_until: Mutex::new(None),
             reading: Mutex::new(None),
+            burst: Mutex::new(None),
         }
     }
 
@@ -78,6 +81,11 @@ impl Limiter {
         *self.reading.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Requests left in the provider's short window, when it says (HubSpot).
+    pub fn burst(&self) -> Option<QuotaReading> {
+        *self.burst.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Reads the provider's limit headers: records quota headroom, and pauses when the
     /// short window is exhausted. Returns the reading for the metrics row.
     pub fn observe(&self, headers: &HeaderMap) -> Option<QuotaReading> {
@@ -87,6 +95,10 @@ impl Limiter {
         ) {
             if remaining <= 0 && interval > 0 {
                 self.pause_for(Duration::from_millis(interval.unsigned_abs()));
+            }
+            if let Some(total) = header_i64(headers, "x-hubspot-ratelimit-max") {
+                *self.burst.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(QuotaReading { remaining, total });
             }
         }
         let reading = sforce_limit_info(headers).or_else(|| {
@@ -184,6 +196,20 @@ mod tests {
             Some(QuotaReading {
                 remaining: 249990,
                 total: 250000
+            })
+        );
+        assert_eq!(l.burst(), None);
+        let burst = headers(&[
+            ("x-hubspot-ratelimit-max", "100"),
+            ("x-hubspot-ratelimit-remaining", "37"),
+            ("x-hubspot-ratelimit-interval-milliseconds", "10000"),
+        ]);
+        l.observe(&burst);
+        assert_eq!(
+            l.burst(),
+            Some(QuotaReading {
+                remaining: 37,
+                total: 100
             })
         );
     }

@@ -140,6 +140,11 @@ impl Stack {
         self.limiter.reading()
     }
 
+    /// Requests left in the provider's short window at the last response (HubSpot).
+    pub fn burst(&self) -> Option<QuotaReading> {
+        self.limiter.burst()
+    }
+
     /// Sends `call` through the whole stack, inside a `provider_call` span that names the
     /// provider, method and endpoint template — never the URL (it may carry identifiers)
     /// nor any header.

@@ -45,6 +45,18 @@ impl Engine {
     }
 
     /// The circuit state of a connection that has made calls since start.
+    /// Requests left in the provider's short rate window, as its last response said.
+    pub fn burst_reading(
+        &self,
+        connection_id: &str,
+    ) -> Option<switchyard_connectors::http::QuotaReading> {
+        self.stacks()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(connection_id)
+            .and_then(|s| s.burst())
+    }
+
     pub fn circuit_state(&self, connection_id: &str) -> Option<CircuitState> {
         self.stacks()
             .lock()

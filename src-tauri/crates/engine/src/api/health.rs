@@ -53,6 +53,10 @@ pub struct ConnectionHealth {
     /// rolling burst window for HubSpot).
     pub quota_remaining: Option<i64>,
     pub quota_total: Option<i64>,
+    /// Requests left in the provider's short window (HubSpot's per-10-second burst) at
+    /// the last response, when the provider reports it.
+    pub burst_remaining: Option<i64>,
+    pub burst_total: Option<i64>,
     pub last_error: Option<LastError>,
     /// When the access token expires (epoch ms), when the provider says.
     pub token_expires_at: Option<i64>,
@@ -188,6 +192,7 @@ impl Engine {
         let c = j.connection;
         let ct = request_metrics::totals(pool, since, Some(&c.id)).await?;
         let limit = request_metrics::latest_limit(pool, &c.id).await?;
+        let burst = self.burst_reading(&c.id);
         let last_error = request_metrics::last_failure(pool, &c.id)
             .await?
             .map(|f| LastError {
@@ -206,6 +211,8 @@ impl Engine {
             quota_remaining: limit.map(|l| l.0),
             quota_total: limit.map(|l| l.1),
             last_error,
+            burst_remaining: burst.map(|b| b.remaining),
+            burst_total: burst.map(|b| b.total),
             token_expires_at: c.token_expires_at,
             circuit_state: self.circuit_state(&c.id),
             connection_id: c.id,
