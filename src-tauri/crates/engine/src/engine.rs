@@ -71,6 +71,8 @@ pub struct Engine {
     timeout_ms: Arc<std::sync::atomic::AtomicU64>,
     /// Health ticks and what the alert rules remember between them.
     health: Arc<crate::health::monitor::HealthHub>,
+    /// The webhook receiver (opt-in) and the dispatcher that turns its events into syncs.
+    webhooks: Arc<crate::webhooks::WebhookService>,
 }
 
 /// How often queued request rows are written (the Health screen shows traffic after
@@ -110,6 +112,7 @@ impl Engine {
             cancelled: Arc::default(),
             timeout_ms: Arc::new(std::sync::atomic::AtomicU64::new(timeout_ms)),
             health: Arc::default(),
+            webhooks: Arc::default(),
         })
     }
 
@@ -198,9 +201,14 @@ impl Engine {
         &self.sandbox
     }
 
+    pub(crate) fn webhook_service(&self) -> &crate::webhooks::WebhookService {
+        &self.webhooks
+    }
+
     /// Flushes the WAL and closes the database (call on exit).
     pub async fn shutdown(&self) {
         self.tap.flush().await;
+        self.webhooks.shutdown().await;
         if let Some(sandbox) = self.sandbox.lock().await.take() {
             sandbox.shutdown().await;
         }

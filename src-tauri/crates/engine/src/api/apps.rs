@@ -49,7 +49,7 @@ pub(crate) fn paste_redirect_key(provider: ProviderId) -> String {
     format!("apps.{provider}.paste_redirect_uri")
 }
 
-fn secret_scope(provider: ProviderId) -> String {
+pub(crate) fn secret_scope(provider: ProviderId) -> String {
     format!("app:{provider}")
 }
 

@@ -14,3 +14,4 @@ pub mod run_detail;
 pub mod runs;
 pub mod schema;
 pub mod settings;
+pub mod webhooks;

@@ -102,10 +102,25 @@ impl Engine {
                 .map_err(unavailable)?;
             tracing::info!("in-process sandbox started");
             *slot = Some(sandbox);
+            // A new sandbox knows no webhook receiver yet.
+            let engine = self.clone();
+            tokio::spawn(async move { engine.subscribe_sandbox_webhooks_quietly().await });
         }
         slot.as_ref()
             .and_then(|s| s.base_url(provider.as_str()).map(str::to_owned))
             .ok_or_else(|| unavailable(format!("no {provider} simulator")))
+    }
+
+    /// The sandbox's base URL for `provider` if one is running (never starts one).
+    pub(crate) async fn running_sandbox_url(&self, provider: ProviderId) -> Option<String> {
+        if let Some(url) = external_url(provider) {
+            return Some(url);
+        }
+        self.sandbox_slot()
+            .lock()
+            .await
+            .as_ref()
+            .and_then(|s| s.base_url(provider.as_str()).map(str::to_owned))
     }
 
     /// After a restart the in-process simulators are new and know none of the saved
@@ -200,6 +215,8 @@ impl Engine {
             // Who is connected, through the client stack and counted for this connection.
             self.test_connection(&id).await?;
         }
+        // While the receiver listens, sandbox changes come back as signed webhooks.
+        self.subscribe_sandbox_webhooks_quietly().await;
         self.list_connections().await
     }
 

@@ -107,6 +107,20 @@ pub async fn pending(db: impl SqliteExecutor<'_>, limit: i64) -> StoreResult<Vec
         .await?)
 }
 
+/// Verified, unprocessed deliveries with an id above `after_id`, oldest first (what a
+/// dispatcher has not picked up yet).
+pub async fn pending_after(
+    db: impl SqliteExecutor<'_>,
+    after_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<WebhookEvent>> {
+    Ok(sqlx::query_as("SELECT * FROM webhook_events WHERE processed_at IS NULL AND signature_valid = 1 AND id > ? ORDER BY id LIMIT ?")
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(db)
+        .await?)
+}
+
 pub async fn get(db: impl SqliteExecutor<'_>, id: i64) -> StoreResult<Option<WebhookEvent>> {
     Ok(sqlx::query_as("SELECT * FROM webhook_events WHERE id = ?")
         .bind(id)
