@@ -494,4 +494,20 @@ async fn a_mapping_endpoint_takes_its_own_rotatable_secret() {
     assert!(!serde_json::to_string(&view)
         .unwrap()
         .contains(&again.secret));
+
+    // Deleting the mapping deletes its endpoint's secret too.
+    engine
+        .rotate_generic_webhook_secret(&mapping.id)
+        .await
+        .unwrap();
+    let pool = engine.store().pool();
+    let held = || async {
+        switchyard_engine::store::tables::secrets::names(pool, "webhooks")
+            .await
+            .unwrap()
+            .len()
+    };
+    assert_eq!(held().await, 1);
+    engine.delete_mapping(&mapping.id).await.unwrap();
+    assert_eq!(held().await, 0);
 }

@@ -120,7 +120,13 @@ impl Engine {
     }
 
     pub async fn delete_mapping(&self, id: &str) -> EngineResult<()> {
-        Ok(mappings::delete(self.store().pool(), id).await?)
+        let pool = self.store().pool();
+        mappings::delete(pool, id).await?;
+        // Its webhook endpoint's secret goes with it.
+        let name = crate::webhooks::settings::generic_secret_name(id);
+        switchyard_store::tables::secrets::delete(pool, crate::webhooks::settings::SCOPE, &name)
+            .await?;
+        Ok(())
     }
 
     /// The discovered schema of one side, or the problem that stops discovering it.
