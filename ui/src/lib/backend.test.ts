@@ -3,7 +3,8 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import * as backend from "./backend";
 import { BackendError, toBackendError } from "./backend";
 import { CONNECTION, PROVIDERS } from "../test/fixtures";
-import { channelOf, ipcError, mockCommands } from "../test/ipc";
+import { tickOf } from "../test/health-fixtures";
+import { channelOf, emitEvent, ipcError, mockCommands } from "../test/ipc";
 
 describe("backend", () => {
   it("unwraps an ok Result into its data", async () => {
@@ -93,6 +94,51 @@ describe("backend", () => {
       { cmd: "suggest_mapping", args: { sourceConnectionId: "c2", sourceObject: "contacts", targetConnectionId: "c1", targetObject: "Lead" } },
       { cmd: "create_default_mappings", args: {} },
     ]);
+  });
+
+  it("passes the Health commands' arguments under their camelCase names", async () => {
+    const saved = { path: "/tmp/x.csv", rows: 3 };
+    const calls = mockCommands({
+      health_series: { range: "7d", bucketSecs: 300, times: [], connections: [] },
+      health_timeline: [],
+      alert_history: [],
+      health_settings: {},
+      set_health_settings: (args) => args.settings as Record<string, unknown>,
+      export_health: saved,
+      export_runs: saved,
+      export_run: saved,
+    });
+    await backend.healthSeries("7d", null);
+    await backend.healthSeries("1h", "c1");
+    await backend.healthTimeline("24h");
+    await backend.alertHistory("15m");
+    await backend.healthSettings();
+    await expect(backend.setHealthSettings({ cooldownMins: 5 })).resolves.toEqual({ cooldownMins: 5 });
+    await expect(backend.exportHealth("1h", "csv")).resolves.toEqual(saved);
+    await backend.exportRuns("7d", "json");
+    await backend.exportRun("r1", "csv");
+    expect(calls).toEqual([
+      { cmd: "health_series", args: { range: "7d", connectionId: null } },
+      { cmd: "health_series", args: { range: "1h", connectionId: "c1" } },
+      { cmd: "health_timeline", args: { range: "24h" } },
+      { cmd: "alert_history", args: { range: "15m" } },
+      { cmd: "health_settings", args: {} },
+      { cmd: "set_health_settings", args: { settings: { cooldownMins: 5 } } },
+      { cmd: "export_health", args: { range: "1h", format: "csv" } },
+      { cmd: "export_runs", args: { range: "7d", format: "json" } },
+      { cmd: "export_run", args: { runId: "r1", format: "csv" } },
+    ]);
+  });
+
+  it("hands each health-updated event's tick to the listener until it stops", async () => {
+    mockCommands({});
+    const ticks: backend.HealthTick[] = [];
+    const stop = await backend.onHealthUpdated((tick) => ticks.push(tick));
+    const first = tickOf({ at: 1 });
+    await emitEvent("health-updated", first);
+    stop();
+    await emitEvent("health-updated", tickOf({ at: 2 }));
+    expect(ticks).toEqual([first]);
   });
 
   it("throws an error Result as a BackendError carrying its code", async () => {

@@ -3,11 +3,15 @@
 // the generated bindings, so a regenerated bindings file touches only this module.
 import { Channel } from "@tauri-apps/api/core";
 import { openUrl } from "@tauri-apps/plugin-opener";
-import { commands } from "../bindings";
+import { commands, events } from "../bindings";
 import type {
   Backoff,
   Environment,
   ErrorCode,
+  ExportFormat,
+  HealthRange,
+  HealthSettings,
+  HealthTick,
   IpcError,
   MappingDraft,
   NotificationSettings,
@@ -28,11 +32,20 @@ export type {
   Backoff,
   CircuitState,
   ConnectionHealth,
+  ConnectionSeries,
+  ConnectionStatusNow,
   ConnectionStatus,
   ConnectionSummary,
   Environment,
   ErrorCode,
+  ExportFormat,
+  HealthRange,
+  HealthSeries,
+  HealthSettings,
+  HealthStatus,
   HealthSummary,
+  HealthTick,
+  LastError,
   KeySource,
   LinkView,
   ConflictPolicy,
@@ -63,6 +76,7 @@ export type {
   Step,
   SuggestedMapping,
   SyncRule,
+  TimelineRun,
   PendingConnect,
   Preferences,
   ProviderId,
@@ -73,8 +87,11 @@ export type {
   RunReport,
   RunStatus,
   RunSummary,
+  RunTrigger,
+  SavedExport,
   Severity,
   Side,
+  StatusChange,
   SyncDirection,
   Theme,
 } from "../bindings";
@@ -181,6 +198,46 @@ export const healthSummary = (windowSecs: number) =>
   unwrap(() => commands.healthSummary(windowSecs));
 export const listAlerts = (includeAcknowledged: boolean) =>
   unwrap(() => commands.listAlerts(includeAcknowledged));
+/** The charts' buckets over `range` (1-minute points up to 24 h, 5-minute for 7 d), for all connections or one. */
+export const healthSeries = (range: HealthRange, connectionId: string | null) =>
+  unwrap(() => commands.healthSeries(range, connectionId));
+/** Runs started in `range`, oldest first. */
+export const healthTimeline = (range: HealthRange) => unwrap(() => commands.healthTimeline(range));
+/** Every alert seen in `range` (open, acknowledged or resolved), newest first. */
+export const alertHistory = (range: HealthRange) => unwrap(() => commands.alertHistory(range));
+/** Health thresholds and where alerts go. */
+export const healthSettings = () => unwrap(() => commands.healthSettings());
+/** Saves them; the engine refuses (code "validation") values out of range. */
+export const setHealthSettings = (settings: HealthSettings) => unwrap(() => commands.setHealthSettings(settings));
+/** Saves the charts' data over `range` as a file; resolves with where and how many rows. */
+export const exportHealth = (range: HealthRange, format: ExportFormat) =>
+  unwrap(() => commands.exportHealth(range, format));
+/** Saves the runs started in `range` as a file. */
+export const exportRuns = (range: HealthRange, format: ExportFormat) => unwrap(() => commands.exportRuns(range, format));
+/** Saves one run's log (its failed records) as a file. */
+export const exportRun = (runId: string, format: ExportFormat) => unwrap(() => commands.exportRun(runId, format));
+
+/**
+ * Calls `onTick` with every `health-updated` event (sent after each health tick, a few
+ * times a second at most); resolves with the function that stops listening.
+ */
+export async function onHealthUpdated(onTick: (tick: HealthTick) => void): Promise<() => void> {
+  let unlisten: () => void;
+  try {
+    unlisten = await events.healthUpdated.listen((event) => onTick(event.payload));
+  } catch (error) {
+    throw toBackendError(error);
+  }
+  // Unlistening fails only when the IPC bridge is already gone (the window closing): nothing to
+  // undo. Typed `() => void`, it returns a promise, whose rejection is dropped the same way.
+  return () => {
+    try {
+      Promise.resolve(unlisten() as unknown).catch(() => undefined);
+    } catch {
+      // The bridge is gone.
+    }
+  };
+}
 export const listObjects = (connectionId: string) => unwrap(() => commands.listObjects(connectionId));
 
 export const describeObject = (connectionId: string, object: string) =>

@@ -6,8 +6,10 @@ import type {
   ConnectionStatus,
   Environment,
   ErrorCode,
+  HealthStatus,
   KeySource,
   RunStatus,
+  RunTrigger,
   Severity,
   SyncDirection,
 } from "./backend";
@@ -131,6 +133,21 @@ export const RUN_STATUS_LABELS: Record<RunStatus, string> = {
   partial: "Partial",
   failed: "Failed",
   cancelled: "Cancelled",
+};
+
+export const HEALTH_STATUS_LABELS: Record<HealthStatus, string> = {
+  healthy: "Healthy",
+  degraded: "Degraded",
+  down: "Down",
+  unknown: "Unknown",
+};
+
+export const RUN_TRIGGER_LABELS: Record<RunTrigger, string> = {
+  manual: "Started by hand",
+  cli: "Started from the command line",
+  webhook: "Started by a webhook",
+  retry: "Retry of failed records",
+  resume: "Resumed",
 };
 
 export const CIRCUIT_LABELS: Record<CircuitState, string> = {

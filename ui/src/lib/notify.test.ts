@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { isPermissionGranted, requestPermission, sendNotification } from "@tauri-apps/plugin-notification";
-import { notifyRunFinished, runNotification } from "./notify";
+import { alertNotification, notifyAlert, notifyRunFinished, runNotification } from "./notify";
 import type { NotificationSettings, RunReport } from "./backend";
+import { ALERT } from "../test/fixtures";
 import { ipcError, mockCommands } from "../test/ipc";
 
 vi.mock("@tauri-apps/plugin-notification", () => ({
@@ -135,5 +136,38 @@ describe("notifyRunFinished", () => {
     await expect(notifyRunFinished("Contacts", REPORT)).resolves.toBe(false);
     expect(send).not.toHaveBeenCalled();
     expect(warn).toHaveBeenCalledOnce();
+  });
+});
+
+describe("notifyAlert", () => {
+  beforeEach(() => {
+    granted.mockReset();
+    request.mockReset();
+    send.mockReset();
+  });
+
+  it("titles with the severity and says the alert's message", () => {
+    expect(alertNotification({ ...ALERT, severity: "critical" })).toEqual({
+      title: "Switchyard alert: Critical",
+      body: "Acme Salesforce needs to be reconnected.",
+    });
+  });
+
+  it("sends once permission is there, and never throws", async () => {
+    granted.mockResolvedValue(true);
+    await expect(notifyAlert(ALERT)).resolves.toBe(true);
+    expect(send).toHaveBeenCalledExactlyOnceWith({ title: "Switchyard alert: Warning", body: ALERT.message });
+
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    granted.mockRejectedValue(new Error("plugin not registered"));
+    await expect(notifyAlert(ALERT)).resolves.toBe(false);
+    expect(warn).toHaveBeenCalledOnce();
+  });
+
+  it("sends nothing when permission is denied", async () => {
+    granted.mockResolvedValue(false);
+    request.mockResolvedValue("denied");
+    await expect(notifyAlert(ALERT)).resolves.toBe(false);
+    expect(send).not.toHaveBeenCalled();
   });
 });

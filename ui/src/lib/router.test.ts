@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NAV_ITEMS, hrefFor, parseHash, screenForShortcut } from "./router";
+import { NAV_ITEMS, hrefFor, parseHash, runHref, runIdFromHash, screenForShortcut } from "./router";
 
 describe("parseHash", () => {
   it.each([
@@ -55,5 +55,18 @@ describe("screenForShortcut", () => {
     expect(screenForShortcut(key("1", { altKey: false }))).toBeNull();
     expect(screenForShortcut(key("1", { ctrlKey: true }))).toBeNull();
     expect(screenForShortcut(key("1", { shiftKey: true }))).toBeNull();
+  });
+});
+
+describe("run links", () => {
+  it("round-trips a run id through the Runs screen's hash", () => {
+    expect(runHref("r-17")).toBe("#/runs/r-17");
+    expect(runIdFromHash(runHref("r-17"))).toBe("r-17");
+    expect(runIdFromHash(runHref("a b/c"))).toBe("a b/c");
+    expect(parseHash(runHref("r-17"))).toBe("runs");
+  });
+
+  it("finds no run in other hashes", () => {
+    for (const hash of ["", "#/runs", "#/runs/", "#/health/r1", "#/runs/%E0%A4%A"]) expect(runIdFromHash(hash)).toBeNull();
   });
 });

@@ -37,6 +37,22 @@ export function hrefFor(screen: Screen): string {
   return `#/${screen}`;
 }
 
+/** The Runs screen with one run open: `#/runs/<id>`. */
+export function runHref(runId: string): string {
+  return `${hrefFor("runs")}/${encodeURIComponent(runId)}`;
+}
+
+/** "#/runs/r-17" → "r-17"; any other hash → null. */
+export function runIdFromHash(hash: string): string | null {
+  const match = /^#?\/*runs\/([^/?]+)/i.exec(hash);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
 export function currentScreen(): Screen {
   return parseHash(window.location.hash);
 }

@@ -1,6 +1,6 @@
 // Which badge colour each status gets. Colour only repeats what the badge's
 // text already says, so nobody has to tell green from red.
-import type { CircuitState, ConnectionStatus, Environment, RunStatus, Severity } from "./backend";
+import type { CircuitState, ConnectionStatus, Environment, HealthStatus, RunStatus, Severity } from "./backend";
 
 export type Tone = "success" | "warning" | "danger" | "info" | "neutral" | "accent";
 
@@ -18,6 +18,13 @@ export const RUN_TONES: Record<RunStatus, Tone> = {
   partial: "warning",
   failed: "danger",
   cancelled: "neutral",
+};
+
+export const HEALTH_TONES: Record<HealthStatus, Tone> = {
+  healthy: "success",
+  degraded: "warning",
+  down: "danger",
+  unknown: "neutral",
 };
 
 export const CIRCUIT_TONES: Record<CircuitState, Tone> = {

@@ -66,11 +66,15 @@ export const CONNECTION: ConnectionSummary = {
 };
 
 export const EMPTY_HEALTH: HealthSummary = {
-  windowSecs: 86_400,
+  windowSecs: 3_600,
+  services: 0,
+  activeConnections: 0,
   requests: 0,
   successRate: null,
+  avgLatencyMs: null,
   p50LatencyMs: null,
   p95LatencyMs: null,
+  p99LatencyMs: null,
   errors: 0,
   rateLimited: 0,
   cacheHits: 0,
@@ -86,10 +90,12 @@ export const ALERT: AlertItem = {
   kind: "auth_expiring",
   message: "Acme Salesforce needs to be reconnected.",
   connectionId: "c1",
+  mappingId: null,
   occurrences: 1,
   raisedAt: 1_700_000_000_000,
   lastSeenAt: 1_700_000_000_000,
   acknowledgedAt: null,
+  resolvedAt: null,
 };
 
 export const APP_INFO: AppInfo = {

@@ -1,6 +1,7 @@
 // Fakes the Rust side for tests: each command name maps to a handler whose
 // return value is the command's answer and whose throw is its rejection.
 import { Channel } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -12,7 +13,10 @@ export interface IpcCall {
   args: Record<string, unknown>;
 }
 
-/** Installs handlers keyed by Rust command name; returns the log of calls made. */
+/**
+ * Installs handlers keyed by Rust command name; returns the log of calls made. Events are
+ * mocked too: `listen` registers for real and `emitEvent` reaches those listeners.
+ */
 export function mockCommands(handlers: Record<string, Answer>): IpcCall[] {
   const calls: IpcCall[] = [];
   mockIPC((cmd, payload) => {
@@ -21,8 +25,13 @@ export function mockCommands(handlers: Record<string, Answer>): IpcCall[] {
     if (!(cmd in handlers)) throw { code: "not_found", message: `test did not mock ${cmd}` };
     const handler = handlers[cmd];
     return typeof handler === "function" ? (handler as Handler)(args) : handler;
-  });
+  }, { shouldMockEvents: true });
   return calls;
+}
+
+/** Sends an event to the app's listeners the way the Rust side would (`health-updated`, …). */
+export async function emitEvent<T>(name: string, payload: T): Promise<void> {
+  await emit(name, payload);
 }
 
 /** A rejection shaped like the back end's IpcError. */
