@@ -55,6 +55,12 @@ fn main() {
         "complete_onboarding",
         "notification_settings",
         "set_notification_settings",
+        "webhook_settings",
+        "set_webhook_settings",
+        "set_webhook_secret",
+        "rotate_webhook_secret",
+        "remove_webhook_secret",
+        "webhook_stats",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

@@ -1,7 +1,7 @@
 //! The typed command list, exported to TypeScript (`ui/src/bindings/index.ts`). A test
 //! fails when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
 
-use crate::commands::{connections, health, mappings, runs, settings};
+use crate::commands::{connections, health, mappings, runs, settings, webhooks};
 use specta_typescript::Typescript;
 use tauri::Runtime;
 
@@ -65,6 +65,12 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::complete_onboarding,
             settings::notification_settings,
             settings::set_notification_settings,
+            webhooks::webhook_settings,
+            webhooks::set_webhook_settings,
+            webhooks::set_webhook_secret,
+            webhooks::rotate_webhook_secret,
+            webhooks::remove_webhook_secret,
+            webhooks::webhook_stats,
         ])
 }
 

@@ -20,6 +20,10 @@ pub fn start<R: Runtime>(app: &AppHandle<R>) -> Result<(), Box<dyn std::error::E
         engine.start_metrics_maintenance();
         // Status, alert rules and the live Health screen, after each metrics batch.
         engine.start_health_monitor();
+        // Webhooks stored before a restart are synced; the receiver listens if turned on.
+        if let Err(e) = engine.start_webhooks().await {
+            tracing::warn!("webhooks not started: {}", e.message);
+        }
         Ok::<_, switchyard_engine::EngineError>(engine)
     });
     if let Err(e) = &engine {

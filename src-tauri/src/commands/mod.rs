@@ -7,3 +7,4 @@ pub mod health;
 pub mod mappings;
 pub mod runs;
 pub mod settings;
+pub mod webhooks;

@@ -99,6 +99,18 @@ export const commands = {
 	/**  Where run summaries go: desktop, a Slack channel, a Zapier hook. */
 	notificationSettings: () => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("notification_settings")),
 	setNotificationSettings: (settings: NotificationSettings) => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("set_notification_settings", { settings })),
+	/**  Settings, status, endpoint URLs and the last day's counts. */
+	webhookSettings: () => typedError<WebhookView, IpcError>(__TAURI_INVOKE("webhook_settings")),
+	/**  Saves the settings and starts, restarts or stops the receiver to match. */
+	setWebhookSettings: (settings: WebhookSettings) => typedError<WebhookView, IpcError>(__TAURI_INVOKE("set_webhook_settings", { settings })),
+	/**  Saves a provider's signing secret (HubSpot, QuickBooks, Slack); empty or null removes it. */
+	setWebhookSecret: (provider: ProviderId, secret: string | null) => typedError<WebhookView, IpcError>(__TAURI_INVOKE("set_webhook_secret", { provider, secret })),
+	/**  A new secret for a mapping's generic endpoint (the old one stops working), shown once. */
+	rotateWebhookSecret: (mappingId: string) => typedError<GeneratedSecret, IpcError>(__TAURI_INVOKE("rotate_webhook_secret", { mappingId })),
+	/**  Closes a mapping's generic endpoint. */
+	removeWebhookSecret: (mappingId: string) => typedError<WebhookView, IpcError>(__TAURI_INVOKE("remove_webhook_secret", { mappingId })),
+	/**  Deliveries received, refused and repeated since `since_ms` (for the dashboard). */
+	webhookStats: (sinceMs: number) => typedError<WebhookStats, IpcError>(__TAURI_INVOKE("webhook_stats", { sinceMs })),
 };
 
 /** Events */
@@ -174,6 +186,12 @@ export type ConnectionHealth = {
 	 */
 	quotaRemaining: number | null,
 	quotaTotal: number | null,
+	/**
+	 *  Requests left in the provider's short window (HubSpot's per-10-second burst) at
+	 *  the last response, when the provider reports it.
+	 */
+	burstRemaining: number | null,
+	burstTotal: number | null,
 	lastError: LastError | null,
 	/**  When the access token expires (epoch ms), when the provider says. */
 	tokenExpiresAt: number | null,
@@ -292,6 +310,21 @@ export type FieldType =
 /**  The id of another record. */
 "reference" | "text" | "long_text" | "email" | "phone" | "url" | "picklist" | "multi_picklist" | "bool" | "int" | "number" | "currency" | "percent" | "date" | "date_time";
 
+/**  A mapping's new secret: shown once, to paste into the sender. */
+export type GeneratedSecret = {
+	mappingId: string,
+	url: string,
+	secret: string,
+};
+
+/**  A mapping's own endpoint, for Zapier and other senders. */
+export type GenericEndpoint = {
+	mappingId: string,
+	mappingName: string,
+	url: string,
+	hasSecret: boolean,
+};
+
 export type HealthRange = "15m" | "1h" | "24h" | "7d";
 
 export type HealthSeries = {
@@ -370,6 +403,9 @@ export type HealthTick = {
 
 /**  Sent after each health tick (a few times a second at most during traffic). */
 export type HealthUpdated = HealthTick;
+
+/**  Which HubSpot signature the receiver checks. */
+export type HubspotSignature = "v1" | "v2" | "v3";
 
 export type IpcError = {
 	code: ErrorCode,
@@ -565,6 +601,18 @@ export type Progress = { event: "started"; data: {
 	status: RunStatus,
 } };
 
+/**  The address to give one provider, and whether its signing secret is set. */
+export type ProviderEndpoint = {
+	provider: ProviderId,
+	url: string,
+	/**  What the provider calls the secret it signs with. */
+	secretLabel: string,
+	/**  A secret was entered here. */
+	hasSecret: boolean,
+	/**  HubSpot: the app client secret saved under App credentials is used. */
+	usesAppSecret: boolean,
+};
+
 /**  The services Switchyard connects to. */
 export type ProviderId = "salesforce" | "hubspot" | "quickbooks" | "slack" | "zapier";
 
@@ -575,6 +623,17 @@ export type ProviderInfo = {
 	description: string,
 	authKinds: AuthKind[],
 	objects: string[],
+};
+
+/**  Whether the receiver is listening. */
+export type ReceiverState = "off" | "listening" | "error";
+
+export type ReceiverStatus = {
+	state: ReceiverState,
+	/**  `host:port` it listens on (the real port when 0 was asked for). */
+	address: string | null,
+	/**  Why it is not listening, when it should be. */
+	message: string | null,
 };
 
 export type RecordErrorView = {
@@ -722,6 +781,50 @@ export type TimelineRun = {
 	recordsRead: number,
 	recordsFailed: number,
 	message: string | null,
+};
+
+export type WebhookSettings = {
+	/**  Off until the user turns it on. */
+	enabled: boolean,
+	/**  The address to listen on: 127.0.0.1 unless the user chooses otherwise. */
+	host: string,
+	/**  0 picks any free port (tests). */
+	port: number,
+	/**
+	 *  The public https address a tunnel forwards to the receiver, if any: shown in the
+	 *  endpoint URLs, and the URL HubSpot v2/v3 signatures are checked against.
+	 */
+	publicUrl: string | null,
+	hubspotSignature: HubspotSignature,
+	/**  How long after the first event a sync starts (more events in between join it). */
+	debounceMs: number,
+};
+
+/**  What arrived since a moment (the Health screen shows it over its window). */
+export type WebhookStats = {
+	since: number,
+	/**  Verified deliveries (events) first received in the window. */
+	received: number,
+	/**  Refused deliveries: bad, missing or stale signatures, malformed or oversized bodies. */
+	rejected: number,
+	/**  Repeats of events already received (provider retries), ignored. */
+	duplicates: number,
+	/**  Verified events whose sync has not run yet. */
+	pending: number,
+	lastReceivedAt: number | null,
+	lastRejectedAt: number | null,
+	receiver: ReceiverState,
+};
+
+export type WebhookView = {
+	settings: WebhookSettings,
+	status: ReceiverStatus,
+	/**  Where providers reach the receiver: the public address if set, else the local one. */
+	baseUrl: string,
+	endpoints: ProviderEndpoint[],
+	generic: GenericEndpoint[],
+	/**  The last 24 hours. */
+	stats: WebhookStats,
 };
 
 /* Tauri Specta runtime */

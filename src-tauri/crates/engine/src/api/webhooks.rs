@@ -89,9 +89,8 @@ fn secret_label(provider: ProviderId) -> &'static str {
 
 impl Engine {
     pub async fn webhook_settings(&self) -> EngineResult<WebhookSettings> {
-        Ok(settings::get(self.store().pool(), KEY)
-            .await?
-            .unwrap_or_default())
+        let stored = settings::get(self.store().pool(), KEY).await?;
+        Ok(WebhookSettings::from_stored(stored))
     }
 
     pub async fn webhook_stats(&self, since_ms: i64) -> EngineResult<WebhookStats> {

@@ -27,7 +27,7 @@ pub enum HubspotSignature {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase")]
 pub struct WebhookSettings {
     /// Off until the user turns it on.
     pub enabled: bool,
@@ -57,6 +57,20 @@ impl Default for WebhookSettings {
 }
 
 impl WebhookSettings {
+    /// Settings as stored, fields a version of Switchyard did not store taking their defaults.
+    pub(crate) fn from_stored(stored: Option<serde_json::Value>) -> Self {
+        let mut merged = serde_json::to_value(Self::default()).unwrap_or_default();
+        if let (Some(serde_json::Value::Object(saved)), Some(out)) =
+            (stored, merged.as_object_mut())
+        {
+            out.extend(saved);
+        }
+        serde_json::from_value(merged).unwrap_or_else(|e| {
+            tracing::warn!("webhook settings unreadable, using the defaults: {e}");
+            Self::default()
+        })
+    }
+
     /// Trims and checks what the user entered.
     pub(crate) fn checked(mut self) -> EngineResult<Self> {
         self.host = self.host.trim().to_owned();
@@ -133,9 +147,15 @@ mod tests {
         let s = WebhookSettings::default();
         assert!(!s.enabled);
         assert_eq!((s.host.as_str(), s.port), ("127.0.0.1", 8787));
-        let partial: WebhookSettings = serde_json::from_str(r#"{"enabled":true}"#).unwrap();
+        let partial = WebhookSettings::from_stored(Some(serde_json::json!({ "enabled": true })));
         assert_eq!(partial.port, 8787, "missing fields take their defaults");
         assert!(partial.enabled);
+        let broken = WebhookSettings::from_stored(Some(serde_json::json!({ "port": "x" })));
+        assert_eq!(broken, WebhookSettings::default());
+        assert_eq!(
+            WebhookSettings::from_stored(None),
+            WebhookSettings::default()
+        );
     }
 
     #[test]
