@@ -6,17 +6,14 @@ import { coalesce } from "./coalesce";
 import { followHealth } from "./live";
 import { notifyAlert } from "./notify";
 
-/** Toasts on screen at once; older ones give way. */
-export const MAX_TOASTS = 4;
-/** Info and warning toasts leave after this; critical ones stay until dismissed. */
-export const TOAST_MS = 15_000;
+/** Toasts on screen at once; older ones give way (they stay listed on Health). */
+export const MAX_TOASTS = 5;
 /** The open count is re-read at most this often while ticks arrive. */
 const COUNT_INTERVAL_MS = 1_000;
 
 export class AlertFeed {
   toasts = $state.raw<AlertItem[]>([]);
   openCount = $state(0);
-  #timers = new Map<string, ReturnType<typeof setTimeout>>();
 
   /** Starts listening; returns the function that stops and clears everything. */
   start(): () => void {
@@ -32,8 +29,6 @@ export class AlertFeed {
     return () => {
       stop();
       recount.dispose();
-      for (const timer of this.#timers.values()) clearTimeout(timer);
-      this.#timers.clear();
       this.toasts = [];
     };
   }
@@ -46,23 +41,15 @@ export class AlertFeed {
     }
   }
 
-  /** Adds (or, for a repeat of the same alert, replaces) a toast. */
+  /**
+   * Adds (or, for a repeat of the same alert, moves to the end) a toast. Toasts stay until
+   * dismissed: an alert should not vanish before it is read.
+   */
   show(alert: AlertItem): void {
-    this.#clearTimer(alert.id);
-    const rest = this.toasts.filter((t) => t.id !== alert.id);
-    const next = [...rest, alert];
-    for (const dropped of next.slice(0, Math.max(0, next.length - MAX_TOASTS))) this.#clearTimer(dropped.id);
-    this.toasts = next.slice(-MAX_TOASTS);
-    if (alert.severity !== "critical") {
-      this.#timers.set(
-        alert.id,
-        setTimeout(() => this.dismiss(alert.id), TOAST_MS),
-      );
-    }
+    this.toasts = [...this.toasts.filter((t) => t.id !== alert.id), alert].slice(-MAX_TOASTS);
   }
 
   dismiss(id: string): void {
-    this.#clearTimer(id);
     this.toasts = this.toasts.filter((t) => t.id !== id);
   }
 
@@ -78,12 +65,6 @@ export class AlertFeed {
       // Keep the last count: the badge is a hint, the Health screen shows the real list.
       console.warn("Switchyard: the open alerts could not be counted.", error);
     }
-  }
-
-  #clearTimer(id: string) {
-    const timer = this.#timers.get(id);
-    if (timer !== undefined) clearTimeout(timer);
-    this.#timers.delete(id);
   }
 }
 

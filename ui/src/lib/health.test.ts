@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertKindLabel, alertState, headroomText, healthTiles, occurrencesText, tokenExpiryText, withLiveStatuses } from "./health";
+import { alertKindLabel, alertState, burstText, headroomText, healthTiles, occurrencesText, tokenExpiryText, withLiveStatuses } from "./health";
 import { ALERT, EMPTY_HEALTH } from "../test/fixtures";
 import { CONNECTION_HEALTH, tickOf } from "../test/health-fixtures";
 
@@ -49,6 +49,11 @@ describe("connection facts", () => {
     expect(headroomText({ quotaRemaining: 5, quotaTotal: 10, headroomPct: null })).toBe("5 of 10 left (50%)");
     expect(headroomText({ quotaRemaining: null, quotaTotal: null, headroomPct: 0.3 })).toBe("30% left");
     expect(headroomText({ quotaRemaining: null, quotaTotal: null, headroomPct: null })).toBe("No reading yet");
+  });
+
+  it("says the burst window when the provider reports one", () => {
+    expect(burstText({ burstRemaining: 92, burstTotal: 100 })).toBe("92 of 100 left");
+    expect(burstText(CONNECTION_HEALTH)).toBeNull();
   });
 
   it("says when the token expires, or expired", () => {

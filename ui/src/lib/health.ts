@@ -67,6 +67,12 @@ export function headroomText(c: Pick<ConnectionHealth, "quotaRemaining" | "quota
   return c.headroomPct !== null ? `${formatPercent(c.headroomPct)} left` : "No reading yet";
 }
 
+/** HubSpot's short window: "92 of 100 left"; null when the provider does not report one. */
+export function burstText(c: Pick<ConnectionHealth, "burstRemaining" | "burstTotal">): string | null {
+  if (c.burstRemaining === null || c.burstTotal === null) return null;
+  return `${formatCount(c.burstRemaining)} of ${formatCount(c.burstTotal)} left`;
+}
+
 /** "Expires in 3 hours", "Expired 2 minutes ago", or that the provider did not say. */
 export function tokenExpiryText(expiresAt: number | null, now: number = Date.now()): string {
   if (expiresAt === null) return "Not reported";

@@ -23,6 +23,8 @@ const DEGRADED: ConnectionHealth = {
   p95LatencyMs: 2_400,
   lastError: { at: Date.now() - 5 * 60_000, text: "429 rate limited on POST /crm/v3/objects/contacts/batch/update" },
   tokenExpiresAt: Date.now() + 3 * 3_600_000,
+  burstRemaining: 92,
+  burstTotal: 100,
   circuitState: "closed",
 };
 
@@ -145,6 +147,11 @@ describe("Health screen", () => {
       "429 rate limited on POST /crm/v3/objects/contacts/batch/update 5 minutes ago",
     );
     expect(degraded).toHaveTextContent("Expires in 3 hours");
+    expect(screen.getByTestId("status-c2-burst")).toHaveTextContent("92 of 100 left");
+    expect(screen.queryByTestId("status-c1-burst")).toBeNull();
+    // The first element whose test id starts with "status-" and names a connection is its tile.
+    const first = [...document.querySelectorAll<HTMLElement>('[data-testid^="status-"]')].find((t) => t.textContent?.includes("HubSpot"));
+    expect(first?.dataset.testid).toBe("status-c2");
     expect(degraded).toHaveTextContent("Closed");
   });
 
@@ -163,7 +170,7 @@ describe("Health screen", () => {
     expect(screen.getByTestId("drilldown-last-error")).toHaveTextContent("429 rate limited on POST");
     expect(await within(drill).findByTestId("drilldown-charts")).toBeInTheDocument();
     expect(screen.getByTestId("chart-latency")).toHaveTextContent("Latency");
-    expect(screen.queryByTestId("status-tiles")).toBeNull();
+    expect(screen.queryByTestId("connection-statuses")).toBeNull();
 
     await userEvent.click(screen.getByTestId("drilldown-back"));
     expect(await screen.findByTestId("health-charts")).toBeInTheDocument();

@@ -387,6 +387,39 @@ describe("Runs screen", () => {
     expect(screen.queryByTestId("retry-failed")).toBeNull();
   });
 
+  it("opens the run named by the hash (a link from Health's timeline), and forgets it on close", async () => {
+    const ok = { ...RUN, dryRun: false, status: "succeeded" as const, recordsFailed: 0 };
+    window.history.replaceState(null, "", "#/runs/r1");
+    const calls = runsCommands({ list_runs: [], get_run: { summary: ok, recordsCreated: 3, recordsUpdated: 0, errors: [] } });
+    render(Runs);
+
+    expect(await screen.findByTestId("run-detail")).toBeInTheDocument();
+    expect(calls).toContainEqual({ cmd: "get_run", args: { runId: "r1" } });
+    await user().click(screen.getByTestId("close-detail"));
+    expect(screen.queryByTestId("run-detail")).toBeNull();
+    expect(window.location.hash).toBe("#/runs");
+  });
+
+  it("exports a run's log as CSV or JSON and says where it went", async () => {
+    const ok = { ...RUN, dryRun: false };
+    const calls = runsCommands({
+      list_runs: [ok],
+      get_run: { summary: ok, recordsCreated: 3, recordsUpdated: 0, errors: [] },
+      export_run: (args) =>
+        args.format === "csv" ? { path: "/home/ada/Downloads/run-r1.csv", rows: 8 } : ipcError("not_found", "run r1 is gone"),
+    });
+    render(Runs);
+    const u = user();
+    await u.click(await screen.findByTestId("run-history-row-r1"));
+
+    await u.click(await screen.findByTestId("export-run-csv"));
+    await waitFor(() => expect(screen.getByTestId("export-run-note")).toHaveTextContent("Saved 8 rows to /home/ada/Downloads/run-r1.csv"));
+    expect(calls).toContainEqual({ cmd: "export_run", args: { runId: "r1", format: "csv" } });
+
+    await u.click(screen.getByTestId("export-run-json"));
+    await waitFor(() => expect(screen.getByTestId("export-run-note")).toHaveTextContent("Couldn't export the log: run r1 is gone"));
+  });
+
   it("the identity map searches after typing stops, unlinks after confirmation and pins a pair", async () => {
     let links: LinkView[] = [
       { sourceId: "1001", targetId: "00Q1", pinned: false, lastSyncedAt: Date.now() },

@@ -5,10 +5,11 @@ import Settings from "./Settings.svelte";
 import { APP_INFO, CONNECTION } from "../test/fixtures";
 import { ipcError, mockCommands } from "../test/ipc";
 
-/** What the Run notifications section loads: its settings and the connections it offers. */
+/** What the Run notifications section loads (its settings and the connections it offers), and the Health section's settings. */
 const NOTIFY = {
   notification_settings: { desktop: true, slackConnectionId: null, slackChannel: null, zapierConnectionId: null },
   list_connections: [],
+  health_settings: {},
 };
 
 describe("Settings screen", () => {
@@ -23,6 +24,7 @@ describe("Settings screen", () => {
     expect(screen.getByTestId("info-schema-version")).toHaveTextContent("20261128000015");
     expect(screen.getByTestId("info-key-source")).toHaveTextContent("Key file beside the database");
     expect(screen.getByTestId("theme-select")).toHaveValue("system");
+    expect(await screen.findByTestId("health-healthySuccessPct")).toHaveValue(95);
   });
 
   it("saves and applies a new theme at once", async () => {

@@ -23,6 +23,8 @@ export const CONNECTION_HEALTH: ConnectionHealth = {
   headroomPct: 0.42,
   quotaRemaining: 6_300,
   quotaTotal: 15_000,
+  burstRemaining: null,
+  burstTotal: null,
   lastError: null,
   tokenExpiresAt: null,
   circuitState: "half_open",
