@@ -19,6 +19,7 @@ import type {
   ProviderId,
   Theme,
   Keep,
+  WebhookSettings,
 } from "../bindings";
 
 type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -94,6 +95,15 @@ export type {
   StatusChange,
   SyncDirection,
   Theme,
+  GeneratedSecret,
+  GenericEndpoint,
+  HubspotSignature,
+  ProviderEndpoint,
+  ReceiverState,
+  ReceiverStatus,
+  WebhookSettings,
+  WebhookStats,
+  WebhookView,
 } from "../bindings";
 
 const ERROR_CODES: readonly ErrorCode[] = [
@@ -282,6 +292,19 @@ export const notificationSettings = () => unwrap(() => commands.notificationSett
 export const setNotificationSettings = (settings: NotificationSettings) =>
   unwrap(() => commands.setNotificationSettings(settings));
 export const completeOnboarding = () => unwrap(() => commands.completeOnboarding());
+/** The webhook receiver: settings, status, the addresses to give providers, the last day's counts. */
+export const webhookSettings = () => unwrap(() => commands.webhookSettings());
+/** Saves the receiver's settings and starts, restarts or stops it; bad input is refused with code "validation". */
+export const setWebhookSettings = (settings: WebhookSettings) => unwrap(() => commands.setWebhookSettings(settings));
+/** Saves (or, with null, removes) the secret HubSpot, QuickBooks or Slack signs with. Write-only. */
+export const setWebhookSecret = (provider: ProviderId, secret: string | null) =>
+  unwrap(() => commands.setWebhookSecret(provider, secret));
+/** A new secret for a mapping's own endpoint; the answer is the only time it is shown. */
+export const rotateWebhookSecret = (mappingId: string) => unwrap(() => commands.rotateWebhookSecret(mappingId));
+/** Turns a mapping's own endpoint off. */
+export const removeWebhookSecret = (mappingId: string) => unwrap(() => commands.removeWebhookSecret(mappingId));
+/** Deliveries received, refused and repeated since `sinceMs` (epoch ms). */
+export const webhookStats = (sinceMs: number) => unwrap(() => commands.webhookStats(sinceMs));
 export const connectSandboxAccounts = () => unwrap(() => commands.connectSandboxAccounts());
 export const testConnection = (id: string) => unwrap(() => commands.testConnection(id));
 export const disconnect = (id: string) => unwrap(() => commands.disconnect(id));

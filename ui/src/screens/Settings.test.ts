@@ -5,9 +5,20 @@ import Settings from "./Settings.svelte";
 import { APP_INFO, CONNECTION } from "../test/fixtures";
 import { ipcError, mockCommands } from "../test/ipc";
 
+/** The Webhooks section's view: the receiver off, as on a fresh install. */
+const WEBHOOKS = {
+  settings: { enabled: false, host: "127.0.0.1", port: 8787, publicUrl: null, hubspotSignature: "v3", debounceMs: 2000 },
+  status: { state: "off", address: null, message: null },
+  baseUrl: "http://127.0.0.1:8787",
+  endpoints: [{ provider: "quickbooks", url: "http://127.0.0.1:8787/webhooks/quickbooks", secretLabel: "Verifier token", hasSecret: false, usesAppSecret: false }],
+  generic: [],
+  stats: { since: 0, received: 0, rejected: 0, duplicates: 0, pending: 0, lastReceivedAt: null, lastRejectedAt: null, receiver: "off" },
+};
+
 /** What the Run notifications section loads (its settings and the connections it offers), and the Health section's settings. */
 const NOTIFY = {
   notification_settings: { desktop: true, slackConnectionId: null, slackChannel: null, zapierConnectionId: null },
+  webhook_settings: WEBHOOKS,
   list_connections: [],
   health_settings: {},
 };
@@ -98,5 +109,15 @@ describe("Settings screen", () => {
     expect(calls.find((c) => c.cmd === "set_app_credentials")?.args).toEqual({ provider: "hubspot", clientId: "my-client", clientSecret: "shh", pasteRedirectUri: "" });
     expect(screen.getByTestId("app-hubspot-secret")).toHaveValue("");
     expect(screen.getByTestId("app-hubspot-secret")).toHaveAttribute("placeholder", "Secret saved (type to replace)");
+  });
+
+  it("has a Webhooks section, off by default, with the address to give each service", async () => {
+    mockCommands({ ...NOTIFY, get_preferences: { theme: "system", onboardingCompleted: true }, app_info: APP_INFO });
+    render(Settings);
+
+    const section = await screen.findByRole("region", { name: "Webhooks" });
+    expect(await within(section).findByTestId("webhook-status")).toHaveTextContent("Off");
+    expect(within(section).getByTestId("webhook-enabled")).not.toBeChecked();
+    expect(within(section).getByTestId("webhook-url-quickbooks")).toHaveTextContent("http://127.0.0.1:8787/webhooks/quickbooks");
   });
 });
