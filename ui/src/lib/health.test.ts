@@ -45,14 +45,14 @@ describe("withLiveStatuses", () => {
 
 describe("connection facts", () => {
   it("says the quota headroom as remaining of total", () => {
-    expect(headroomText(CONNECTION_HEALTH)).toBe("6,300 of 15,000 left (42%)");
-    expect(headroomText({ quotaRemaining: 5, quotaTotal: 10, headroomPct: null })).toBe("5 of 10 left (50%)");
-    expect(headroomText({ quotaRemaining: null, quotaTotal: null, headroomPct: 0.3 })).toBe("30% left");
+    expect(headroomText(CONNECTION_HEALTH)).toBe("6,300 of 15,000 (42%)");
+    expect(headroomText({ quotaRemaining: 5, quotaTotal: 10, headroomPct: null })).toBe("5 of 10 (50%)");
+    expect(headroomText({ quotaRemaining: null, quotaTotal: null, headroomPct: 0.3 })).toBe("30%");
     expect(headroomText({ quotaRemaining: null, quotaTotal: null, headroomPct: null })).toBe("No reading yet");
   });
 
   it("says the burst window when the provider reports one", () => {
-    expect(burstText({ burstRemaining: 92, burstTotal: 100 })).toBe("92 of 100 left");
+    expect(burstText({ burstRemaining: 92, burstTotal: 100 })).toBe("92 of 100");
     expect(burstText(CONNECTION_HEALTH)).toBeNull();
   });
 

@@ -58,19 +58,19 @@ export function withLiveStatuses(
   });
 }
 
-/** "1,200 of 15,000 left (8%)"; a dash without a reading. */
+/** "1,200 of 15,000 (8%)"; says so without a reading. */
 export function headroomText(c: Pick<ConnectionHealth, "quotaRemaining" | "quotaTotal" | "headroomPct">): string {
   if (c.quotaRemaining !== null && c.quotaTotal !== null) {
     const pct = c.headroomPct ?? (c.quotaTotal > 0 ? c.quotaRemaining / c.quotaTotal : null);
-    return `${formatCount(c.quotaRemaining)} of ${formatCount(c.quotaTotal)} left (${formatPercent(pct)})`;
+    return `${formatCount(c.quotaRemaining)} of ${formatCount(c.quotaTotal)} (${formatPercent(pct)})`;
   }
-  return c.headroomPct !== null ? `${formatPercent(c.headroomPct)} left` : "No reading yet";
+  return c.headroomPct !== null ? formatPercent(c.headroomPct) : "No reading yet";
 }
 
-/** HubSpot's short window: "92 of 100 left"; null when the provider does not report one. */
+/** HubSpot's short window: "92 of 100"; null when the provider does not report one. */
 export function burstText(c: Pick<ConnectionHealth, "burstRemaining" | "burstTotal">): string | null {
   if (c.burstRemaining === null || c.burstTotal === null) return null;
-  return `${formatCount(c.burstRemaining)} of ${formatCount(c.burstTotal)} left`;
+  return `${formatCount(c.burstRemaining)} of ${formatCount(c.burstTotal)}`;
 }
 
 /** "Expires in 3 hours", "Expired 2 minutes ago", or that the provider did not say. */

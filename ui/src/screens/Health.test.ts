@@ -136,7 +136,7 @@ describe("Health screen", () => {
     expect(healthy).toHaveAttribute("data-status", "healthy");
     expect(healthy).toHaveTextContent("Healthy");
     expect(healthy).toHaveTextContent("99.2% of 1,200 requests succeeded in the last 15 minutes");
-    expect(screen.getByTestId("status-c1-headroom")).toHaveTextContent("6,300 of 15,000 left (42%)");
+    expect(screen.getByTestId("status-c1-headroom")).toHaveTextContent("6,300 of 15,000 (42%)");
     expect(screen.getByTestId("status-c1-last-error")).toHaveTextContent("None");
 
     const degraded = screen.getByTestId("status-c2");
@@ -147,7 +147,7 @@ describe("Health screen", () => {
       "429 rate limited on POST /crm/v3/objects/contacts/batch/update 5 minutes ago",
     );
     expect(degraded).toHaveTextContent("Expires in 3 hours");
-    expect(screen.getByTestId("status-c2-burst")).toHaveTextContent("92 of 100 left");
+    expect(screen.getByTestId("status-c2-burst")).toHaveTextContent("92 of 100");
     expect(screen.queryByTestId("status-c1-burst")).toBeNull();
     // The first element whose test id starts with "status-" and names a connection is its tile.
     const first = [...document.querySelectorAll<HTMLElement>('[data-testid^="status-"]')].find((t) => t.textContent?.includes("HubSpot"));
@@ -176,6 +176,21 @@ describe("Health screen", () => {
     expect(await screen.findByTestId("health-charts")).toBeInTheDocument();
     expect(screen.queryByTestId("drilldown")).toBeNull();
     expect(screen.getByTestId("status-c2-open")).toHaveFocus();
+  });
+
+  it("leaves the drill-down when its connection is removed", async () => {
+    let connections = BUSY.connections;
+    const calls = healthCommands({ health_summary: () => ({ ...BUSY, connections }) });
+    render(Health);
+    await userEvent.click(await screen.findByTestId("status-c2-open"));
+    await screen.findByTestId("drilldown");
+
+    connections = [CONNECTION_HEALTH];
+    await emitEvent("health-updated", tickOf());
+
+    expect(await screen.findByTestId("health-charts")).toBeInTheDocument();
+    expect(screen.queryByTestId("drilldown")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "health_series").at(-1)?.args).toEqual({ range: "1h", connectionId: null });
   });
 
   it("refreshes quietly on a health event, updating the charts without rebuilding them", async () => {
