@@ -300,3 +300,40 @@ async fn events_stored_before_a_restart_are_synced_after_it() {
     assert_eq!(events[0].run_id.as_deref(), Some(runs[0].id.as_str()));
     reopened.shutdown().await;
 }
+
+#[tokio::test]
+async fn connecting_sandbox_accounts_while_listening_subscribes_quickbooks_too() {
+    let setup = common::sandbox_engine(24, 20).await;
+    let engine = &setup.engine;
+    enable(engine, 60_000).await;
+    // Connecting again (new tokens, the connection's old secrets wiped) subscribes afresh.
+    engine.connect_sandbox_accounts().await.unwrap();
+    let start = now_ms();
+    let dump = common::sandbox(engine, ProviderId::Quickbooks, "dump", None).await;
+    let customer = dump["Customer"][0]["Id"].as_str().unwrap().to_owned();
+    common::sandbox(
+        engine,
+        ProviderId::Quickbooks,
+        "mutate",
+        Some(json!({ "object": "Customer", "id": customer, "fields": { "CompanyName": "Hooked Ltd" } })),
+    )
+    .await;
+    wait_until(10, "the QuickBooks webhook", || async {
+        !verified_events(engine).await.is_empty()
+    })
+    .await;
+    let event = verified_events(engine).await.remove(0);
+    assert_eq!(event.provider, ProviderId::Quickbooks);
+    assert_eq!(event.event_type, "qbo.customer.updated.v1");
+    assert_eq!(event.object.as_deref(), Some("Customer"));
+    assert_eq!(event.record_id.as_deref(), Some(customer.as_str()));
+    assert_eq!(
+        event.connection_id.as_deref(),
+        Some(setup.id(ProviderId::Quickbooks).as_str())
+    );
+    assert_eq!(
+        engine.webhook_stats(start).await.unwrap().rejected,
+        0,
+        "signed with the token Switchyard holds"
+    );
+}
