@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { alertKindLabel, alertState, burstText, headroomText, healthTiles, occurrencesText, tokenExpiryText, withLiveStatuses } from "./health";
+import { alertKindLabel, alertState, burstText, headroomText, healthTiles, occurrencesText, tokenExpiryText, webhookTile, withLiveStatuses } from "./health";
 import { ALERT, EMPTY_HEALTH } from "../test/fixtures";
 import { CONNECTION_HEALTH, tickOf } from "../test/health-fixtures";
 
@@ -79,5 +79,19 @@ describe("alerts in words", () => {
     expect(alertState(ALERT)).toBe("open");
     expect(alertState({ ...ALERT, acknowledgedAt: NOW })).toBe("acknowledged");
     expect(alertState({ ...ALERT, acknowledgedAt: NOW, resolvedAt: NOW })).toBe("resolved");
+  });
+});
+
+describe("webhookTile", () => {
+  const stats = { since: 0, received: 0, rejected: 0, duplicates: 0, pending: 0, lastReceivedAt: null, lastRejectedAt: null, receiver: "off" as const };
+
+  it("says Off while the receiver is off and nothing arrived", () => {
+    expect(webhookTile(stats)).toMatchObject({ key: "webhooks", value: "Off" });
+  });
+
+  it("counts verified events and shows refusals, repeats and waiting events", () => {
+    const tile = webhookTile({ ...stats, receiver: "listening", received: 1234, rejected: 3, duplicates: 2, pending: 1 });
+    expect(tile.value).toBe("1,234");
+    expect(tile.hint).toBe("3 refused, 2 repeats, 1 waiting");
   });
 });

@@ -1,6 +1,6 @@
 // The dashboard's words and numbers, ready for the components: the headline tiles, each
 // connection's facts, the live statuses of a tick laid over the last summary, alert kinds.
-import type { AlertItem, ConnectionHealth, HealthSummary, HealthTick } from "./backend";
+import type { AlertItem, ConnectionHealth, HealthSummary, HealthTick, WebhookStats } from "./backend";
 import { formatCount, formatLatency, formatPercent, formatRelative, plural } from "./format";
 
 export interface TileModel {
@@ -39,6 +39,19 @@ export function healthTiles(summary: HealthSummary): TileModel[] {
     { key: "services", label: "Services", value: formatCount(summary.services), hint: "Kinds of account connected" },
     { key: "active-connections", label: "Connections", value: formatCount(summary.activeConnections) },
   ];
+}
+
+/** Webhook deliveries over the window: verified events, with refusals and repeats as the hint. */
+export function webhookTile(stats: WebhookStats): TileModel {
+  const off = stats.receiver === "off" && stats.received === 0 && stats.rejected === 0;
+  return {
+    key: "webhooks",
+    label: "Webhooks received",
+    value: off ? "Off" : formatCount(stats.received),
+    hint: off
+      ? "The receiver is off (Settings → Webhooks)"
+      : `${formatCount(stats.rejected)} refused, ${formatCount(stats.duplicates)} repeats, ${formatCount(stats.pending)} waiting`,
+  };
 }
 
 /**

@@ -48,6 +48,8 @@ function busySeries() {
   return healthSeriesOf("1h", [c1, c2]);
 }
 
+const HOOKS = { since: 0, received: 42, rejected: 3, duplicates: 1, pending: 0, lastReceivedAt: null, lastRejectedAt: null, receiver: "listening" };
+
 /** Everything the Health screen loads; `extra` overrides. */
 function healthCommands(extra: Record<string, Answer> = {}) {
   return mockCommands({
@@ -57,6 +59,7 @@ function healthCommands(extra: Record<string, Answer> = {}) {
     health_series: busySeries(),
     health_timeline: [],
     alert_history: [],
+    webhook_stats: HOOKS,
     ...extra,
   });
 }
@@ -76,6 +79,8 @@ describe("Health screen", () => {
     expect(value("rate-limited")).toBe("0");
     expect(value("open-alerts")).toBe("0");
     expect(value("services")).toBe("0");
+    expect(value("webhooks")).toBe("42");
+    expect(screen.getByTestId("tile-webhooks")).toHaveTextContent("3 refused, 1 repeats, 0 waiting");
     expect(screen.getByTestId("alerts-empty")).toBeInTheDocument();
     expect(screen.getByTestId("range-1h")).toHaveAttribute("aria-pressed", "true");
     expect(calls).toContainEqual({ cmd: "health_summary", args: { windowSecs: 3_600 } });
