@@ -1,4 +1,6 @@
 // Entry point: theme first (no flash of the wrong colours), then the app.
+// Before anything else: uPlot reads navigator.language as it loads.
+import "./lib/locale-guard";
 import { mount } from "svelte";
 import "./app.css";
 import App from "./App.svelte";
