@@ -66,6 +66,8 @@ pub struct Engine {
     cache: ReadCache,
     /// Runs asked to stop at their next safe point.
     cancelled: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// Mappings with a run (not a dry run) in progress: one at a time per mapping.
+    running: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// How long one provider request may take, in milliseconds (the "request timeout"
     /// setting; applies to connections' client stacks created after it is set).
     timeout_ms: Arc<std::sync::atomic::AtomicU64>,
@@ -110,6 +112,7 @@ impl Engine {
             clients: Arc::default(),
             cache: ReadCache::new(CACHE_ENTRIES, default_ttls(), CACHE_FALLBACK_TTL),
             cancelled: Arc::default(),
+            running: Arc::default(),
             timeout_ms: Arc::new(std::sync::atomic::AtomicU64::new(timeout_ms)),
             health: Arc::default(),
             webhooks: Arc::default(),
@@ -176,6 +179,20 @@ impl Engine {
             .insert(run_id.to_owned());
     }
 
+    /// Claims a mapping for one run; `None` while another run of it is in progress. The
+    /// claim ends when the guard drops.
+    pub(crate) fn claim_mapping(&self, mapping_id: &str) -> Option<MappingClaim> {
+        let fresh = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(mapping_id.to_owned());
+        fresh.then(|| MappingClaim {
+            running: self.running.clone(),
+            mapping_id: mapping_id.to_owned(),
+        })
+    }
+
     pub(crate) fn run_cancelled(&self, run_id: &str) -> bool {
         self.cancelled
             .lock()
@@ -213,5 +230,21 @@ impl Engine {
             sandbox.shutdown().await;
         }
         self.store.close().await;
+    }
+}
+
+/// A mapping's claim to run (see `Engine::claim_mapping`).
+#[derive(Debug)]
+pub(crate) struct MappingClaim {
+    running: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    mapping_id: String,
+}
+
+impl Drop for MappingClaim {
+    fn drop(&mut self) {
+        self.running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.mapping_id);
     }
 }

@@ -284,3 +284,70 @@ async fn a_cancelled_run_stops_between_pages_and_the_next_one_continues() {
         .len() as u32;
     assert_eq!(cancelled.read + rest.read, contacts, "{}", rest.message);
 }
+
+#[tokio::test]
+async fn a_mapping_runs_once_at_a_time_and_a_dry_run_may_run_beside_it() {
+    let setup = common::sandbox_engine(29, 200).await;
+    let engine = &setup.engine;
+    let mapping = engine
+        .create_mapping(setup.contacts_to_leads().await)
+        .await
+        .unwrap();
+    // Slow HubSpot pages keep the first run busy while the others are asked for.
+    let base = engine.sandbox_base_url(ProviderId::Hubspot).await.unwrap();
+    reqwest::Client::new()
+        .put(format!("{base}/__sandbox/latency"))
+        .json(&json!({ "fixed_ms": 400 }))
+        .send()
+        .await
+        .unwrap();
+    let first = {
+        let engine = engine.clone();
+        let id = mapping.id.clone();
+        tokio::spawn(async move {
+            engine
+                .run_mapping(&id, RunOptions::default(), &|_| {})
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    let second = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &|_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(second.code, switchyard_engine::ErrorCode::Conflict);
+    assert!(
+        second.message.contains("is already running"),
+        "{}",
+        second.message
+    );
+    let dry = engine
+        .run_mapping(
+            &mapping.id,
+            RunOptions {
+                dry_run: true,
+                ..Default::default()
+            },
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        dry.status,
+        switchyard_engine::store::kinds::RunStatus::Failed
+    );
+    let first = first.await.unwrap().unwrap();
+    assert_ne!(
+        first.status,
+        switchyard_engine::store::kinds::RunStatus::Failed
+    );
+    // Once it ended, the mapping runs again.
+    let again = engine
+        .run_mapping(&mapping.id, RunOptions::default(), &|_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status,
+        switchyard_engine::store::kinds::RunStatus::Succeeded
+    );
+}

@@ -155,6 +155,19 @@ impl Engine {
                 p.message
             )));
         }
+        // Two runs of one mapping at once would read the same records and race on the
+        // same writes; a dry run writes nothing and may run beside one.
+        let _claim = match options.dry_run {
+            true => None,
+            false => Some(self.claim_mapping(mapping_id).ok_or_else(|| {
+                EngineError::new(
+                    crate::ErrorCode::Conflict,
+                    format!(
+                        "\u{201c}{detail_name}\u{201d} is already running; start it again when that run ends"
+                    ),
+                )
+            })?),
+        };
         let run = runs::insert(
             pool,
             &runs::NewRun {
