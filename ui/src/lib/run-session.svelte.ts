@@ -57,6 +57,16 @@ export class RunSession {
     }
   }
 
+  /** Forgets the last run (nothing may be running). */
+  reset(): void {
+    this.purpose = null;
+    this.live = null;
+    this.report = null;
+    this.error = null;
+    this.cancelling = false;
+    this.cancelError = null;
+  }
+
   /** Asks the run to stop at its next page boundary. */
   async cancel(): Promise<void> {
     const runId = this.live?.runId;
@@ -71,3 +81,10 @@ export class RunSession {
     }
   }
 }
+
+/**
+ * The run launched from the Runs screen. It lives as long as the window, not the screen:
+ * leaving Runs while a run goes on (to watch Health, say) and coming back shows its
+ * progress and then its report.
+ */
+export const launchSession = new RunSession();

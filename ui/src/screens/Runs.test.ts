@@ -3,6 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { isPermissionGranted, sendNotification } from "@tauri-apps/plugin-notification";
 import Runs from "./Runs.svelte";
+import { launchSession } from "../lib/run-session.svelte";
 import type { LinkView, MappingSummary, NotificationSettings, Progress, RunDetail, RunReport, RunSummary } from "../lib/backend";
 import { channelOf, ipcError, mockCommands, type Answer } from "../test/ipc";
 
@@ -85,6 +86,7 @@ const user = () => userEvent.setup();
 
 describe("Runs screen", () => {
   beforeEach(() => {
+    launchSession.reset();
     sent.mockReset();
     vi.mocked(isPermissionGranted).mockReset().mockResolvedValue(true);
   });
@@ -147,6 +149,26 @@ describe("Runs screen", () => {
     expect(await screen.findByTestId("run-history-row-run-9")).toBeInTheDocument();
     expect(calls.filter((c) => c.cmd === "list_runs")).toHaveLength(2);
     expect(screen.getByTestId("run-now")).toBeEnabled();
+  });
+
+  it("a launch outlives the screen: back on Runs, its progress and then its report show", async () => {
+    const run = pendingRun([{ event: "started", data: { runId: "run-9" } }, PAGE]);
+    let runs: RunSummary[] = [];
+    runsCommands({ list_runs: () => runs, start_run: run.handler });
+    const first = render(Runs);
+    await user().click(await screen.findByTestId("run-now"));
+    await screen.findByTestId("run-progress");
+    first.unmount();
+
+    render(Runs);
+    const bar = await screen.findByRole("progressbar");
+    await waitFor(() => expect(bar).toHaveAttribute("aria-valuetext", "120 read, 40 created, 30 updated, 48 unchanged, 2 failed"));
+    expect(screen.getByTestId("run-now")).toBeDisabled();
+
+    runs = [{ ...RUN, id: "run-9", dryRun: false }];
+    run.finish(REPORT);
+    expect(await screen.findByTestId("run-report")).toHaveTextContent("Partial");
+    expect(await screen.findByTestId("run-history-row-run-9")).toBeInTheDocument();
   });
 
   it("Cancel waits for the run id, then sends cancel_run with it", async () => {
