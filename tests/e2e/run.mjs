@@ -2,7 +2,7 @@
 // under WebKitWebDriver, then visits every screen, asserts its content and saves a
 // screenshot per screen to artifacts/e2e/. Each run gets its own data and XDG folders,
 // so nothing touches the real app folders. Prints "N passed, N failed".
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -576,6 +576,77 @@ try {
     const drillText = await drill.getText();
     expect(drillText.includes("503"), `the drill-down shows HubSpot's last error: ${drillText.slice(0, 300)}`);
     await shot("health-drilldown");
+  });
+
+  await test("Health: seven days of per-minute data for five connections render without stalling (measured)", async () => {
+    // 10,071 minutes × 5 connections written straight into the app's database (as the
+    // minute roll-ups would have), leaving the last 10 minutes to the real traffic.
+    const sql = `.timeout 10000
+      WITH RECURSIVE m(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM m WHERE i < 10080)
+      INSERT OR REPLACE INTO metric_rollups (connection_id, minute, requests, ok, client_errors, rate_limited,
+          server_errors, timeouts, retries, cache_hits, cache_misses, p50_ms, p95_ms, p99_ms, limit_used)
+      SELECT c.id, (CAST(strftime('%s', 'now') AS INTEGER) / 60 - m.i) * 60000, 20 + m.i % 17,
+          20 + m.i % 17 - CASE WHEN m.i % 50 = 0 THEN 3 ELSE 0 END, 0, 0, CASE WHEN m.i % 50 = 0 THEN 3 ELSE 0 END, 0,
+          m.i % 3, m.i % 5, 1, 80 + m.i % 40, 300 + m.i % 200, 900 + m.i % 300, (m.i % 1440) / 1440.0
+      FROM m CROSS JOIN (SELECT id FROM connections WHERE status <> 'disconnected' ORDER BY created_at LIMIT 5) c;
+      SELECT COUNT(*) FROM metric_rollups;`;
+    const rows = Number(execFileSync("sqlite3", [path.join(dataDir, "switchyard.db")], { input: sql }).toString().trim());
+    expect(rows >= 5 * 10071, `the week was written: ${rows} minute rows`);
+    await go("health");
+    if (await (await byTestId("drilldown-back")).isExisting()) await (await byTestId("drilldown-back")).click();
+    await visible("health-charts");
+    // Watch the frames while a range loads and draws: the longest gap between two frames.
+    const watchFrames = () =>
+      browser.execute(() => {
+        window.__frames = { max: 0, count: 0, stop: false };
+        let last = performance.now();
+        const tick = (t) => {
+          window.__frames.max = Math.max(window.__frames.max, t - last);
+          window.__frames.count += 1;
+          last = t;
+          if (!window.__frames.stop) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+    const stopFrames = async () => {
+      await browser.pause(1000);
+      return browser.execute(() => {
+        window.__frames.stop = true;
+        return window.__frames;
+      });
+    };
+    const totalIn = async (words) => {
+      const text = await (await byTestId("chart-requests-summary")).getHTML({ includeSelectorTag: false });
+      if (!text.includes(words)) return -1;
+      return Math.max(0, ...[...text.matchAll(/([\d,]+) in total/g)].map((m) => Number(m[1].replaceAll(",", ""))));
+    };
+    // Baseline: the last hour (60 points, little traffic) drawn by the same machinery.
+    await (await visible("range-15m")).click();
+    await browser.waitUntil(async () => (await totalIn("15 minutes")) >= 0, { timeout: 10000 });
+    await watchFrames();
+    let clicked = Date.now();
+    await (await visible("range-1h")).click();
+    await browser.waitUntil(async () => (await totalIn("the last hour")) >= 0, { timeout: 10000, timeoutMsg: "the charts did not switch to 1 hour" });
+    const hourShown = Date.now() - clicked;
+    const hourFrames = await stopFrames();
+    // The week: drawn when the requests chart's summary counts it (each seeded connection
+    // made over 200,000 requests in it), not merely when the range label changed.
+    await watchFrames();
+    clicked = Date.now();
+    await (await visible("range-7d")).click();
+    await browser.waitUntil(async () => (await totalIn("7 days")) > 200000, {
+      timeout: 30000,
+      timeoutMsg: "the charts did not draw the week",
+    });
+    const shown = Date.now() - clicked;
+    const frames = await stopFrames();
+    const points = await browser.execute(() => document.querySelectorAll('[data-testid="health-charts"] canvas').length);
+    console.log(`     1 hour: drawn ${hourShown} ms after the click, longest frame gap ${Math.round(hourFrames.max)} ms (${hourFrames.count} frames)`);
+    console.log(`     7 days × 5 connections (${rows} minute rows): drawn ${shown} ms after the click (query included), longest frame gap ${Math.round(frames.max)} ms (${frames.count} frames); ${points} canvases`);
+    const summary = await (await byTestId("chart-requests-summary")).getHTML({ includeSelectorTag: false });
+    expect(/Requests over the last 7 days/.test(summary), `the requests chart covers 7 days: ${summary.slice(0, 200)}`);
+    await browser.execute(() => document.querySelector('[data-testid="health-charts"]').scrollIntoView());
+    await shot("health-7-days");
   });
 
   await test("Keyboard: Alt+4 opens Health, Alt+1 Connections", async () => {

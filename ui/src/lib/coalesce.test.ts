@@ -36,6 +36,20 @@ describe("coalesce", () => {
     expect(task).toHaveBeenCalledTimes(2);
   });
 
+  it("reads a changing interval at each scheduling", async () => {
+    const task = vi.fn(async () => {});
+    let interval = 500;
+    const c = coalesce(task, () => interval);
+    c.trigger();
+    await vi.advanceTimersByTimeAsync(0);
+    interval = 5_000;
+    c.trigger();
+    await vi.advanceTimersByTimeAsync(4_990);
+    expect(task).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(task).toHaveBeenCalledTimes(2);
+  });
+
   it("never starts a run while one is in flight", async () => {
     const { task, finish } = slowTask();
     const c = coalesce(task, 100);

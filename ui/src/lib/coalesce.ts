@@ -1,6 +1,7 @@
 // Folds a burst of triggers (live events) into few runs of one async task: the first trigger
 // runs it at once, later ones wait until `intervalMs` after the last start, and a run never
 // starts while another is in flight. Triggers that arrive meanwhile become one more run.
+// `intervalMs` may be a function, read at each scheduling (a slower pace for heavy views).
 
 export interface Coalescer {
   /** Asks for a run; returns at once. */
@@ -9,7 +10,8 @@ export interface Coalescer {
   dispose(): void;
 }
 
-export function coalesce(task: () => Promise<void>, intervalMs: number, now: () => number = Date.now): Coalescer {
+export function coalesce(task: () => Promise<void>, intervalMs: number | (() => number), now: () => number = Date.now): Coalescer {
+  const interval = typeof intervalMs === "function" ? intervalMs : () => intervalMs;
   let running = false;
   let pending = false;
   let disposed = false;
@@ -18,7 +20,7 @@ export function coalesce(task: () => Promise<void>, intervalMs: number, now: () 
 
   function schedule() {
     if (timer !== null || running || disposed || !pending) return;
-    const wait = Math.max(0, lastStart + intervalMs - now());
+    const wait = Math.max(0, lastStart + interval() - now());
     timer = setTimeout(() => {
       timer = null;
       void run();
