@@ -5,7 +5,7 @@
 
 use super::checks::{any_of, candidates, decoded, header, hubspot_uris, now_secs, read, reason};
 use super::intake::{accept, refuse, Route};
-use super::payloads::{self, slack::SlackBody};
+use super::payloads::{self, slack::SlackBody, Incoming, Malformed};
 use super::receiver::Ctx;
 use super::settings::{generic_secret_name, HubspotSignature, SCOPE};
 use super::signatures::{self, Rejected};
@@ -18,6 +18,47 @@ use std::sync::Arc;
 use switchyard_store::kinds::ProviderId;
 use switchyard_store::tables::{mappings, secrets};
 
+/// A provider's batch of events: the raw body (what was signed), the events read from it,
+/// and the secrets of the accounts they name.
+struct Batch {
+    body: axum::body::Bytes,
+    parsed: Result<Vec<Incoming>, Malformed>,
+    secrets: Vec<switchyard_store::Secret<String>>,
+}
+
+async fn batch(
+    ctx: &Ctx,
+    provider: ProviderId,
+    headers: &HeaderMap,
+    body: Body,
+    parse: fn(&[u8]) -> Result<Vec<Incoming>, Malformed>,
+) -> Result<Batch, Response> {
+    let body = read(ctx, provider, headers, body).await?;
+    let parsed = parse(&body);
+    let accounts = parsed
+        .as_ref()
+        .map(|e| e.iter().filter_map(|e| e.account_id.clone()).collect())
+        .unwrap_or_default();
+    let secrets = candidates(ctx, provider, accounts).await?;
+    Ok(Batch {
+        body,
+        parsed,
+        secrets,
+    })
+}
+
+/// After the signature held: store the events, or say the body was malformed.
+async fn deliver(
+    ctx: &Ctx,
+    provider: ProviderId,
+    parsed: Result<Vec<Incoming>, Malformed>,
+) -> Response {
+    match parsed {
+        Ok(events) => accept(ctx, provider, events, None).await,
+        Err(m) => refuse(ctx, provider, StatusCode::BAD_REQUEST, &m.0).await,
+    }
+}
+
 pub(super) async fn hubspot(
     State(ctx): State<Arc<Ctx>>,
     OriginalUri(uri): OriginalUri,
@@ -25,17 +66,12 @@ pub(super) async fn hubspot(
     body: Body,
 ) -> Response {
     let provider = ProviderId::Hubspot;
-    let body = match read(&ctx, provider, &headers, body).await {
+    let Batch {
+        body,
+        parsed,
+        secrets,
+    } = match batch(&ctx, provider, &headers, body, payloads::hubspot::parse).await {
         Ok(b) => b,
-        Err(r) => return r,
-    };
-    let parsed = payloads::hubspot::parse(&body);
-    let accounts = parsed
-        .as_ref()
-        .map(|e| e.iter().filter_map(|e| e.account_id.clone()).collect())
-        .unwrap_or_default();
-    let secrets = match candidates(&ctx, provider, accounts).await {
-        Ok(s) => s,
         Err(r) => return r,
     };
     let uris = hubspot_uris(&ctx, &headers, &uri);
@@ -73,10 +109,7 @@ pub(super) async fn hubspot(
     if let Err(r) = verdict {
         return refuse(&ctx, provider, StatusCode::UNAUTHORIZED, &reason(&r)).await;
     }
-    match parsed {
-        Ok(events) => accept(&ctx, provider, events, None).await,
-        Err(m) => refuse(&ctx, provider, StatusCode::BAD_REQUEST, &m.0).await,
-    }
+    deliver(&ctx, provider, parsed).await
 }
 
 pub(super) async fn quickbooks(
@@ -85,17 +118,12 @@ pub(super) async fn quickbooks(
     body: Body,
 ) -> Response {
     let provider = ProviderId::Quickbooks;
-    let body = match read(&ctx, provider, &headers, body).await {
+    let Batch {
+        body,
+        parsed,
+        secrets,
+    } = match batch(&ctx, provider, &headers, body, payloads::quickbooks::parse).await {
         Ok(b) => b,
-        Err(r) => return r,
-    };
-    let parsed = payloads::quickbooks::parse(&body);
-    let accounts = parsed
-        .as_ref()
-        .map(|e| e.iter().filter_map(|e| e.account_id.clone()).collect())
-        .unwrap_or_default();
-    let secrets = match candidates(&ctx, provider, accounts).await {
-        Ok(s) => s,
         Err(r) => return r,
     };
     let signature = header(&headers, "intuit-signature").unwrap_or_default();
@@ -104,10 +132,7 @@ pub(super) async fn quickbooks(
     }) {
         return refuse(&ctx, provider, StatusCode::UNAUTHORIZED, &reason(&r)).await;
     }
-    match parsed {
-        Ok(events) => accept(&ctx, provider, events, None).await,
-        Err(m) => refuse(&ctx, provider, StatusCode::BAD_REQUEST, &m.0).await,
-    }
+    deliver(&ctx, provider, parsed).await
 }
 
 pub(super) async fn slack(State(ctx): State<Arc<Ctx>>, headers: HeaderMap, body: Body) -> Response {
