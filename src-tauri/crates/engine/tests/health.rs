@@ -461,3 +461,57 @@ async fn seven_days_for_five_connections_roll_up_and_chart() {
         drill.as_millis()
     );
 }
+
+#[tokio::test]
+async fn health_data_and_run_logs_export_as_csv_and_json() {
+    use switchyard_engine::health::export::ExportFormat;
+    let (_dir, engine, ids) = engine_with(&["Acme, \"CRM\""]).await;
+    let pool = engine.store().pool();
+    let now = now_ms();
+    request_metrics::insert_batch(pool, &traffic(&ids[0], 9, 1, now))
+        .await
+        .unwrap();
+    engine.health_tick(now).await.unwrap();
+
+    let csv = engine
+        .export_health(HealthRange::Hour1, ExportFormat::Csv)
+        .await
+        .unwrap();
+    assert!(csv.file_name.starts_with("switchyard-health-1h-") && csv.file_name.ends_with(".csv"));
+    let mut lines = csv.content.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "at,connectionId,connection,provider,requests,ok,clientErrors,rateLimited,serverErrors,timeouts,retries,cacheHits,cacheMisses,successRate,p50Ms,p95Ms,p99Ms,quotaUsed"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), csv.rows);
+    assert!(rows.iter().all(
+        |r| r.contains("\"Acme, \"\"CRM\"\"\"") && r.split(',').next().unwrap().ends_with('Z')
+    ));
+    let json = engine
+        .export_health(HealthRange::Hour1, ExportFormat::Json)
+        .await
+        .unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&json.content).unwrap();
+    let total: i64 = parsed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["requests"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 10);
+    let errors: i64 = parsed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["serverErrors"].as_i64().unwrap())
+        .sum();
+    assert_eq!(errors, 1);
+    assert_eq!(json.rows, csv.rows);
+
+    let missing = engine
+        .export_run("no-such-run", ExportFormat::Csv)
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code.as_str(), "not_found");
+}

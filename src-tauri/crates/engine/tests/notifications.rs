@@ -126,3 +126,116 @@ async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
         "{alerts:?}"
     );
 }
+
+/// Alerts reach the Slack channel and the Zapier hook of the run summaries when the health
+/// settings say so, once each; the "could not post" alert is never posted back.
+#[tokio::test]
+async fn alerts_go_to_slack_and_zapier_once() {
+    use switchyard_engine::health::HealthSettings;
+    use switchyard_engine::store::kinds::{CacheUse, Outcome};
+    use switchyard_engine::store::tables::request_metrics::{self, RequestMetric};
+
+    let setup = common::sandbox_engine(5, 10).await;
+    let engine = &setup.engine;
+    let id = |p: ProviderId| setup.id(p);
+    let slack = dump(engine, ProviderId::Slack).await;
+    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
+    let channel = slack["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    engine
+        .set_notification_settings(NotificationSettings {
+            desktop: false,
+            slack_connection_id: Some(id(ProviderId::Slack)),
+            slack_channel: Some(channel.clone()),
+            zapier_connection_id: Some(id(ProviderId::Zapier)),
+        })
+        .await
+        .unwrap();
+    engine
+        .set_health_settings(HealthSettings {
+            alert_slack: true,
+            alert_zapier: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let now = switchyard_engine::store::now_ms();
+    engine.health_tick(now).await.unwrap();
+    // HubSpot: 10 requests, 4 refused by a 503.
+    let hs = id(ProviderId::Hubspot);
+    let rows: Vec<RequestMetric> = (0..10)
+        .map(|i| RequestMetric {
+            connection_id: Some(hs.clone()),
+            provider: ProviderId::Hubspot,
+            run_id: None,
+            method: "POST".into(),
+            endpoint: "/crm/v3/objects/{object}/search".into(),
+            status: Some(if i < 6 { 200 } else { 503 }),
+            outcome: if i < 6 {
+                Outcome::Ok
+            } else {
+                Outcome::ServerError
+            },
+            cache: CacheUse::Bypass,
+            latency_ms: 30,
+            attempt: 1,
+            response_bytes: None,
+            limit_remaining: None,
+            limit_total: None,
+            at: now + i,
+        })
+        .collect();
+    request_metrics::insert_batch(engine.store().pool(), &rows)
+        .await
+        .unwrap();
+    let tick = engine.health_tick(now + 100).await.unwrap();
+    let alert = tick.alerts.iter().find(|a| a.kind == "status").unwrap();
+    assert!(alert.message.contains("is degraded"), "{}", alert.message);
+
+    // Delivery runs in the background: wait for the post to land.
+    let mut posted = Vec::new();
+    for _ in 0..100 {
+        let slack = dump(engine, ProviderId::Slack).await;
+        posted = slack["messages"][&channel]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["text"].as_str().map(str::to_owned))
+            .filter(|t| t.starts_with("Switchyard alert"))
+            .collect();
+        let zapier = dump(engine, ProviderId::Zapier).await.to_string();
+        if !posted.is_empty() && zapier.contains("switchyard.alert") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert!(posted[0].contains(&alert.message), "{posted:?}");
+    let zapier = dump(engine, ProviderId::Zapier).await.to_string();
+    assert_eq!(zapier.matches("switchyard.alert").count(), 1, "{zapier}");
+
+    // The same condition on later ticks sends nothing more.
+    engine.health_tick(now + 200).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let slack = dump(engine, ProviderId::Slack).await;
+    let again = slack["messages"][&channel]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("Switchyard alert"))
+        })
+        .count();
+    assert_eq!(again, 1);
+}

@@ -96,6 +96,25 @@ async fn faults_on_the_target_end_in_the_exact_state() {
         "the injected failures are stored: {codes:?}"
     );
 
+    // The run's log exports: one CSV row per failed record, the whole run as JSON.
+    use switchyard_engine::health::export::ExportFormat;
+    let csv = engine
+        .export_run(&first.run_id, ExportFormat::Csv)
+        .await
+        .unwrap();
+    assert_eq!(csv.rows, errors.len());
+    assert_eq!(csv.content.lines().count(), errors.len() + 1);
+    assert!(csv
+        .content
+        .starts_with("id,side,recordId,code,message,payload,status,createdAt\n"));
+    let json = engine
+        .export_run(&first.run_id, ExportFormat::Json)
+        .await
+        .unwrap();
+    let run: Json = serde_json::from_str(&json.content).unwrap();
+    assert_eq!(run["summary"]["id"], first.run_id.as_str());
+    assert_eq!(run["errors"].as_array().unwrap().len(), errors.len());
+
     // Faults off; retry what failed until only real business conflicts remain.
     reqwest::Client::new()
         .delete(format!(
