@@ -54,6 +54,17 @@ export const RANGES: readonly RangeOption[] = [
 
 export const DEFAULT_RANGE: HealthRange = "1h";
 
+/** The range last chosen on Health, kept while the window lives (leaving Health and coming back keeps it). */
+let chosenRange: HealthRange = DEFAULT_RANGE;
+
+export function lastRange(): HealthRange {
+  return chosenRange;
+}
+
+export function rememberRange(range: HealthRange): void {
+  chosenRange = range;
+}
+
 export function rangeOption(range: HealthRange): RangeOption {
   return RANGES.find((r) => r.value === range) ?? RANGES[1];
 }

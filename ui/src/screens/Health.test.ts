@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import Health from "./Health.svelte";
@@ -7,6 +7,7 @@ import { ALERT, EMPTY_HEALTH, PROVIDERS } from "../test/fixtures";
 import { CONNECTION_HEALTH, TIMELINE_RUN, connectionSeries, healthSeriesOf, tickOf } from "../test/health-fixtures";
 import { emitEvent, ipcError, mockCommands, type Answer } from "../test/ipc";
 import FakeUPlot from "../test/uplot-fake";
+import { rememberRange } from "../lib/health-series";
 
 const value = (key: string) => screen.getByTestId(`tile-${key}-value`).textContent;
 const count = (calls: { cmd: string }[], cmd: string) => calls.filter((c) => c.cmd === cmd).length;
@@ -65,6 +66,21 @@ function healthCommands(extra: Record<string, Answer> = {}) {
 }
 
 describe("Health screen", () => {
+  beforeEach(() => rememberRange("1h"));
+
+  it("keeps the chosen range when the screen is left and opened again", async () => {
+    const calls = healthCommands();
+    const first = render(Health);
+    await userEvent.click(await screen.findByTestId("range-24h"));
+    await waitFor(() => expect(calls).toContainEqual({ cmd: "health_summary", args: { windowSecs: 86_400 } }));
+    first.unmount();
+    calls.length = 0;
+    render(Health);
+    expect(await screen.findByTestId("range-24h")).toHaveAttribute("aria-pressed", "true");
+    await waitFor(() => expect(calls).toContainEqual({ cmd: "health_summary", args: { windowSecs: 86_400 } }));
+    expect(calls).not.toContainEqual({ cmd: "health_summary", args: { windowSecs: 3_600 } });
+  });
+
   it("shows — for null values and the no-traffic empty state over the last hour", async () => {
     const calls = healthCommands({ health_summary: EMPTY_HEALTH });
     render(Health);
