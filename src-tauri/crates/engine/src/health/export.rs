@@ -64,10 +64,57 @@ fn failed(e: impl std::fmt::Display) -> EngineError {
     EngineError::new(ErrorCode::Internal, format!("export failed: {e}"))
 }
 
-/// Rows as CSV (header from the field names, `at`-like fields as ISO times) or JSON.
+/// The CSV header of each row type, for files without rows (a test keeps each equal to
+/// the type's own field names).
+const METRIC_COLUMNS: &[&str] = &[
+    "at",
+    "connectionId",
+    "connection",
+    "provider",
+    "requests",
+    "ok",
+    "clientErrors",
+    "rateLimited",
+    "serverErrors",
+    "timeouts",
+    "retries",
+    "cacheHits",
+    "cacheMisses",
+    "successRate",
+    "p50Ms",
+    "p95Ms",
+    "p99Ms",
+    "quotaUsed",
+];
+const RUN_COLUMNS: &[&str] = &[
+    "runId",
+    "mappingId",
+    "mappingName",
+    "status",
+    "trigger",
+    "startedAt",
+    "finishedAt",
+    "recordsRead",
+    "recordsFailed",
+    "message",
+];
+const RUN_ERROR_COLUMNS: &[&str] = &[
+    "id",
+    "side",
+    "recordId",
+    "code",
+    "message",
+    "payload",
+    "status",
+    "createdAt",
+];
+
+/// Rows as CSV (header from the field names, or `columns` when there are no rows;
+/// `at`-like fields as ISO times) or JSON.
 fn render<T: Serialize>(
     format: ExportFormat,
     rows: &[T],
+    columns: &[&str],
     time_fields: &[&str],
 ) -> EngineResult<String> {
     match format {
@@ -94,6 +141,9 @@ fn render<T: Serialize>(
                     Some(v) => v.to_string(),
                 });
                 w.write_record(cells).map_err(failed)?;
+            }
+            if header.is_none() {
+                w.write_record(columns).map_err(failed)?;
             }
             String::from_utf8(w.into_inner().map_err(failed)?).map_err(failed)
         }
@@ -163,7 +213,7 @@ impl Engine {
                 stamp(),
                 format.ext()
             ),
-            content: render(format, &rows, &["at"])?,
+            content: render(format, &rows, METRIC_COLUMNS, &["at"])?,
             rows: rows.len(),
         })
     }
@@ -182,7 +232,7 @@ impl Engine {
                 stamp(),
                 format.ext()
             ),
-            content: render(format, &rows, &["startedAt", "finishedAt"])?,
+            content: render(format, &rows, RUN_COLUMNS, &["startedAt", "finishedAt"])?,
             rows: rows.len(),
         })
     }
@@ -193,7 +243,7 @@ impl Engine {
         let detail = self.get_run(run_id).await?;
         let content = match format {
             ExportFormat::Json => serde_json::to_string_pretty(&detail).map_err(failed)?,
-            ExportFormat::Csv => render(format, &detail.errors, &["createdAt"])?,
+            ExportFormat::Csv => render(format, &detail.errors, RUN_ERROR_COLUMNS, &["createdAt"])?,
         };
         Ok(ExportFile {
             file_name: format!("switchyard-run-{}.{}", run_id, format.ext()),
@@ -229,14 +279,71 @@ mod tests {
                 rate: None,
             },
         ];
-        let csv = render(ExportFormat::Csv, &rows, &["at"]).unwrap();
+        let csv = render(ExportFormat::Csv, &rows, &[], &["at"]).unwrap();
         assert_eq!(
             csv,
             "rate,at,name\n0.5,2023-11-14T22:13:20.000Z,\"Acme, \"\"Inc\"\"\"\n,1970-01-01T00:00:00.000Z,Zoë\n"
         );
-        let json = render(ExportFormat::Json, &rows, &["at"]).unwrap();
+        let json = render(ExportFormat::Json, &rows, &[], &["at"]).unwrap();
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back[0]["at"], 1_700_000_000_000_i64);
         assert_eq!(back[1]["rate"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn empty_files_still_have_their_header_and_it_matches_each_row_type() {
+        use crate::api::health::TimelineRun;
+        use crate::api::run_detail::RecordErrorView;
+        use switchyard_store::kinds::{ProviderId, RunErrorStatus, RunStatus, RunTrigger, Side};
+        let none: [RecordErrorView; 0] = [];
+        assert_eq!(
+            render(ExportFormat::Csv, &none, RUN_ERROR_COLUMNS, &[]).unwrap(),
+            "id,side,recordId,code,message,payload,status,createdAt\n"
+        );
+        let metric = MetricRow {
+            at: 0,
+            connection_id: "c",
+            connection: "C",
+            provider: ProviderId::Hubspot.as_str(),
+            requests: 0,
+            ok: 0,
+            client_errors: 0,
+            rate_limited: 0,
+            server_errors: 0,
+            timeouts: 0,
+            retries: 0,
+            cache_hits: 0,
+            cache_misses: 0,
+            success_rate: None,
+            p50_ms: None,
+            p95_ms: None,
+            p99_ms: None,
+            quota_used: None,
+        };
+        assert_eq!(field_order(&metric).unwrap(), METRIC_COLUMNS);
+        let run = TimelineRun {
+            run_id: "r".into(),
+            mapping_id: "m".into(),
+            mapping_name: "M".into(),
+            status: RunStatus::Succeeded,
+            trigger: RunTrigger::Manual,
+            started_at: 0,
+            finished_at: None,
+            records_read: 0,
+            records_failed: 0,
+            message: None,
+        };
+        assert_eq!(field_order(&run).unwrap(), RUN_COLUMNS);
+        let error = RecordErrorView {
+            id: 1,
+            side: Side::Target,
+            record_id: None,
+            code: "x".into(),
+            message: "y".into(),
+            payload: None,
+            status: RunErrorStatus::Open,
+            created_at: 0,
+        };
+        assert_eq!(field_order(&error).unwrap(), RUN_ERROR_COLUMNS);
     }
 }
