@@ -515,3 +515,38 @@ async fn health_data_and_run_logs_export_as_csv_and_json() {
         .unwrap_err();
     assert_eq!(missing.code.as_str(), "not_found");
 }
+
+/// How soon a provider call shows up in a health tick (the Health screen refreshes on the
+/// tick): printed, not asserted against a clock; the tick must carry the new request.
+#[tokio::test]
+async fn a_provider_call_reaches_a_health_tick_within_a_second() {
+    let setup = common::sandbox_engine(47, 10).await;
+    let engine = &setup.engine;
+    let hs = setup.id(ProviderId::Hubspot);
+    engine.start_health_monitor();
+    let mut ticks = engine.health_ticks();
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let before = engine.health_summary(900).await.unwrap().requests;
+        engine.test_connection(&hs).await.unwrap();
+        let called = std::time::Instant::now();
+        loop {
+            let tick = tokio::time::timeout(std::time::Duration::from_secs(15), ticks.recv())
+                .await
+                .expect("no tick within 15 s")
+                .unwrap();
+            assert!(tick.at > 0);
+            if engine.health_summary(900).await.unwrap().requests > before {
+                samples.push(called.elapsed().as_millis());
+                break;
+            }
+        }
+    }
+    samples.sort_unstable();
+    println!(
+        "call → health tick: {:?} ms (median {} ms, worst {} ms)",
+        samples,
+        samples[samples.len() / 2],
+        samples[samples.len() - 1]
+    );
+}
