@@ -8,6 +8,8 @@ pub mod describe;
 mod read;
 mod write;
 
+pub use read::SEARCH_MAX;
+
 use crate::api::Api;
 use crate::connector::ConnectorError;
 use crate::http::Stack;

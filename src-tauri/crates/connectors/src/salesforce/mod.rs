@@ -6,7 +6,8 @@ pub mod describe;
 mod read;
 mod write;
 
-pub use read::quote;
+pub use read::{quote, LOOKUP_CHUNK};
+pub use write::MAX_BATCH;
 
 use crate::api::Api;
 use crate::http::Stack;

@@ -11,7 +11,8 @@ use crate::value::{Record, Value};
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 
-const LOOKUP_CHUNK: usize = 200;
+/// Values per `IN (…)` look-up query.
+pub const LOOKUP_CHUNK: usize = 200;
 
 /// A SOQL string literal: backslashes and quotes escaped.
 pub fn quote(value: &str) -> String {
