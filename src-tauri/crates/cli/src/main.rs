@@ -1,5 +1,7 @@
 //! `switchyard-cli`: the engine without a window, on the same SQLite file as the app.
 
+mod bench;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -67,6 +69,9 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
     },
+    /// Run the benchmark scenarios against the in-process sandbox and print how close the
+    /// engine comes to the fewest calls and the shortest time the providers allow.
+    Bench(bench::BenchArgs),
 }
 
 #[tokio::main]
@@ -94,6 +99,7 @@ async fn main() -> ExitCode {
             seed,
             latency_ms,
         } => sandbox(records, seed, latency_ms).await,
+        Command::Bench(args) => bench::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

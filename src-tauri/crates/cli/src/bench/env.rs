@@ -1,0 +1,162 @@
+//! One benchmark's world: an engine on a temporary data folder whose in-process sandbox is
+//! seeded, slowed and limited as the scenario says, plus the sandbox's control API
+//! (limits, mutations, dumps and per-route request statistics) to set it up and to
+//! count the calls that reached it independently of the engine's own counter.
+
+use serde_json::Value as Json;
+use switchyard_engine::store::kinds::ProviderId;
+use switchyard_engine::store::KeyPolicy;
+use switchyard_engine::{Engine, EngineConfig, EngineError, ErrorCode};
+use switchyard_sandbox::{Latency, SandboxConfig, SeedSpec};
+
+pub fn unavailable(e: impl std::fmt::Display) -> EngineError {
+    EngineError::new(ErrorCode::Unavailable, format!("benchmark sandbox: {e}"))
+}
+
+pub struct BenchEnv {
+    pub engine: Engine,
+    http: reqwest::Client,
+    connections: Vec<(ProviderId, String)>,
+    // Dropped last: removes the data folder.
+    _dir: tempfile::TempDir,
+}
+
+impl BenchEnv {
+    /// A fresh engine with one sandbox account per provider, `records` per main object,
+    /// and `latency_ms` added to every sandbox response.
+    pub async fn start(seed: u64, records: usize, latency_ms: u64) -> Result<Self, EngineError> {
+        let dir = tempfile::tempdir().map_err(unavailable)?;
+        let engine = Engine::open(EngineConfig {
+            data_dir: dir.path().to_path_buf(),
+            log_dir: None,
+            key_policy: KeyPolicy::File,
+        })
+        .await?;
+        engine.configure_sandbox(SandboxConfig {
+            seed: SeedSpec { seed, records },
+            latency: Latency {
+                fixed_ms: latency_ms,
+                jitter_ms: 0,
+            },
+            ..Default::default()
+        });
+        let connections = engine
+            .connect_sandbox_accounts()
+            .await?
+            .into_iter()
+            .map(|c| (c.provider, c.id))
+            .collect();
+        Ok(Self {
+            engine,
+            http: reqwest::Client::new(),
+            connections,
+            _dir: dir,
+        })
+    }
+
+    pub fn connection(&self, provider: ProviderId) -> Result<String, EngineError> {
+        self.connections
+            .iter()
+            .find(|(p, _)| *p == provider)
+            .map(|(_, id)| id.clone())
+            .ok_or_else(|| unavailable(format!("no {provider} sandbox connection")))
+    }
+
+    async fn control(
+        &self,
+        provider: ProviderId,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Json>,
+    ) -> Result<Json, EngineError> {
+        let base = self.engine.sandbox_base_url(provider).await?;
+        let mut request = self
+            .http
+            .request(method, format!("{base}/__sandbox/{path}"));
+        if let Some(b) = body {
+            request = request.json(b);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(unavailable)?
+            .error_for_status()
+            .map_err(unavailable)?;
+        if response.status() == reqwest::StatusCode::NO_CONTENT {
+            return Ok(Json::Null);
+        }
+        response.json().await.map_err(unavailable)
+    }
+
+    /// `PUT /__sandbox/limits` (provider-specific figures).
+    pub async fn set_limits(&self, provider: ProviderId, limits: &Json) -> Result<(), EngineError> {
+        self.control(provider, reqwest::Method::PUT, "limits", Some(limits))
+            .await
+            .map(drop)
+    }
+
+    /// `POST /__sandbox/mutate`: "another user edited this record".
+    pub async fn mutate(&self, provider: ProviderId, mutation: &Json) -> Result<(), EngineError> {
+        self.control(provider, reqwest::Method::POST, "mutate", Some(mutation))
+            .await
+            .map(drop)
+    }
+
+    pub async fn dump(&self, provider: ProviderId) -> Result<Json, EngineError> {
+        self.control(provider, reqwest::Method::GET, "dump", None)
+            .await
+    }
+
+    /// Forgets the request statistics of every provider the scenario counts.
+    pub async fn clear_stats(&self, providers: &[ProviderId]) -> Result<(), EngineError> {
+        for p in providers {
+            self.control(*p, reqwest::Method::DELETE, "stats", None)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// API requests `provider`'s simulator answered since the statistics were cleared
+    /// (the control API's own routes left out).
+    pub async fn requests(&self, provider: ProviderId) -> Result<Requests, EngineError> {
+        let stats = self
+            .control(provider, reqwest::Method::GET, "stats", None)
+            .await?;
+        let mut out = Requests::default();
+        for row in stats["rows"].as_array().into_iter().flatten() {
+            let route = row["route"].as_str().unwrap_or_default();
+            if route.starts_with("/__sandbox") {
+                continue;
+            }
+            let count = row["count"].as_u64().unwrap_or(0);
+            let method = row["method"].as_str().unwrap_or_default();
+            out.total += count;
+            if route.ends_with("/search") {
+                out.searches += count;
+            }
+            if method != "GET" && !route.ends_with("/search") && !route.contains("token") {
+                out.writes += count;
+            }
+            if row["status"].as_u64() == Some(429) {
+                out.refused += count;
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn shutdown(self) {
+        self.engine.shutdown().await;
+    }
+}
+
+/// What one simulator's request statistics say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Requests {
+    pub total: u64,
+    /// Search calls (HubSpot's own, lower per-second limit applies to them).
+    pub searches: u64,
+    /// Requests that change data (not GET, not search, not the token endpoint).
+    pub writes: u64,
+    /// Answered 429 (rate limited).
+    pub refused: u64,
+}

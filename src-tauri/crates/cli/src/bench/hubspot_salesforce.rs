@@ -1,0 +1,231 @@
+//! B1–B3: HubSpot contacts → Salesforce Leads, one way, on the suggested mapping, with
+//! 20 ms added to every sandbox response and HubSpot's real limits (100 requests per
+//! 10 s per token, search 5 per second per portal). B1 is the first full run, B2 the
+//! incremental run after 1 % of the linked contacts were edited by "another user", B3 the
+//! run after that with nothing changed. B2 and B3 need B1's links, so B1 always runs.
+
+use super::env::{BenchEnv, Requests};
+use super::report::{ratio, Row};
+use super::{Scenario, Settings};
+use switchyard_engine::connectors::{hubspot, salesforce};
+use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
+use switchyard_engine::store::tables::links;
+use switchyard_engine::sync::{RunOptions, RunReport};
+use switchyard_engine::EngineError;
+
+pub const DEFAULT_RECORDS: usize = 10_000;
+pub const LATENCY_MS: u64 = 20;
+/// HubSpot's burst limit per token: requests per 10 s.
+pub const BURST_PER_10S: u64 = 100;
+/// HubSpot's search limit per portal: requests per second (search does not count
+/// against the burst limit).
+pub const SEARCH_PER_S: u64 = 5;
+
+fn div_ceil(n: u64, d: usize) -> u64 {
+    n.div_ceil(d as u64)
+}
+
+/// The shortest wall time HubSpot's limits allow for these requests: searches at
+/// `SEARCH_PER_S`, everything else at `BURST_PER_10S` per 10 s; the limits are
+/// independent, so the slower of the two bounds the run.
+pub fn hubspot_bound(hs: &Requests) -> (f64, String) {
+    let others = hs.total - hs.searches;
+    let search_s = hs.searches as f64 / SEARCH_PER_S as f64;
+    let burst_s = others as f64 * 10.0 / BURST_PER_10S as f64;
+    (
+        search_s.max(burst_s),
+        format!(
+            "HubSpot is the limited provider: max({} searches ÷ {SEARCH_PER_S}/s, {others} other HubSpot calls ÷ ({BURST_PER_10S} per 10 s)) = max({search_s:.2} s, {burst_s:.2} s)",
+            hs.searches
+        ),
+    )
+}
+
+/// The fewest calls a one-way HubSpot → Salesforce run can make, from the connectors'
+/// page and batch sizes: HubSpot search pages, Salesforce `IN (…)` look-ups of the
+/// records still to match, and sObject Collections creates and updates (separate calls:
+/// a collection is either POST-create or PATCH-update).
+pub fn minimum_calls(read: u64, to_match: u64, created: u64, updated: u64) -> (u64, String) {
+    let page = hubspot::SEARCH_MAX;
+    let lookup = salesforce::LOOKUP_CHUNK;
+    let batch = salesforce::MAX_BATCH;
+    let reads = div_ceil(read, page).max(1);
+    let lookups = div_ceil(to_match, lookup);
+    let creates = div_ceil(created, batch);
+    let updates = div_ceil(updated, batch);
+    (
+        reads + lookups + creates + updates,
+        format!(
+            "⌈{read} read ÷ {page} per search page⌉ (at least 1) + ⌈{to_match} to match ÷ {lookup} per look-up⌉ + ⌈{created} created ÷ {batch} per collection⌉ + ⌈{updated} updated ÷ {batch} per collection⌉ = {reads} + {lookups} + {creates} + {updates}"
+        ),
+    )
+}
+
+struct Measured {
+    report: RunReport,
+    wall_s: f64,
+    hs: Requests,
+    sf: Requests,
+}
+
+async fn measured_run(env: &BenchEnv, mapping_id: &str) -> Result<Measured, EngineError> {
+    env.clear_stats(&[ProviderId::Hubspot, ProviderId::Salesforce])
+        .await?;
+    let quiet = |_| {};
+    let started = std::time::Instant::now();
+    let report = env
+        .engine
+        .run_mapping(mapping_id, RunOptions::default(), &quiet)
+        .await?;
+    let wall_s = started.elapsed().as_secs_f64();
+    Ok(Measured {
+        report,
+        wall_s,
+        hs: env.requests(ProviderId::Hubspot).await?,
+        sf: env.requests(ProviderId::Salesforce).await?,
+    })
+}
+
+fn row(id: Scenario, title: String, m: &Measured, minimum: (u64, String)) -> Row {
+    let calls = u64::from(m.report.calls);
+    let (bound_s, bound_formula) = hubspot_bound(&m.hs);
+    let calls_ratio = ratio(calls as f64, minimum.0 as f64);
+    let wall_ratio = ratio(m.wall_s, bound_s);
+    let write_calls = m.sf.writes + m.hs.writes;
+    let (target, met) = match id {
+        Scenario::B1 => (
+            "calls ≤ 1.05 × minimum, wall ≤ 1.25 × bound".to_owned(),
+            calls_ratio.is_some_and(|r| r <= 1.05) && wall_ratio.is_some_and(|r| r <= 1.25),
+        ),
+        Scenario::B2 => ("≤ 3 calls".to_owned(), calls <= 3),
+        _ => (
+            "≤ 1 call, 0 writes".to_owned(),
+            calls <= 1 && write_calls == 0,
+        ),
+    };
+    let read = u64::from(m.report.read);
+    Row {
+        scenario: id.as_str().to_owned(),
+        title,
+        records: read,
+        calls,
+        sandbox_calls: m.hs.total + m.sf.total,
+        write_calls,
+        rate_limited: m.hs.refused + m.sf.refused,
+        minimum: Some(minimum.0),
+        minimum_formula: Some(minimum.1),
+        calls_ratio,
+        wall_s: m.wall_s,
+        bound_s: Some(bound_s),
+        bound_formula: Some(bound_formula),
+        wall_ratio,
+        records_per_s: if m.wall_s > 0.0 {
+            read as f64 / m.wall_s
+        } else {
+            0.0
+        },
+        peak_rss_mb: None,
+        target,
+        met,
+        run_message: m.report.message.clone(),
+    }
+}
+
+pub async fn run(settings: &Settings, wanted: &[Scenario]) -> Result<Vec<Row>, EngineError> {
+    let records = settings.records.unwrap_or(DEFAULT_RECORDS);
+    let env = BenchEnv::start(settings.seed, records, LATENCY_MS).await?;
+    let result = scenarios(&env, records, wanted).await;
+    env.shutdown().await;
+    result
+}
+
+async fn scenarios(
+    env: &BenchEnv,
+    records: usize,
+    wanted: &[Scenario],
+) -> Result<Vec<Row>, EngineError> {
+    env.set_limits(
+        ProviderId::Hubspot,
+        &serde_json::json!({ "ten_secondly": BURST_PER_10S, "search_per_second": SEARCH_PER_S }),
+    )
+    .await?;
+    let mut draft = env
+        .engine
+        .suggest_mapping(
+            &env.connection(ProviderId::Hubspot)?,
+            "contacts",
+            &env.connection(ProviderId::Salesforce)?,
+            "Lead",
+        )
+        .await?
+        .draft;
+    draft.direction = SyncDirection::OneWay;
+    let mapping = env.engine.create_mapping(draft).await?;
+
+    // Contacts and which of them have an e-mail (the match key): those need a look-up.
+    let dump = env.dump(ProviderId::Hubspot).await?;
+    let contacts = dump["contacts"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<String> = contacts
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_owned))
+        .collect();
+    let with_email = contacts
+        .iter()
+        .filter(|c| {
+            c["properties"]["email"]
+                .as_str()
+                .is_some_and(|e| !e.trim().is_empty())
+        })
+        .count() as u64;
+
+    let mut rows = Vec::new();
+    super::progress(&format!("B1: full run of {records} contacts"));
+    let b1 = measured_run(env, &mapping.id).await?;
+    if wanted.contains(&Scenario::B1) {
+        let r = &b1.report;
+        let minimum = minimum_calls(
+            u64::from(r.read),
+            with_email,
+            u64::from(r.created),
+            u64::from(r.updated),
+        );
+        let title = format!("full HubSpot → Salesforce, {records} contacts, {LATENCY_MS} ms latency, HubSpot limits on");
+        rows.push(row(Scenario::B1, title, &b1, minimum));
+    }
+
+    if wanted.contains(&Scenario::B2) {
+        let pool = env.engine.store().pool();
+        let linked: Vec<String> = links::by_source_ids(pool, &mapping.id, &ids)
+            .await?
+            .into_iter()
+            .map(|l| l.source_id)
+            .collect();
+        let changed = records.div_ceil(100).min(linked.len());
+        super::progress(&format!("B2: {changed} contacts edited, incremental run"));
+        for (i, id) in linked.iter().take(changed).enumerate() {
+            let edit = serde_json::json!({ "object": "contacts", "id": id, "fields": { "jobtitle": format!("Benchmark edit {i}") } });
+            env.mutate(ProviderId::Hubspot, &edit).await?;
+        }
+        let b2 = measured_run(env, &mapping.id).await?;
+        let r = &b2.report;
+        // Every changed contact is linked already: no look-up, updates only.
+        let minimum = minimum_calls(
+            changed as u64,
+            0,
+            u64::from(r.created),
+            u64::from(r.updated),
+        );
+        let title =
+            format!("incremental re-run after {changed} of {records} contacts (1 %) changed");
+        rows.push(row(Scenario::B2, title, &b2, minimum));
+    }
+
+    if wanted.contains(&Scenario::B3) {
+        super::progress("B3: re-run with nothing changed");
+        let b3 = measured_run(env, &mapping.id).await?;
+        let minimum = minimum_calls(0, 0, 0, 0);
+        let title = format!("re-run of {records} contacts with nothing changed");
+        rows.push(row(Scenario::B3, title, &b3, minimum));
+    }
+    Ok(rows)
+}

@@ -1,0 +1,98 @@
+//! `switchyard-cli bench` on a few hundred records: the JSON document's shape and its
+//! arithmetic (ratios, the engine's call count against the sandbox's, targets judged from
+//! the counted figures), the Markdown file, and a clear refusal of a scenario not built.
+//! Timing is never asserted: these are debug-build numbers on a shared machine.
+
+#![allow(clippy::unwrap_used)]
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_switchyard-cli");
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[tokio::test]
+async fn bench_reports_b1_to_b3_as_json_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("benchmarks.md");
+    let out = tokio::process::Command::new(BIN)
+        .args([
+            "bench",
+            "--scenario",
+            "B1,B2,B3",
+            "--records",
+            "300",
+            "--json",
+        ])
+        .arg("--markdown")
+        .arg(&md)
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["build_profile"], "debug");
+    assert!(doc["machine"]["cores"].as_u64().unwrap() >= 1);
+    let rows = doc["rows"].as_array().unwrap();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["scenario"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["B1", "B2", "B3"]);
+    for r in rows {
+        let f = |k: &str| r[k].as_f64().unwrap();
+        assert_eq!(
+            r["calls"], r["sandbox_calls"],
+            "engine and sandbox agree: {r}"
+        );
+        assert!(close(f("calls_ratio"), f("calls") / f("minimum")), "{r}");
+        assert!(close(f("wall_ratio"), f("wall_s") / f("bound_s")), "{r}");
+        assert!(close(f("records_per_s"), f("records") / f("wall_s")), "{r}");
+        assert_eq!(r["rate_limited"], 0, "{r}");
+    }
+    let (b1, b2, b3) = (&rows[0], &rows[1], &rows[2]);
+    // B1: 300 contacts (some archived) in ⌈read / 200⌉ search pages, 0.2 s each at 5/s.
+    let read = b1["records"].as_u64().unwrap();
+    assert!((250..=300).contains(&read), "{b1}");
+    assert!(b1["minimum"].as_u64().unwrap() >= 2 * read.div_ceil(200));
+    // B2: 1 % of 300 edited → 3 read and updated; B3: nothing to read.
+    assert_eq!(b2["records"], 3, "{b2}");
+    assert_eq!(
+        b2["minimum"], 2,
+        "one search page and one update collection"
+    );
+    assert_eq!(b2["met"], b2["calls"].as_u64().unwrap() <= 3);
+    assert_eq!(
+        (b3["records"].as_u64(), b3["minimum"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        b3["met"],
+        b3["calls"].as_u64().unwrap() <= 1 && b3["write_calls"] == 0
+    );
+    assert!(close(b3["bound_s"].as_f64().unwrap(), 0.2), "{b3}");
+
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(text.contains("./dev bench"));
+    assert!(text.contains("Build profile: **debug** (not representative"));
+    assert!(text.contains("| B1 | "), "{text}");
+    assert!(
+        text.contains("- B4: "),
+        "scenarios not built are listed: {text}"
+    );
+}
+
+#[tokio::test]
+async fn a_scenario_not_built_is_refused_by_name() {
+    let out = tokio::process::Command::new(BIN)
+        .args(["bench", "--scenario", "B1,B9"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no benchmark scenario \"B9\""), "{err}");
+}
