@@ -1,6 +1,7 @@
 //! `switchyard-cli`: the engine without a window, on the same SQLite file as the app.
 
 mod bench;
+mod demo;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -72,6 +73,23 @@ enum Command {
     /// Run the benchmark scenarios against the in-process sandbox and print how close the
     /// engine comes to the fewest calls and the shortest time the providers allow.
     Bench(bench::BenchArgs),
+    /// Start the sandbox, connect all five providers, create the default mappings, run
+    /// them, post a summary to Slack and Zapier and print what happened with the health
+    /// figures. Uses a temporary data folder unless --data-dir is given.
+    Demo {
+        /// Records per main object in the sandbox.
+        #[arg(long, default_value_t = 200)]
+        records: usize,
+        /// Seed of the generated data (same seed, same data).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Print one JSON document instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// Keep the temporary data folder (its path is printed).
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[tokio::main]
@@ -100,6 +118,22 @@ async fn main() -> ExitCode {
             latency_ms,
         } => sandbox(records, seed, latency_ms).await,
         Command::Bench(args) => bench::run(args).await,
+        Command::Demo {
+            records,
+            seed,
+            json,
+            keep,
+        } => {
+            let data_dir = cli.data_dir;
+            demo::run(demo::DemoArgs {
+                records,
+                seed,
+                json,
+                keep,
+                data_dir,
+            })
+            .await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -239,3 +239,58 @@ async fn alerts_go_to_slack_and_zapier_once() {
         .count();
     assert_eq!(again, 1);
 }
+
+/// `notify` posts any summary where the settings say and hands back what each service
+/// answered: the Slack channel and message `ts`, the Zapier request id.
+#[tokio::test]
+async fn notify_returns_the_slack_ts_and_the_zapier_request_id() {
+    let setup = common::sandbox_engine(7, 10).await;
+    let engine = &setup.engine;
+    let slack = dump(engine, ProviderId::Slack).await;
+    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
+    let channel = slack["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(engine
+        .notify("nobody is told", &serde_json::json!({}))
+        .await
+        .is_empty());
+    engine
+        .set_notification_settings(NotificationSettings {
+            desktop: false,
+            slack_connection_id: Some(setup.id(ProviderId::Slack)),
+            slack_channel: Some(channel.clone()),
+            zapier_connection_id: Some(setup.id(ProviderId::Zapier)),
+        })
+        .await
+        .unwrap();
+    let sent = engine
+        .notify("Three mappings ran", &serde_json::json!({ "type": "summary" }))
+        .await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent.iter().all(|d| d.ok), "{sent:?}");
+    let slack = dump(engine, ProviderId::Slack).await;
+    let posted = slack["messages"][&channel]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"] == "Three mappings ran")
+        .unwrap()
+        .clone();
+    assert_eq!(sent[0].channel, "Slack");
+    assert_eq!(sent[0].posted_to.as_deref(), Some(channel.as_str()));
+    assert_eq!(sent[0].id.as_deref(), posted["ts"].as_str());
+    assert_eq!(sent[1].channel, "Zapier");
+    // The hook's dump keeps bodies, not request ids: the id is the hook's answer.
+    assert!(sent[1].id.as_ref().is_some_and(|id| !id.is_empty()), "{sent:?}");
+    let zapier = dump(engine, ProviderId::Zapier).await.to_string();
+    assert_eq!(zapier.matches(r#"{"type":"summary"}"#).count(), 1, "{zapier}");
+}

@@ -37,6 +37,19 @@ pub struct Delivery {
     pub channel: String,
     pub ok: bool,
     pub detail: String,
+    /// Where it landed: the Slack channel's id (none for Zapier, or when not delivered).
+    pub posted_to: Option<String>,
+    /// The service's id of what was delivered: the Slack message's `ts`, the Zapier
+    /// request id.
+    pub id: Option<String>,
+}
+
+/// What a service answered to a delivered post.
+#[derive(Debug)]
+pub(crate) struct Receipt {
+    detail: String,
+    posted_to: Option<String>,
+    id: Option<String>,
 }
 
 impl Engine {
@@ -81,21 +94,27 @@ impl Engine {
 
     /// Sends the summary of a finished run where the settings say.
     pub async fn notify_run(&self, mapping_name: &str, report: &RunReport) -> Vec<Delivery> {
-        let Ok(config) = self.notification_settings().await else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
         let text = format!(
             "Switchyard · {mapping_name}: {} — {}",
             report.status, report.message
         );
+        let payload = serde_json::json!({ "mapping": mapping_name, "report": report });
+        self.notify(&text, &payload).await
+    }
+
+    /// Posts `text` to the Slack channel and `payload` to the Zapier hook the settings
+    /// name (each only when set); what several runs did together, for example.
+    pub async fn notify(&self, text: &str, payload: &serde_json::Value) -> Vec<Delivery> {
+        let Ok(config) = self.notification_settings().await else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
         if let (Some(id), Some(channel)) = (&config.slack_connection_id, &config.slack_channel) {
-            let result = self.post_slack(id, channel.trim(), &text).await;
+            let result = self.post_slack(id, channel.trim(), text).await;
             out.push(self.delivered("Slack", result).await);
         }
         if let Some(id) = &config.zapier_connection_id {
-            let payload = serde_json::json!({ "mapping": mapping_name, "report": report });
-            let result = self.post_zapier(id, &payload).await;
+            let result = self.post_zapier(id, payload).await;
             out.push(self.delivered("Zapier", result).await);
         }
         out
@@ -124,13 +143,17 @@ impl Engine {
         id: &str,
         channel: &str,
         text: &str,
-    ) -> Result<String, String> {
+    ) -> Result<Receipt, String> {
         let (c, token) = self.token_of(id).await?;
         let stack = self.stack(ProviderId::Slack, Some(id));
         let base = c.instance_url.clone().unwrap_or_default();
         switchyard_connectors::slack::post_message(&stack, &base, &token, channel, text)
             .await
-            .map(|p| format!("posted to {} at {}", p.channel, p.ts))
+            .map(|p| Receipt {
+                detail: format!("posted to {} at {}", p.channel, p.ts),
+                posted_to: Some(p.channel),
+                id: Some(p.ts),
+            })
             .map_err(|e| e.to_string())
     }
 
@@ -138,25 +161,31 @@ impl Engine {
         &self,
         id: &str,
         payload: &serde_json::Value,
-    ) -> Result<String, String> {
+    ) -> Result<Receipt, String> {
         let (_, hook) = self.token_of(id).await?;
         let stack = self.stack(ProviderId::Zapier, Some(id));
         switchyard_connectors::zapier::post(&stack, hook.expose(), payload)
             .await
-            .map(|request| format!("accepted as {request}"))
+            .map(|request| Receipt {
+                detail: format!("accepted as {request}"),
+                posted_to: None,
+                id: (!request.is_empty()).then_some(request),
+            })
             .map_err(|e| e.to_string())
     }
 
     pub(crate) async fn delivered(
         &self,
         channel: &str,
-        result: Result<String, String>,
+        result: Result<Receipt, String>,
     ) -> Delivery {
         match result {
-            Ok(detail) => Delivery {
+            Ok(receipt) => Delivery {
                 channel: channel.to_owned(),
                 ok: true,
-                detail,
+                detail: receipt.detail,
+                posted_to: receipt.posted_to,
+                id: receipt.id,
             },
             Err(why) => {
                 tracing::warn!(channel, "run summary not delivered: {why}");
@@ -177,6 +206,8 @@ impl Engine {
                     channel: channel.to_owned(),
                     ok: false,
                     detail: why,
+                    posted_to: None,
+                    id: None,
                 }
             }
         }
