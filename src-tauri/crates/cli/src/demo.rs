@@ -121,6 +121,7 @@ async fn steps(
         ..Default::default()
     });
     let step = "start the sandbox";
+    report.external_sandbox = std::env::var_os("SWITCHYARD_SANDBOX_URLS").is_some();
     for provider in ProviderId::ALL {
         let base_url = engine
             .sandbox_base_url(*provider)

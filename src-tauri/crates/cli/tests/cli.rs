@@ -200,6 +200,7 @@ async fn demo_json_reports_each_step_and_its_posts_land_in_the_sandbox() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["failedStep"], Value::Null, "{report}");
     assert_eq!(report["dataKept"], true);
+    assert_eq!(report["externalSandbox"], true);
 
     let connections = report["connections"].as_array().unwrap();
     assert_eq!(connections.len(), 5, "{report}");
@@ -375,4 +376,29 @@ async fn demo_prints_tables_and_removes_its_temporary_folder() {
         .unwrap();
     let path = folder.strip_suffix(" (removed)").unwrap();
     assert!(!std::path::Path::new(path).exists(), "{path}");
+}
+
+#[tokio::test]
+async fn a_demo_step_that_fails_is_named_and_exits_non_zero() {
+    // Salesforce "served" on a port nobody listens on: connecting it fails.
+    let out = tokio::process::Command::new(BIN)
+        .args(["demo", "--records", "20", "--json"])
+        .env("SWITCHYARD_SANDBOX_URLS", "salesforce=http://127.0.0.1:9")
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("demo step \u{201c}connect the five sandbox accounts\u{201d} failed"),
+        "{err}"
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["failedStep"]["step"], "connect the five sandbox accounts",
+        "{report}"
+    );
+    assert!(report["mappings"].as_array().unwrap().is_empty());
+    let dir = report["dataDir"].as_str().unwrap();
+    assert!(!std::path::Path::new(dir).exists(), "{dir}");
 }

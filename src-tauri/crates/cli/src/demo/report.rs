@@ -25,6 +25,9 @@ pub struct DemoReport {
     pub seed: u64,
     /// Each simulator's base URL, by provider.
     pub sandbox: BTreeMap<String, String>,
+    /// The sandbox another process serves (`SWITCHYARD_SANDBOX_URLS`): its own seed and
+    /// size apply, not `records` and `seed`.
+    pub external_sandbox: bool,
     pub connections: Vec<ConnectionLine>,
     /// In the order they ran.
     pub mappings: Vec<MappingLine>,
@@ -296,6 +299,7 @@ impl DemoReport {
             records,
             seed,
             sandbox: BTreeMap::new(),
+            external_sandbox: false,
             connections: Vec::new(),
             mappings: Vec::new(),
             totals: Totals::default(),
@@ -322,67 +326,86 @@ impl DemoReport {
     pub fn table(&self) -> String {
         let mut out = String::new();
         let w = &mut out;
-        let _ = writeln!(
-            w,
-            "Sandbox: {} simulators on 127.0.0.1, seed {}, {} records per object",
-            self.sandbox.len(),
-            self.seed,
-            self.records
-        );
-        let _ = writeln!(w, "\nConnections");
+        if self.external_sandbox {
+            let _ = writeln!(
+                w,
+                "Sandbox: served by another process (SWITCHYARD_SANDBOX_URLS)"
+            );
+        } else {
+            let _ = writeln!(
+                w,
+                "Sandbox: {} simulators on 127.0.0.1, seed {}, {} records per object",
+                self.sandbox.len(),
+                self.seed,
+                self.records
+            );
+        }
+        if !self.connections.is_empty() {
+            let _ = writeln!(w, "\nConnections");
+        }
         for c in &self.connections {
             let _ = writeln!(w, "  {:<28} {:<15} {}", c.label, c.auth_kind, c.status);
         }
-        let _ = writeln!(
-            w,
-            "\n{:<34} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6} {:>8}",
-            "Syncs",
-            "",
-            "read",
-            "created",
-            "updated",
-            "unchanged",
-            "failed",
-            "conflicts",
-            "calls",
-            "time"
-        );
-        for m in &self.mappings {
-            let arrow = match m.direction {
-                SyncDirection::TwoWay => "↔",
-                SyncDirection::OneWay => "→",
-            };
-            if m.run_id.is_none() {
-                let _ = writeln!(
-                    w,
-                    "  {:<32} {:>4}   not run: {}",
-                    m.name,
-                    arrow,
-                    m.problems.join(" ")
-                );
-                continue;
-            }
+        if !self.mappings.is_empty() {
             let _ = writeln!(
                 w,
-                "  {:<32} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6} {:>6.2} s",
-                m.name,
-                arrow,
-                m.read,
-                m.created,
-                m.updated,
-                m.skipped,
-                m.failed,
-                m.conflicts,
-                m.calls,
-                m.duration_ms as f64 / 1000.0
+                "\n{:<34} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6} {:>8}",
+                "Syncs",
+                "",
+                "read",
+                "created",
+                "updated",
+                "unchanged",
+                "failed",
+                "conflicts",
+                "calls",
+                "time"
+            );
+            for m in &self.mappings {
+                let arrow = match m.direction {
+                    SyncDirection::TwoWay => "↔",
+                    SyncDirection::OneWay => "→",
+                };
+                if m.run_id.is_none() {
+                    let _ = writeln!(
+                        w,
+                        "  {:<32} {:>4}   not run: {}",
+                        m.name,
+                        arrow,
+                        m.problems.join(" ")
+                    );
+                    continue;
+                }
+                let _ = writeln!(
+                    w,
+                    "  {:<32} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6} {:>6.2} s",
+                    m.name,
+                    arrow,
+                    m.read,
+                    m.created,
+                    m.updated,
+                    m.skipped,
+                    m.failed,
+                    m.conflicts,
+                    m.calls,
+                    m.duration_ms as f64 / 1000.0
+                );
+            }
+            let t = self.totals;
+            let _ = writeln!(
+                w,
+                "  {:<32} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6}",
+                "total",
+                "",
+                t.read,
+                t.created,
+                t.updated,
+                t.skipped,
+                t.failed,
+                t.conflicts,
+                t.calls
             );
         }
-        let t = self.totals;
-        let _ = writeln!(
-            w,
-            "  {:<32} {:>4} {:>7} {:>7} {:>7} {:>9} {:>6} {:>9} {:>6}",
-            "total", "", t.read, t.created, t.updated, t.skipped, t.failed, t.conflicts, t.calls
-        );
         let with_errors: Vec<&MappingLine> = self
             .mappings
             .iter()
