@@ -7,6 +7,8 @@ pub mod fields;
 mod read;
 mod write;
 
+pub use read::MAX_RESULTS;
+
 use crate::api::{Api, Request};
 use crate::connector::ConnectorError;
 use crate::http::Stack;
