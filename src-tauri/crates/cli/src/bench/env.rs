@@ -6,6 +6,7 @@
 use serde_json::Value as Json;
 use switchyard_engine::store::kinds::ProviderId;
 use switchyard_engine::store::KeyPolicy;
+use switchyard_engine::sync::{RunOptions, RunReport};
 use switchyard_engine::{Engine, EngineConfig, EngineError, ErrorCode};
 use switchyard_sandbox::{Latency, SandboxConfig, SeedSpec};
 
@@ -144,6 +145,29 @@ impl BenchEnv {
         Ok(out)
     }
 
+    /// Runs the mapping once (incremental, as a user's "Run" would) and counts the
+    /// requests `[source, target]` answered during the run.
+    pub async fn measured_run(
+        &self,
+        mapping_id: &str,
+        [source, target]: [ProviderId; 2],
+    ) -> Result<Measured, EngineError> {
+        self.clear_stats(&[source, target]).await?;
+        let quiet = |_| {};
+        let started = std::time::Instant::now();
+        let report = self
+            .engine
+            .run_mapping(mapping_id, RunOptions::default(), &quiet)
+            .await?;
+        let wall_s = started.elapsed().as_secs_f64();
+        Ok(Measured {
+            report,
+            wall_s,
+            source: self.requests(source).await?,
+            target: self.requests(target).await?,
+        })
+    }
+
     pub async fn shutdown(self) {
         self.engine.shutdown().await;
     }
@@ -159,4 +183,12 @@ pub struct Requests {
     pub writes: u64,
     /// Answered 429 (rate limited).
     pub refused: u64,
+}
+
+/// One run: the engine's report, its wall time and both simulators' request counts.
+pub struct Measured {
+    pub report: RunReport,
+    pub wall_s: f64,
+    pub source: Requests,
+    pub target: Requests,
 }

@@ -29,8 +29,9 @@ pub struct Row {
     pub wall_ratio: Option<f64>,
     pub records_per_s: f64,
     pub peak_rss_mb: Option<f64>,
-    pub target: String,
-    pub met: bool,
+    /// The issue's target for this scenario, if it sets one.
+    pub target: Option<String>,
+    pub met: Option<bool>,
     /// What the engine's run report said.
     pub run_message: String,
 }
@@ -91,8 +92,13 @@ fn cells(r: &Row) -> Vec<String> {
         opt(r.wall_ratio, 3),
         format!("{:.0}", r.records_per_s),
         opt(r.peak_rss_mb, 1),
-        r.target.clone(),
-        if r.met { "yes" } else { "NO" }.to_owned(),
+        r.target.clone().unwrap_or_else(|| "none set".to_owned()),
+        match r.met {
+            Some(true) => "yes",
+            Some(false) => "NO",
+            None => "—",
+        }
+        .to_owned(),
     ]
 }
 
@@ -173,12 +179,14 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
         if let Some(f) = &r.bound_formula {
             md.push_str(&format!("- Rate-limit bound: {f}.\n"));
         }
-        md.push_str(&format!(
-            "- Target: {} — {}.\n- Run report: {}\n\n",
-            r.target,
-            if r.met { "met" } else { "not met" },
-            r.run_message
-        ));
+        match (&r.target, r.met) {
+            (Some(t), Some(met)) => md.push_str(&format!(
+                "- Target: {t} — {}.\n",
+                if met { "met" } else { "not met" }
+            )),
+            _ => md.push_str("- Target: none set by the issue (reported only).\n"),
+        }
+        md.push_str(&format!("- Run report: {}\n\n", r.run_message));
     }
     if !not_built.is_empty() {
         md.push_str("## Not built yet\n\n");

@@ -1,0 +1,109 @@
+//! B6: QuickBooks Customers → Salesforce Accounts, one way, on the suggested mapping
+//! (matched by the QuickBooks Id kept in the Account's external-id field `ExtId__c`),
+//! 5,000 customers, 20 ms added to every sandbox response as in B1, and QuickBooks'
+//! throttles on: 500 requests a minute and 40 batches a minute per realm, 10 at once.
+//! The issue sets no target for B6: it is reported only.
+
+use super::env::BenchEnv;
+use super::report::{ratio, Row};
+use super::{Scenario, Settings};
+use switchyard_engine::connectors::{quickbooks, salesforce};
+use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
+use switchyard_engine::EngineError;
+
+pub const DEFAULT_RECORDS: usize = 5_000;
+pub const LATENCY_MS: u64 = 20;
+/// QuickBooks' throttle per realm: requests per minute.
+pub const PER_MINUTE: u64 = 500;
+/// QuickBooks' batch throttle per realm: `/batch` calls per minute.
+pub const BATCH_PER_MINUTE: u64 = 40;
+pub const CONCURRENT: u64 = 10;
+
+const PAIR: [ProviderId; 2] = [ProviderId::Quickbooks, ProviderId::Salesforce];
+
+/// The fewest calls of the engine's way to run this mapping: QuickBooks query pages,
+/// Salesforce `IN (…)` look-ups by external id, and sObject Collections creates and
+/// updates.
+pub fn minimum_calls(read: u64, created: u64, updated: u64) -> (u64, String) {
+    let page = quickbooks::MAX_RESULTS as u64;
+    let lookup = salesforce::LOOKUP_CHUNK as u64;
+    let batch = salesforce::MAX_BATCH as u64;
+    // A page shorter than asked for is the last: a multiple of the page needs one more.
+    let reads = read / page + 1;
+    let lookups = read.div_ceil(lookup);
+    let creates = created.div_ceil(batch);
+    let updates = updated.div_ceil(batch);
+    let upsert_only = reads + (created + updated).div_ceil(batch);
+    (
+        reads + lookups + creates + updates,
+        format!(
+            "⌊{read} read ÷ {page} per query page⌋ + 1 (a short page ends the read) + ⌈{read} to match ÷ {lookup} per look-up⌉ + ⌈{created} created ÷ {batch} per collection⌉ + ⌈{updated} updated ÷ {batch} per collection⌉ = {reads} + {lookups} + {creates} + {updates}. An upsert by the external id (PATCH /composite/sobjects/Account/ExtId__c) would need no look-up and one collection for creates and updates together: {upsert_only} calls"
+        ),
+    )
+}
+
+pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
+    let records = settings.records.unwrap_or(DEFAULT_RECORDS);
+    let env = BenchEnv::start(settings.seed, records, LATENCY_MS).await?;
+    let result = scenario(&env, records).await;
+    env.shutdown().await;
+    result.map(|row| vec![row])
+}
+
+async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
+    env.set_limits(
+        ProviderId::Quickbooks,
+        &serde_json::json!({ "per_minute": PER_MINUTE, "batch_per_minute": BATCH_PER_MINUTE, "concurrent": CONCURRENT }),
+    )
+    .await?;
+    let mut draft = env
+        .engine
+        .suggest_mapping(
+            &env.connection(ProviderId::Quickbooks)?,
+            "Customer",
+            &env.connection(ProviderId::Salesforce)?,
+            "Account",
+        )
+        .await?
+        .draft;
+    draft.direction = SyncDirection::OneWay;
+    let mapping = env.engine.create_mapping(draft).await?;
+
+    super::progress(&format!("B6: full run of {records} QuickBooks customers"));
+    let m = env.measured_run(&mapping.id, PAIR).await?;
+    let r = &m.report;
+    let read = u64::from(r.read);
+    let minimum = minimum_calls(read, u64::from(r.created), u64::from(r.updated));
+    let calls = u64::from(r.calls);
+    let qb = m.source;
+    let bound_s = qb.total as f64 * 60.0 / PER_MINUTE as f64;
+    let bound_formula = format!(
+        "QuickBooks is the limited provider: {} QuickBooks calls ÷ ({PER_MINUTE} per minute) (none of them batches: the source is only read); Salesforce has no short-window limit",
+        qb.total
+    );
+    Ok(Row {
+        scenario: Scenario::B6.as_str().to_owned(),
+        title: format!("QuickBooks Customers → Salesforce Accounts, {records} customers, {LATENCY_MS} ms latency, QuickBooks limits on"),
+        records: read,
+        calls,
+        sandbox_calls: qb.total + m.target.total,
+        write_calls: qb.writes + m.target.writes,
+        rate_limited: qb.refused + m.target.refused,
+        minimum: Some(minimum.0),
+        minimum_formula: Some(minimum.1),
+        calls_ratio: ratio(calls as f64, minimum.0 as f64),
+        wall_s: m.wall_s,
+        bound_s: Some(bound_s),
+        bound_formula: Some(bound_formula),
+        wall_ratio: ratio(m.wall_s, bound_s),
+        records_per_s: if m.wall_s > 0.0 {
+            read as f64 / m.wall_s
+        } else {
+            0.0
+        },
+        peak_rss_mb: None,
+        target: None,
+        met: None,
+        run_message: r.message.clone(),
+    })
+}
