@@ -77,9 +77,20 @@ pub async fn run(args: DemoArgs) -> Result<(), EngineError> {
     .await;
     match engine {
         Ok(engine) => {
-            if let Err(failed) = steps(&engine, &args, &mut report).await {
-                report.failed_step = Some(failed);
-            }
+            // Ctrl-C stops at once and still cleans up (the sandbox, the temp folder).
+            let outcome = tokio::select! {
+                done = steps(&engine, &args, &mut report) => done.map_err(Some),
+                _ = tokio::signal::ctrl_c() => Err(None),
+            };
+            report.failed_step = match outcome {
+                Ok(()) => None,
+                Err(Some(failed)) => Some(failed),
+                Err(None) => Some(FailedStep {
+                    step: report.step.clone(),
+                    code: "cancelled".to_owned(),
+                    message: "interrupted (Ctrl-C)".to_owned(),
+                }),
+            };
             engine.shutdown().await;
         }
         Err(e) => report.failed_step = Some(step_error("open the data folder", &e)),
@@ -121,6 +132,7 @@ async fn steps(
         ..Default::default()
     });
     let step = "start the sandbox";
+    report.step = step.to_owned();
     report.external_sandbox = std::env::var_os("SWITCHYARD_SANDBOX_URLS").is_some();
     for provider in ProviderId::ALL {
         let base_url = engine
@@ -133,6 +145,7 @@ async fn steps(
     }
 
     let step = "connect the five sandbox accounts";
+    report.step = step.to_owned();
     engine
         .connect_sandbox_accounts()
         .await
@@ -149,6 +162,7 @@ async fn steps(
     }
 
     let step = "create the default mappings";
+    report.step = step.to_owned();
     let mut mappings = engine
         .create_default_mappings()
         .await
@@ -157,6 +171,7 @@ async fn steps(
 
     for m in &mappings {
         let step = format!("sync {}", m.name);
+        report.step.clone_from(&step);
         // A default mapping can need a person first (deals match on a name that is not
         // unique): it is listed with the reason instead of run.
         let draft = engine
@@ -198,6 +213,7 @@ async fn steps(
     }
 
     let step = "post the summary to Slack and Zapier";
+    report.step = step.to_owned();
     report.notifications = Some(
         notify(engine, report)
             .await
@@ -205,6 +221,7 @@ async fn steps(
     );
 
     let step = "read the health figures";
+    report.step = step.to_owned();
     engine.flush_metrics().await;
     let health = engine
         .health_summary(HEALTH_WINDOW_SECS)

@@ -37,6 +37,9 @@ pub struct DemoReport {
     pub wall_ms: u64,
     /// The step that stopped the demo, if one did.
     pub failed_step: Option<FailedStep>,
+    /// The step in progress (named if Ctrl-C stops it).
+    #[serde(skip)]
+    pub step: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -307,6 +310,7 @@ impl DemoReport {
             health: None,
             wall_ms: 0,
             failed_step: None,
+            step: "open the data folder".to_owned(),
         }
     }
 
