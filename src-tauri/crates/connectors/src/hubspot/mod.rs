@@ -9,6 +9,7 @@ mod read;
 mod write;
 
 pub use read::SEARCH_MAX;
+pub use write::MAX_BATCH;
 
 use crate::api::Api;
 use crate::connector::ConnectorError;
