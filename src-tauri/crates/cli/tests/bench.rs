@@ -1,4 +1,4 @@
-//! `switchyard-cli bench` on a few hundred records (B1–B3, B6): the JSON document's shape and its
+//! `switchyard-cli bench` on a few hundred records (B1–B3, B5, B6): the JSON document's shape and its
 //! arithmetic (ratios, the engine's call count against the sandbox's, targets judged from
 //! the counted figures), the Markdown file, and a clear refusal of a scenario not built.
 //! Timing is never asserted: these are debug-build numbers on a shared machine.
@@ -14,14 +14,14 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 #[tokio::test]
-async fn bench_reports_b1_to_b3_and_b6_as_json_and_markdown() {
+async fn bench_reports_b1_to_b3_b5_b6_as_json_and_markdown() {
     let dir = tempfile::tempdir().unwrap();
     let md = dir.path().join("benchmarks.md");
     let out = tokio::process::Command::new(BIN)
         .args([
             "bench",
             "--scenario",
-            "B1,B2,B3,B6",
+            "B1,B2,B3,B5,B6",
             "--records",
             "300",
             "--json",
@@ -41,7 +41,7 @@ async fn bench_reports_b1_to_b3_and_b6_as_json_and_markdown() {
         .iter()
         .map(|r| r["scenario"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["B1", "B2", "B3", "B6"]);
+    assert_eq!(ids, ["B1", "B2", "B3", "B5", "B6"]);
     for r in rows {
         let f = |k: &str| r[k].as_f64().unwrap();
         assert_eq!(
@@ -53,7 +53,7 @@ async fn bench_reports_b1_to_b3_and_b6_as_json_and_markdown() {
         assert!(close(f("records_per_s"), f("records") / f("wall_s")), "{r}");
         assert_eq!(r["rate_limited"], 0, "{r}");
     }
-    let (b1, b2, b3, b6) = (&rows[0], &rows[1], &rows[2], &rows[3]);
+    let (b1, b2, b3, b5, b6) = (&rows[0], &rows[1], &rows[2], &rows[3], &rows[4]);
     // B1: 300 contacts (some archived) in ⌈read / 200⌉ search pages, 0.2 s each at 5/s.
     let read = b1["records"].as_u64().unwrap();
     assert!((250..=300).contains(&read), "{b1}");
@@ -74,6 +74,19 @@ async fn bench_reports_b1_to_b3_and_b6_as_json_and_markdown() {
         b3["calls"].as_u64().unwrap() <= 1 && b3["write_calls"] == 0
     );
     assert!(close(b3["bound_s"].as_f64().unwrap(), 0.2), "{b3}");
+
+    // B5: 5 % of the linked pairs edited on both sides, every one a conflict; no target.
+    assert_eq!((&b5["target"], &b5["met"]), (&Value::Null, &Value::Null));
+    let message = b5["run_message"].as_str().unwrap();
+    assert!(
+        b5["title"]
+            .as_str()
+            .unwrap()
+            .contains("with conflicting edits"),
+        "{b5}"
+    );
+    assert!(message.contains(" conflicts)"), "{b5}");
+    assert!(b5["minimum"].as_u64().unwrap() >= 3, "{b5}");
 
     // B6: no target in the issue, so none is judged; the QuickBooks bound is its calls at
     // 500 a minute.

@@ -103,6 +103,38 @@ impl BenchEnv {
             .map(drop)
     }
 
+    /// Many mutations at once (16 in flight), for edits of hundreds of records.
+    pub async fn mutate_many(
+        &self,
+        provider: ProviderId,
+        mutations: Vec<Json>,
+    ) -> Result<(), EngineError> {
+        let url = format!(
+            "{}/__sandbox/mutate",
+            self.engine.sandbox_base_url(provider).await?
+        );
+        let mut pending = mutations.into_iter();
+        let mut running = tokio::task::JoinSet::new();
+        loop {
+            while running.len() < 16 {
+                let Some(body) = pending.next() else { break };
+                let (http, url) = (self.http.clone(), url.clone());
+                running.spawn(async move {
+                    http.post(url)
+                        .json(&body)
+                        .send()
+                        .await
+                        .and_then(reqwest::Response::error_for_status)
+                        .map(drop)
+                });
+            }
+            match running.join_next().await {
+                Some(done) => done.map_err(unavailable)?.map_err(unavailable)?,
+                None => return Ok(()),
+            }
+        }
+    }
+
     pub async fn dump(&self, provider: ProviderId) -> Result<Json, EngineError> {
         self.control(provider, reqwest::Method::GET, "dump", None)
             .await

@@ -1,0 +1,144 @@
+//! B5: two-way HubSpot contacts ↔ Salesforce Leads, 10,000 of each, on the suggested
+//! mapping (conflicts: newest wins), 20 ms latency and HubSpot's limits as in B1. Two
+//! unmeasured runs link the records and let the values Salesforce filled in on create
+//! flow back; then 5 % of the linked pairs get conflicting edits — the HubSpot job title
+//! first, the Salesforce Title a second later, so Salesforce's edit is the newest — and
+//! the measured run settles them. The issue sets no target for B5: it is reported only.
+
+use super::env::BenchEnv;
+use super::hubspot_salesforce::{hubspot_bound, BURST_PER_10S, SEARCH_PER_S};
+use super::report::{ratio, Row};
+use super::{Scenario, Settings};
+use switchyard_engine::connectors::{hubspot, salesforce};
+use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
+use switchyard_engine::store::tables::links;
+use switchyard_engine::sync::RunOptions;
+use switchyard_engine::EngineError;
+
+pub const DEFAULT_RECORDS: usize = 10_000;
+pub const LATENCY_MS: u64 = 20;
+const PAIR: [ProviderId; 2] = [ProviderId::Hubspot, ProviderId::Salesforce];
+
+/// The fewest calls to settle `edited` conflicting pairs whose newest edit is on
+/// Salesforce: read the changes on both sides (HubSpot search pages, Salesforce SOQL
+/// pages) and update the losing HubSpot side in batches; Salesforce already holds the
+/// winning values.
+pub fn minimum_calls(edited: u64) -> (u64, String) {
+    let hs_page = hubspot::SEARCH_MAX as u64;
+    let sf_page = salesforce::DEFAULT_PAGE as u64;
+    let hs_batch = hubspot::MAX_BATCH as u64;
+    let hs_reads = edited.div_ceil(hs_page).max(1);
+    let sf_reads = edited.div_ceil(sf_page).max(1);
+    let updates = edited.div_ceil(hs_batch);
+    (
+        hs_reads + sf_reads + updates,
+        format!(
+            "⌈{edited} changed ÷ {hs_page} per HubSpot search page⌉ + ⌈{edited} changed ÷ {sf_page} per Salesforce query page⌉ + ⌈{edited} HubSpot contacts to update ÷ {hs_batch} per batch⌉ (Salesforce's edits are newest, so only HubSpot is written) = {hs_reads} + {sf_reads} + {updates}"
+        ),
+    )
+}
+
+pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
+    let records = settings.records.unwrap_or(DEFAULT_RECORDS);
+    let env = BenchEnv::start(settings.seed, records, LATENCY_MS).await?;
+    let result = scenario(&env, records).await;
+    env.shutdown().await;
+    result.map(|row| vec![row])
+}
+
+async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
+    env.set_limits(
+        ProviderId::Hubspot,
+        &serde_json::json!({ "ten_secondly": BURST_PER_10S, "search_per_second": SEARCH_PER_S }),
+    )
+    .await?;
+    let draft = env
+        .engine
+        .suggest_mapping(
+            &env.connection(ProviderId::Hubspot)?,
+            "contacts",
+            &env.connection(ProviderId::Salesforce)?,
+            "Lead",
+        )
+        .await?
+        .draft;
+    if draft.direction != SyncDirection::TwoWay {
+        return Err(EngineError::validation(
+            "the suggested contacts ↔ Leads mapping is no longer two-way",
+        ));
+    }
+    let mapping = env.engine.create_mapping(draft).await?;
+    let quiet = |_| {};
+    super::progress(&format!(
+        "B5: linking {records} contacts and {records} Leads (two unmeasured runs)"
+    ));
+    let mut prep = Vec::new();
+    for _ in 0..2 {
+        let r = env
+            .engine
+            .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+            .await?;
+        prep.push(format!("{} read in {} calls", r.read, r.calls));
+    }
+
+    let pool = env.engine.store().pool();
+    let linked = links::count(pool, &mapping.id).await? as usize;
+    let edited = (linked * 5).div_ceil(100);
+    let pairs = links::search(pool, &mapping.id, "", edited as i64).await?;
+    let edited = pairs.len();
+    super::progress(&format!(
+        "B5: {edited} of {linked} linked pairs edited on both sides"
+    ));
+    let hs_edits = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| serde_json::json!({ "object": "contacts", "id": l.source_id, "fields": { "jobtitle": format!("HubSpot edit {i}") } }))
+        .collect();
+    env.mutate_many(ProviderId::Hubspot, hs_edits).await?;
+    // Modification times are compared to the second: Salesforce's edits come later.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let sf_edits = pairs
+        .iter()
+        .enumerate()
+        .map(|(i, l)| serde_json::json!({ "object": "Lead", "id": l.target_id, "fields": { "Title": format!("Salesforce edit {i}") } }))
+        .collect();
+    env.mutate_many(ProviderId::Salesforce, sf_edits).await?;
+
+    super::progress("B5: two-way run settling the conflicts");
+    let m = env.measured_run(&mapping.id, PAIR).await?;
+    let r = &m.report;
+    let calls = u64::from(r.calls);
+    let minimum = minimum_calls(edited as u64);
+    let (bound_s, bound_formula) = hubspot_bound(&m.source);
+    let read = u64::from(r.read);
+    Ok(Row {
+        scenario: Scenario::B5.as_str().to_owned(),
+        title: format!("two-way {records} / {records}, {edited} pairs (5 % of {linked} linked) with conflicting edits, newest wins, {LATENCY_MS} ms latency, HubSpot limits on"),
+        records: read,
+        calls,
+        sandbox_calls: m.source.total + m.target.total,
+        write_calls: m.source.writes + m.target.writes,
+        rate_limited: m.source.refused + m.target.refused,
+        minimum: Some(minimum.0),
+        minimum_formula: Some(minimum.1),
+        calls_ratio: ratio(calls as f64, minimum.0 as f64),
+        wall_s: m.wall_s,
+        bound_s: Some(bound_s),
+        bound_formula: Some(bound_formula),
+        wall_ratio: ratio(m.wall_s, bound_s),
+        records_per_s: if m.wall_s > 0.0 {
+            read as f64 / m.wall_s
+        } else {
+            0.0
+        },
+        peak_rss_mb: None,
+        target: None,
+        met: None,
+        run_message: format!(
+            "{} ({} conflicts). Unmeasured linking runs before it: {}.",
+            r.message,
+            r.conflicts,
+            prep.join("; ")
+        ),
+    })
+}
