@@ -273,7 +273,10 @@ async fn notify_returns_the_slack_ts_and_the_zapier_request_id() {
         .await
         .unwrap();
     let sent = engine
-        .notify("Three mappings ran", &serde_json::json!({ "type": "summary" }))
+        .notify(
+            "Three mappings ran",
+            &serde_json::json!({ "type": "summary" }),
+        )
         .await;
     assert_eq!(sent.len(), 2, "{sent:?}");
     assert!(sent.iter().all(|d| d.ok), "{sent:?}");
@@ -290,7 +293,14 @@ async fn notify_returns_the_slack_ts_and_the_zapier_request_id() {
     assert_eq!(sent[0].id.as_deref(), posted["ts"].as_str());
     assert_eq!(sent[1].channel, "Zapier");
     // The hook's dump keeps bodies, not request ids: the id is the hook's answer.
-    assert!(sent[1].id.as_ref().is_some_and(|id| !id.is_empty()), "{sent:?}");
+    assert!(
+        sent[1].id.as_ref().is_some_and(|id| !id.is_empty()),
+        "{sent:?}"
+    );
     let zapier = dump(engine, ProviderId::Zapier).await.to_string();
-    assert_eq!(zapier.matches(r#"{"type":"summary"}"#).count(), 1, "{zapier}");
+    assert_eq!(
+        zapier.matches(r#"{"type":"summary"}"#).count(),
+        1,
+        "{zapier}"
+    );
 }
