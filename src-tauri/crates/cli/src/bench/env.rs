@@ -163,6 +163,9 @@ impl BenchEnv {
             }
             let count = row["count"].as_u64().unwrap_or(0);
             let method = row["method"].as_str().unwrap_or_default();
+            let status = row["status"].as_u64().unwrap_or(0);
+            out.routes
+                .push(format!("{count} × {method} {route} → {status}"));
             out.total += count;
             if route.ends_with("/search") {
                 out.searches += count;
@@ -206,8 +209,10 @@ impl BenchEnv {
 }
 
 /// What one simulator's request statistics say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Requests {
+    /// `count × METHOD route → status`, one per route and status.
+    pub routes: Vec<String>,
     pub total: u64,
     /// Search calls (HubSpot's own, lower per-second limit applies to them).
     pub searches: u64,

@@ -5,7 +5,7 @@
 //! run after that with nothing changed. B2 and B3 need B1's links, so B1 always runs.
 
 use super::env::{BenchEnv, Measured, Requests};
-use super::report::{ratio, Row};
+use super::report::{ratio, requests, Row};
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -84,6 +84,7 @@ fn row(id: Scenario, title: String, m: &Measured, minimum: (u64, String)) -> Row
         calls,
         sandbox_calls: m.source.total + m.target.total,
         write_calls,
+        requests: requests(&[("HubSpot", &m.source), ("Salesforce", &m.target)]),
         rate_limited: m.source.refused + m.target.refused,
         minimum: Some(minimum.0),
         minimum_formula: Some(minimum.1),
@@ -135,9 +136,16 @@ async fn scenarios(
     draft.direction = SyncDirection::OneWay;
     let mapping = env.engine.create_mapping(draft).await?;
 
-    // Contacts and which of them have an e-mail (the match key): those need a look-up.
+    // Live contacts (a run reads no archived one) and how many of them have an e-mail,
+    // the match key: those need a look-up.
     let dump = env.dump(ProviderId::Hubspot).await?;
-    let contacts = dump["contacts"].as_array().cloned().unwrap_or_default();
+    let contacts: Vec<serde_json::Value> = dump["contacts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["archived"] != true)
+        .cloned()
+        .collect();
     let ids: Vec<String> = contacts
         .iter()
         .filter_map(|c| c["id"].as_str().map(str::to_owned))

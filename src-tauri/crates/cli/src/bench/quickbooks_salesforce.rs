@@ -5,7 +5,7 @@
 //! The issue sets no target for B6: it is reported only.
 
 use super::env::BenchEnv;
-use super::report::{ratio, Row};
+use super::report::{ratio, requests, Row};
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{quickbooks, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -75,7 +75,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     let read = u64::from(r.read);
     let minimum = minimum_calls(read, u64::from(r.created), u64::from(r.updated));
     let calls = u64::from(r.calls);
-    let qb = m.source;
+    let qb = &m.source;
     let bound_s = qb.total as f64 * 60.0 / PER_MINUTE as f64;
     let bound_formula = format!(
         "QuickBooks is the limited provider: {} QuickBooks calls ÷ ({PER_MINUTE} per minute) (none of them batches: the source is only read); Salesforce has no short-window limit",
@@ -88,6 +88,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         calls,
         sandbox_calls: qb.total + m.target.total,
         write_calls: qb.writes + m.target.writes,
+        requests: requests(&[("QuickBooks", qb), ("Salesforce", &m.target)]),
         rate_limited: qb.refused + m.target.refused,
         minimum: Some(minimum.0),
         minimum_formula: Some(minimum.1),

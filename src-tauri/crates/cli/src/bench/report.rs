@@ -16,6 +16,8 @@ pub struct Row {
     pub sandbox_calls: u64,
     /// Writes that reached the target (sandbox statistics).
     pub write_calls: u64,
+    /// The sandbox's count per provider, method, route and status.
+    pub requests: Vec<String>,
     /// Requests the sandbox refused with 429.
     pub rate_limited: u64,
     /// The fewest calls the providers' page and batch sizes allow, and how it is derived.
@@ -38,6 +40,14 @@ pub struct Row {
 
 pub fn ratio(value: f64, reference: f64) -> Option<f64> {
     (reference > 0.0).then(|| value / reference)
+}
+
+/// Both simulators' per-route counts, each line named by its provider.
+pub fn requests(sides: &[(&str, &super::env::Requests)]) -> Vec<String> {
+    sides
+        .iter()
+        .flat_map(|(name, r)| r.routes.iter().map(move |line| format!("{name} {line}")))
+        .collect()
 }
 
 /// The whole benchmark as one JSON document.
@@ -173,6 +183,9 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
             "- Calls: {} by the engine's count, {} by the sandbox's request statistics; {} writes; {} answered 429.\n",
             r.calls, r.sandbox_calls, r.write_calls, r.rate_limited
         ));
+        if !r.requests.is_empty() {
+            md.push_str(&format!("- Requests: {}.\n", r.requests.join("; ")));
+        }
         if let Some(f) = &r.minimum_formula {
             md.push_str(&format!("- Minimum: {f}.\n"));
         }

@@ -7,7 +7,7 @@
 
 use super::env::BenchEnv;
 use super::hubspot_salesforce::{hubspot_bound, BURST_PER_10S, SEARCH_PER_S};
-use super::report::{ratio, Row};
+use super::report::{ratio, requests, Row};
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -118,6 +118,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         calls,
         sandbox_calls: m.source.total + m.target.total,
         write_calls: m.source.writes + m.target.writes,
+        requests: requests(&[("HubSpot", &m.source), ("Salesforce", &m.target)]),
         rate_limited: m.source.refused + m.target.refused,
         minimum: Some(minimum.0),
         minimum_formula: Some(minimum.1),
