@@ -16,6 +16,23 @@ async fn dump(engine: &Engine, provider: ProviderId) -> Json {
     common::sandbox(engine, provider, "dump", None).await
 }
 
+/// A channel of the sandbox's Slack workspace the bot is in (posts land there).
+async fn bot_channel(engine: &Engine) -> String {
+    let slack = dump(engine, ProviderId::Slack).await;
+    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
+    slack["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
+        })
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
     let setup = common::sandbox_engine(3, 40).await;
@@ -26,19 +43,7 @@ async fn summaries_go_to_slack_and_zapier_and_failures_become_alerts() {
     draft.name = "Leads from HubSpot".into();
     let mapping = engine.create_mapping(draft).await.unwrap();
 
-    let slack = dump(engine, ProviderId::Slack).await;
-    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
-    let channel = slack["channels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let channel = bot_channel(engine).await;
 
     let wrong = engine
         .set_notification_settings(NotificationSettings {
@@ -138,19 +143,7 @@ async fn alerts_go_to_slack_and_zapier_once() {
     let setup = common::sandbox_engine(5, 10).await;
     let engine = &setup.engine;
     let id = |p: ProviderId| setup.id(p);
-    let slack = dump(engine, ProviderId::Slack).await;
-    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
-    let channel = slack["channels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let channel = bot_channel(engine).await;
     engine
         .set_notification_settings(NotificationSettings {
             desktop: false,
@@ -247,19 +240,7 @@ async fn alerts_go_to_slack_and_zapier_once() {
 async fn notify_returns_the_slack_ts_and_the_zapier_request_id() {
     let setup = common::sandbox_engine(7, 10).await;
     let engine = &setup.engine;
-    let slack = dump(engine, ProviderId::Slack).await;
-    let bot = slack["bot_user_id"].as_str().unwrap().to_owned();
-    let channel = slack["channels"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| {
-            c["members"].as_array().unwrap().iter().any(|m| *m == *bot) && c["is_archived"] != true
-        })
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let channel = bot_channel(engine).await;
     assert!(engine
         .notify("nobody is told", &serde_json::json!({}))
         .await

@@ -206,6 +206,20 @@ impl BenchEnv {
     pub async fn shutdown(self) {
         self.engine.shutdown().await;
     }
+
+    /// Starts a sandbox, runs `scenario` in it and shuts the sandbox down, whatever the
+    /// scenario's outcome.
+    pub async fn with<T>(
+        seed: u64,
+        records: usize,
+        latency_ms: u64,
+        scenario: impl AsyncFnOnce(&BenchEnv) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        let env = Self::start(seed, records, latency_ms).await?;
+        let result = scenario(&env).await;
+        env.shutdown().await;
+        result
+    }
 }
 
 /// What one simulator's request statistics say.

@@ -107,10 +107,10 @@ fn row(id: Scenario, title: String, m: &Measured, minimum: (u64, String)) -> Row
 
 pub async fn run(settings: &Settings, wanted: &[Scenario]) -> Result<Vec<Row>, EngineError> {
     let records = settings.records.unwrap_or(DEFAULT_RECORDS);
-    let env = BenchEnv::start(settings.seed, records, LATENCY_MS).await?;
-    let result = scenarios(&env, records, wanted).await;
-    env.shutdown().await;
-    result
+    BenchEnv::with(settings.seed, records, LATENCY_MS, async |env| {
+        scenarios(env, records, wanted).await
+    })
+    .await
 }
 
 async fn scenarios(

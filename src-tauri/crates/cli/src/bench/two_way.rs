@@ -40,10 +40,10 @@ pub fn minimum_calls(edited: u64) -> (u64, String) {
 
 pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
     let records = settings.records.unwrap_or(DEFAULT_RECORDS);
-    let env = BenchEnv::start(settings.seed, records, LATENCY_MS).await?;
-    let result = scenario(&env, records).await;
-    env.shutdown().await;
-    result.map(|row| vec![row])
+    BenchEnv::with(settings.seed, records, LATENCY_MS, async |env| {
+        scenario(env, records).await.map(|row| vec![row])
+    })
+    .await
 }
 
 async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
