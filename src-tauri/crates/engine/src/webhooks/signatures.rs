@@ -130,7 +130,7 @@ pub fn hubspot_v1(secret: &str, body: &[u8], signature: &str) -> Result<(), Reje
     sha256_matches(&[secret.as_bytes(), body], signature)
 }
 
-/// Slack v0 signing.
+/// Slack v0 signing: `v0=` + hex(HMAC(secret, "v0:{ts}:{body}")).
 pub fn slack(
     signing_secret: &str,
     timestamp_secs: &str,
@@ -138,23 +138,12 @@ pub fn slack(
     signature: &str,
     now_secs: i64,
 ) -> Result<(), Rejected> {
-    let ts: i64 = timestamp_secs
-        .trim()
-        .parse()
-        .map_err(|_| Rejected::Missing)?;
-    fresh(ts, now_secs)?;
-    let hex_part = signature
-        .trim()
-        .strip_prefix("v0=")
-        .ok_or(Rejected::Missing)?;
-    let expected = unhex(hex_part).ok_or(Rejected::Missing)?;
-    check_hmac(
-        hmac(
-            signing_secret.as_bytes(),
-            &[b"v0:", timestamp_secs.trim().as_bytes(), b":", body],
-        ),
-        &expected,
-    )
+    let scheme = Timestamped {
+        prefix: "v0=",
+        head: b"v0:",
+        separator: b":",
+    };
+    scheme.verify(signing_secret, timestamp_secs, body, signature, now_secs)
 }
 
 /// QuickBooks `intuit-signature`.
@@ -165,7 +154,8 @@ pub fn intuit(verifier_token: &str, body: &[u8], signature: &str) -> Result<(), 
     check_hmac(hmac(verifier_token.as_bytes(), &[body]), &expected)
 }
 
-/// Switchyard's own signature, as senders such as Zapier are told to compute it.
+/// Switchyard's own signature, as senders such as Zapier are told to compute it:
+/// `sha256=` + hex(HMAC(secret, "{ts}.{body}")).
 pub fn switchyard(
     secret: &str,
     timestamp_secs: &str,
@@ -173,23 +163,47 @@ pub fn switchyard(
     signature: &str,
     now_secs: i64,
 ) -> Result<(), Rejected> {
-    let ts: i64 = timestamp_secs
-        .trim()
-        .parse()
-        .map_err(|_| Rejected::Missing)?;
-    fresh(ts, now_secs)?;
-    let hex_part = signature
-        .trim()
-        .strip_prefix("sha256=")
-        .ok_or(Rejected::Missing)?;
-    let expected = unhex(hex_part).ok_or(Rejected::Missing)?;
-    check_hmac(
-        hmac(
-            secret.as_bytes(),
-            &[timestamp_secs.trim().as_bytes(), b".", body],
-        ),
-        &expected,
-    )
+    let scheme = Timestamped {
+        prefix: "sha256=",
+        head: b"",
+        separator: b".",
+    };
+    scheme.verify(secret, timestamp_secs, body, signature, now_secs)
+}
+
+/// A timestamped hex HMAC scheme (Slack's and Switchyard's): the signature is `prefix` +
+/// hex(HMAC(secret, head + timestamp + separator + body)), and the timestamp (epoch
+/// seconds) must be inside the replay window.
+struct Timestamped {
+    prefix: &'static str,
+    head: &'static [u8],
+    separator: &'static [u8],
+}
+
+impl Timestamped {
+    fn verify(
+        &self,
+        secret: &str,
+        timestamp_secs: &str,
+        body: &[u8],
+        signature: &str,
+        now_secs: i64,
+    ) -> Result<(), Rejected> {
+        let ts = timestamp_secs.trim();
+        fresh(ts.parse().map_err(|_| Rejected::Missing)?, now_secs)?;
+        let hex_part = signature
+            .trim()
+            .strip_prefix(self.prefix)
+            .ok_or(Rejected::Missing)?;
+        let expected = unhex(hex_part).ok_or(Rejected::Missing)?;
+        check_hmac(
+            hmac(
+                secret.as_bytes(),
+                &[self.head, ts.as_bytes(), self.separator, body],
+            ),
+            &expected,
+        )
+    }
 }
 
 /// The header value Switchyard's scheme expects (for documentation and for the sandbox).
