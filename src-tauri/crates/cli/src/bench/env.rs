@@ -96,14 +96,8 @@ impl BenchEnv {
             .map(drop)
     }
 
-    /// `POST /__sandbox/mutate`: "another user edited this record".
-    pub async fn mutate(&self, provider: ProviderId, mutation: &Json) -> Result<(), EngineError> {
-        self.control(provider, reqwest::Method::POST, "mutate", Some(mutation))
-            .await
-            .map(drop)
-    }
-
-    /// Many mutations at once (16 in flight), for edits of hundreds of records.
+    /// `POST /__sandbox/mutate` ("another user edited this record") for many records,
+    /// 16 in flight.
     pub async fn mutate_many(
         &self,
         provider: ProviderId,

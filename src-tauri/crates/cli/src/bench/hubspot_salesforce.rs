@@ -5,7 +5,7 @@
 //! run after that with nothing changed. B2 and B3 need B1's links, so B1 always runs.
 
 use super::env::{BenchEnv, Measured, Requests};
-use super::report::{ratio, requests, Row};
+use super::report::Row;
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -63,45 +63,26 @@ pub fn minimum_calls(read: u64, to_match: u64, created: u64, updated: u64) -> (u
 }
 
 fn row(id: Scenario, title: String, m: &Measured, minimum: (u64, String)) -> Row {
-    let calls = u64::from(m.report.calls);
-    let (bound_s, bound_formula) = hubspot_bound(&m.source);
-    let calls_ratio = ratio(calls as f64, minimum.0 as f64);
-    let wall_ratio = ratio(m.wall_s, bound_s);
-    let write_calls = m.target.writes + m.source.writes;
+    let row = Row::measured(
+        id,
+        title,
+        m,
+        ("HubSpot", "Salesforce"),
+        minimum,
+        hubspot_bound(&m.source),
+    );
     let (target, met) = match id {
         Scenario::B1 => (
             "calls ≤ 1.05 × minimum, wall ≤ 1.25 × bound",
-            calls_ratio.is_some_and(|r| r <= 1.05) && wall_ratio.is_some_and(|r| r <= 1.25),
+            row.calls_ratio.is_some_and(|r| r <= 1.05) && row.wall_ratio.is_some_and(|r| r <= 1.25),
         ),
-        Scenario::B2 => ("≤ 3 calls", calls <= 3),
-        _ => ("≤ 1 call, 0 writes", calls <= 1 && write_calls == 0),
+        Scenario::B2 => ("≤ 3 calls", row.calls <= 3),
+        _ => ("≤ 1 call, 0 writes", row.calls <= 1 && row.write_calls == 0),
     };
-    let read = u64::from(m.report.read);
     Row {
-        scenario: id.as_str().to_owned(),
-        title,
-        records: read,
-        calls,
-        sandbox_calls: m.source.total + m.target.total,
-        write_calls,
-        requests: requests(&[("HubSpot", &m.source), ("Salesforce", &m.target)]),
-        rate_limited: m.source.refused + m.target.refused,
-        minimum: Some(minimum.0),
-        minimum_formula: Some(minimum.1),
-        calls_ratio,
-        wall_s: m.wall_s,
-        bound_s: Some(bound_s),
-        bound_formula: Some(bound_formula),
-        wall_ratio,
-        records_per_s: if m.wall_s > 0.0 {
-            read as f64 / m.wall_s
-        } else {
-            0.0
-        },
-        peak_rss_mb: None,
         target: Some(target.to_owned()),
         met: Some(met),
-        run_message: m.report.message.clone(),
+        ..row
     }
 }
 
@@ -183,10 +164,13 @@ async fn scenarios(
             .collect();
         let changed = records.div_ceil(100).min(linked.len());
         super::progress(&format!("B2: {changed} contacts edited, incremental run"));
-        for (i, id) in linked.iter().take(changed).enumerate() {
-            let edit = serde_json::json!({ "object": "contacts", "id": id, "fields": { "jobtitle": format!("Benchmark edit {i}") } });
-            env.mutate(ProviderId::Hubspot, &edit).await?;
-        }
+        let edits = linked
+            .iter()
+            .take(changed)
+            .enumerate()
+            .map(|(i, id)| serde_json::json!({ "object": "contacts", "id": id, "fields": { "jobtitle": format!("Benchmark edit {i}") } }))
+            .collect();
+        env.mutate_many(ProviderId::Hubspot, edits).await?;
         let b2 = env.measured_run(&mapping.id, PAIR).await?;
         let r = &b2.report;
         // Every changed contact is linked already: no look-up, updates only.

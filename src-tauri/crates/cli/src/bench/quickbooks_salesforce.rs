@@ -5,7 +5,7 @@
 //! The issue sets no target for B6: it is reported only.
 
 use super::env::BenchEnv;
-use super::report::{ratio, requests, Row};
+use super::report::Row;
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{quickbooks, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -72,39 +72,26 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     super::progress(&format!("B6: full run of {records} QuickBooks customers"));
     let m = env.measured_run(&mapping.id, PAIR).await?;
     let r = &m.report;
-    let read = u64::from(r.read);
-    let minimum = minimum_calls(read, u64::from(r.created), u64::from(r.updated));
-    let calls = u64::from(r.calls);
-    let qb = &m.source;
-    let bound_s = qb.total as f64 * 60.0 / PER_MINUTE as f64;
-    let bound_formula = format!(
-        "QuickBooks is the limited provider: {} QuickBooks calls ÷ ({PER_MINUTE} per minute) (none of them batches: the source is only read); Salesforce has no short-window limit",
-        qb.total
+    let minimum = minimum_calls(
+        u64::from(r.read),
+        u64::from(r.created),
+        u64::from(r.updated),
     );
-    Ok(Row {
-        scenario: Scenario::B6.as_str().to_owned(),
-        title: format!("QuickBooks Customers → Salesforce Accounts, {records} customers, {LATENCY_MS} ms latency, QuickBooks limits on"),
-        records: read,
-        calls,
-        sandbox_calls: qb.total + m.target.total,
-        write_calls: qb.writes + m.target.writes,
-        requests: requests(&[("QuickBooks", qb), ("Salesforce", &m.target)]),
-        rate_limited: qb.refused + m.target.refused,
-        minimum: Some(minimum.0),
-        minimum_formula: Some(minimum.1),
-        calls_ratio: ratio(calls as f64, minimum.0 as f64),
-        wall_s: m.wall_s,
-        bound_s: Some(bound_s),
-        bound_formula: Some(bound_formula),
-        wall_ratio: ratio(m.wall_s, bound_s),
-        records_per_s: if m.wall_s > 0.0 {
-            read as f64 / m.wall_s
-        } else {
-            0.0
-        },
-        peak_rss_mb: None,
-        target: None,
-        met: None,
-        run_message: r.message.clone(),
-    })
+    let qb = &m.source;
+    let bound = (
+        qb.total as f64 * 60.0 / PER_MINUTE as f64,
+        format!(
+            "QuickBooks is the limited provider: {} QuickBooks calls ÷ ({PER_MINUTE} per minute) (none of them batches: the source is only read); Salesforce has no short-window limit",
+            qb.total
+        ),
+    );
+    let title = format!("QuickBooks Customers → Salesforce Accounts, {records} customers, {LATENCY_MS} ms latency, QuickBooks limits on");
+    Ok(Row::measured(
+        Scenario::B6,
+        title,
+        &m,
+        ("QuickBooks", "Salesforce"),
+        minimum,
+        bound,
+    ))
 }

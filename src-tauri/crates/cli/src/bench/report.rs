@@ -38,6 +38,49 @@ pub struct Row {
     pub run_message: String,
 }
 
+impl Row {
+    /// A row from one measured run between two providers (named for the request lines):
+    /// its calls set against `minimum` and its wall time against `bound`, both with how
+    /// they are derived. No target: scenarios that have one set `target` and `met`.
+    pub fn measured(
+        scenario: super::Scenario,
+        title: String,
+        m: &super::env::Measured,
+        names: (&str, &str),
+        minimum: (u64, String),
+        bound: (f64, String),
+    ) -> Row {
+        let calls = u64::from(m.report.calls);
+        let read = u64::from(m.report.read);
+        Row {
+            scenario: scenario.as_str().to_owned(),
+            title,
+            records: read,
+            calls,
+            sandbox_calls: m.source.total + m.target.total,
+            write_calls: m.source.writes + m.target.writes,
+            requests: requests(&[(names.0, &m.source), (names.1, &m.target)]),
+            rate_limited: m.source.refused + m.target.refused,
+            minimum: Some(minimum.0),
+            minimum_formula: Some(minimum.1),
+            calls_ratio: ratio(calls as f64, minimum.0 as f64),
+            wall_s: m.wall_s,
+            bound_s: Some(bound.0),
+            bound_formula: Some(bound.1),
+            wall_ratio: ratio(m.wall_s, bound.0),
+            records_per_s: if m.wall_s > 0.0 {
+                read as f64 / m.wall_s
+            } else {
+                0.0
+            },
+            peak_rss_mb: None,
+            target: None,
+            met: None,
+            run_message: m.report.message.clone(),
+        }
+    }
+}
+
 pub fn ratio(value: f64, reference: f64) -> Option<f64> {
     (reference > 0.0).then(|| value / reference)
 }

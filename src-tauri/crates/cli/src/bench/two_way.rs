@@ -7,7 +7,7 @@
 
 use super::env::BenchEnv;
 use super::hubspot_salesforce::{hubspot_bound, BURST_PER_10S, SEARCH_PER_S};
-use super::report::{ratio, requests, Row};
+use super::report::Row;
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
@@ -106,40 +106,22 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
 
     super::progress("B5: two-way run settling the conflicts");
     let m = env.measured_run(&mapping.id, PAIR).await?;
-    let r = &m.report;
-    let calls = u64::from(r.calls);
-    let minimum = minimum_calls(edited as u64);
-    let (bound_s, bound_formula) = hubspot_bound(&m.source);
-    let read = u64::from(r.read);
+    let title = format!("two-way {records} / {records}, {edited} pairs (5 % of {linked} linked) with conflicting edits, newest wins, {LATENCY_MS} ms latency, HubSpot limits on");
+    let row = Row::measured(
+        Scenario::B5,
+        title,
+        &m,
+        ("HubSpot", "Salesforce"),
+        minimum_calls(edited as u64),
+        hubspot_bound(&m.source),
+    );
     Ok(Row {
-        scenario: Scenario::B5.as_str().to_owned(),
-        title: format!("two-way {records} / {records}, {edited} pairs (5 % of {linked} linked) with conflicting edits, newest wins, {LATENCY_MS} ms latency, HubSpot limits on"),
-        records: read,
-        calls,
-        sandbox_calls: m.source.total + m.target.total,
-        write_calls: m.source.writes + m.target.writes,
-        requests: requests(&[("HubSpot", &m.source), ("Salesforce", &m.target)]),
-        rate_limited: m.source.refused + m.target.refused,
-        minimum: Some(minimum.0),
-        minimum_formula: Some(minimum.1),
-        calls_ratio: ratio(calls as f64, minimum.0 as f64),
-        wall_s: m.wall_s,
-        bound_s: Some(bound_s),
-        bound_formula: Some(bound_formula),
-        wall_ratio: ratio(m.wall_s, bound_s),
-        records_per_s: if m.wall_s > 0.0 {
-            read as f64 / m.wall_s
-        } else {
-            0.0
-        },
-        peak_rss_mb: None,
-        target: None,
-        met: None,
         run_message: format!(
             "{} ({} conflicts). Unmeasured linking runs before it: {}.",
-            r.message,
-            r.conflicts,
+            m.report.message,
+            m.report.conflicts,
             prep.join("; ")
         ),
+        ..row
     })
 }
