@@ -126,6 +126,30 @@ struct Tally {
     conflicts: u32,
 }
 
+impl Tally {
+    fn add(&mut self, page: &Tally) {
+        self.read += page.read;
+        self.created += page.created;
+        self.updated += page.updated;
+        self.skipped += page.skipped;
+        self.failed += page.failed;
+        self.conflicts += page.conflicts;
+    }
+
+    /// The counters a page adds to its run's row.
+    fn counts(&self) -> runs::Counts {
+        runs::Counts {
+            read: i64::from(self.read),
+            created: i64::from(self.created),
+            updated: i64::from(self.updated),
+            skipped: i64::from(self.skipped),
+            failed: i64::from(self.failed),
+            conflicts: i64::from(self.conflicts),
+            calls: 0,
+        }
+    }
+}
+
 /// A failure to store for one record.
 pub(super) struct Failed {
     pub(super) side: Side,
@@ -333,27 +357,8 @@ impl Engine {
                     .await
                     .map_err(|e| connector_error(ctx.source.provider(), e))?;
                 let t = self.process_page(&ctx, &records, &mut plan).await?;
-                runs::checkpoint(
-                    pool,
-                    run_id,
-                    "retrying",
-                    runs::Counts {
-                        read: i64::from(t.read),
-                        created: i64::from(t.created),
-                        updated: i64::from(t.updated),
-                        skipped: i64::from(t.skipped),
-                        failed: i64::from(t.failed),
-                        conflicts: 0,
-                        calls: 0,
-                    },
-                    None,
-                )
-                .await?;
-                tally.read += t.read;
-                tally.created += t.created;
-                tally.updated += t.updated;
-                tally.skipped += t.skipped;
-                tally.failed += t.failed;
+                runs::checkpoint(pool, run_id, "retrying", t.counts(), None).await?;
+                tally.add(&t);
             }
             let status = if tally.failed > 0 {
                 RunStatus::Partial
@@ -436,50 +441,15 @@ impl Engine {
                     )
                     .await?;
                 }
-                runs::checkpoint(
-                    &mut *tx,
-                    run_id,
-                    "writing",
-                    runs::Counts {
-                        read: i64::from(page_tally.read),
-                        created: i64::from(page_tally.created),
-                        updated: i64::from(page_tally.updated),
-                        skipped: i64::from(page_tally.skipped),
-                        failed: i64::from(page_tally.failed),
-                        conflicts: i64::from(page_tally.conflicts),
-                        calls: 0,
-                    },
-                    None,
-                )
-                .await?;
+                runs::checkpoint(&mut *tx, run_id, "writing", page_tally.counts(), None).await?;
                 tx.commit()
                     .await
                     .map_err(switchyard_store::StoreError::from)?;
             } else {
-                runs::checkpoint(
-                    pool,
-                    run_id,
-                    "planning",
-                    runs::Counts {
-                        read: i64::from(page_tally.read),
-                        created: i64::from(page_tally.created),
-                        updated: i64::from(page_tally.updated),
-                        skipped: i64::from(page_tally.skipped),
-                        failed: i64::from(page_tally.failed),
-                        conflicts: i64::from(page_tally.conflicts),
-                        calls: 0,
-                    },
-                    None,
-                )
-                .await?;
+                runs::checkpoint(pool, run_id, "planning", page_tally.counts(), None).await?;
             }
             cursor = Some(next_cursor);
-            tally.read += page_tally.read;
-            tally.created += page_tally.created;
-            tally.updated += page_tally.updated;
-            tally.skipped += page_tally.skipped;
-            tally.failed += page_tally.failed;
-            tally.conflicts += page_tally.conflicts;
+            tally.add(&page_tally);
             let secs = started.elapsed().as_secs_f64().max(0.001);
             progress(Progress::Page {
                 read: tally.read,
