@@ -86,6 +86,10 @@ pub struct FieldSpec {
     pub reference_to: Vec<String>,
     /// Defined by the account (Salesforce `__c`, HubSpot non-HubSpot-defined).
     pub custom: bool,
+    /// What the provider fills in on create when no value is given (a picklist's default
+    /// value, such as Salesforce Lead `Status`), when it says.
+    #[serde(default)]
+    pub default_value: Option<String>,
 }
 
 impl FieldSpec {
@@ -105,6 +109,7 @@ impl FieldSpec {
             picklist: Vec::new(),
             reference_to: Vec::new(),
             custom: false,
+            default_value: None,
         }
     }
 

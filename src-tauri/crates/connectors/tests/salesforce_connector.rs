@@ -38,6 +38,12 @@ async fn describe_is_cached_and_typed() {
     assert_eq!(field("Email").ty, FieldType::Email);
     assert!(field("LastName").required && field("Company").required);
     assert!(!field("Status").required, "defaulted on create");
+    assert_eq!(
+        field("Status").default_value.as_deref(),
+        Some("Open - Not Contacted"),
+        "the picklist value marked defaultValue"
+    );
+    assert_eq!(field("LeadSource").default_value, None);
     assert!(!field("FirstName").required);
     assert!(field("Id").read_only() && field("SystemModstamp").read_only());
     assert!(field("Status")

@@ -72,6 +72,35 @@ async fn preferences_persist() {
 }
 
 #[tokio::test]
+async fn provider_limits_default_to_the_careful_figure_and_refuse_nonsense() {
+    use switchyard_engine::api::provider_limits::ProviderLimits;
+    let (engine, _dir) = engine().await;
+    assert_eq!(
+        engine
+            .provider_limits()
+            .await
+            .unwrap()
+            .hubspot_search_per_second,
+        4
+    );
+    let five = ProviderLimits {
+        hubspot_search_per_second: 5,
+    };
+    engine.set_provider_limits(five.clone()).await.unwrap();
+    assert_eq!(engine.provider_limits().await.unwrap(), five);
+    for bad in [0, 101] {
+        let err = engine
+            .set_provider_limits(ProviderLimits {
+                hubspot_search_per_second: bad,
+            })
+            .await
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation, "{bad}");
+    }
+    assert_eq!(engine.provider_limits().await.unwrap(), five, "kept");
+}
+
+#[tokio::test]
 async fn bad_input_gets_a_stable_code() {
     let (engine, _dir) = engine().await;
     assert_eq!(

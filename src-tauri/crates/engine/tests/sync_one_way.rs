@@ -1,7 +1,7 @@
 //! One-way sync of ~5,000 HubSpot contacts → Salesforce Leads on sandbox accounts: a dry run
 //! writes nothing, the first run matches by e-mail and creates the rest, an unchanged
 //! re-run writes nothing in at most two calls, and exactly the modified records are
-//! written on the next.
+//! written on the next. Writes go out in full batches, filled across pages.
 
 #![allow(clippy::unwrap_used)]
 
@@ -66,11 +66,18 @@ async fn one_way_runs_create_match_skip_and_update_exactly() {
     );
     assert!(plan.plan.iter().any(|p| !p.changes.is_empty()));
 
-    // First run: the same numbers, really written.
+    // First run: the same numbers, really written, in full batches filled across pages:
+    // ⌈created ÷ 200⌉ + ⌈updated ÷ 200⌉ write calls, not a part-filled pair per page.
     let first = engine
         .run_mapping(&mapping.id, RunOptions::default(), &quiet)
         .await
         .unwrap();
+    assert_eq!(
+        writes(engine).await - before,
+        u64::from(first.created.div_ceil(200) + first.updated.div_ceil(200)),
+        "{}",
+        first.message
+    );
     assert_eq!(
         (first.created, first.updated, first.failed),
         (plan.created, plan.updated, plan.failed),

@@ -3,7 +3,9 @@
 //! (limits, mutations, dumps and per-route request statistics) to set it up and to
 //! count the calls that reached it independently of the engine's own counter.
 
+use super::hubspot_salesforce::{BURST_PER_10S, SEARCH_PER_S};
 use serde_json::Value as Json;
+use switchyard_engine::api::provider_limits::ProviderLimits;
 use switchyard_engine::store::kinds::ProviderId;
 use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::{RunOptions, RunReport};
@@ -94,6 +96,21 @@ impl BenchEnv {
         self.control(provider, reqwest::Method::PUT, "limits", Some(limits))
             .await
             .map(drop)
+    }
+
+    /// HubSpot's real limits on the sandbox account (`PUT /__sandbox/limits`): 100
+    /// requests per 10 s, and searches at `SEARCH_PER_S`, which the engine is told the
+    /// account allows (its own default is the more careful per-token figure).
+    pub async fn limit_hubspot(&self) -> Result<(), EngineError> {
+        let limits =
+            serde_json::json!({ "ten_secondly": BURST_PER_10S, "search_per_second": SEARCH_PER_S });
+        self.set_limits(ProviderId::Hubspot, &limits).await?;
+        self.engine
+            .set_provider_limits(ProviderLimits {
+                hubspot_search_per_second: SEARCH_PER_S as u32,
+            })
+            .await?;
+        Ok(())
     }
 
     /// `POST /__sandbox/mutate` ("another user edited this record") for many records,

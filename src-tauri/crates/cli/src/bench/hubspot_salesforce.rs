@@ -99,11 +99,7 @@ async fn scenarios(
     records: usize,
     wanted: &[Scenario],
 ) -> Result<Vec<Row>, EngineError> {
-    env.set_limits(
-        ProviderId::Hubspot,
-        &serde_json::json!({ "ten_secondly": BURST_PER_10S, "search_per_second": SEARCH_PER_S }),
-    )
-    .await?;
+    env.limit_hubspot().await?;
     let mut draft = env
         .engine
         .suggest_mapping(

@@ -6,7 +6,7 @@
 //! the measured run settles them. The issue sets no target for B5: it is reported only.
 
 use super::env::BenchEnv;
-use super::hubspot_salesforce::{hubspot_bound, BURST_PER_10S, SEARCH_PER_S};
+use super::hubspot_salesforce::hubspot_bound;
 use super::report::Row;
 use super::{Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
@@ -47,11 +47,7 @@ pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
 }
 
 async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
-    env.set_limits(
-        ProviderId::Hubspot,
-        &serde_json::json!({ "ten_secondly": BURST_PER_10S, "search_per_second": SEARCH_PER_S }),
-    )
-    .await?;
+    env.limit_hubspot().await?;
     let draft = env
         .engine
         .suggest_mapping(

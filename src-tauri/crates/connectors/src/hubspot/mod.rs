@@ -33,8 +33,9 @@ pub struct Hubspot {
 }
 
 fn search_limiter(per_second: u32) -> std::sync::Arc<governor::DefaultDirectRateLimiter> {
-    // Evenly spaced, no burst: HubSpot counts searches in a sliding second.
-    let period = std::time::Duration::from_millis(1000 / u64::from(per_second.max(1)));
+    // Evenly spaced, no burst: HubSpot counts searches in a sliding second. The spacing
+    // is 2 % wider than 1 s ÷ rate, so jitter on the way cannot put rate + 1 in a second.
+    let period = std::time::Duration::from_micros(1_020_000 / u64::from(per_second.max(1)));
     let quota = governor::Quota::with_period(period)
         .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN));
     std::sync::Arc::new(governor::RateLimiter::direct(quota))

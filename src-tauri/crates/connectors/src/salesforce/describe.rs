@@ -106,6 +106,23 @@ fn field(f: &Json) -> Option<FieldSpec> {
                 .collect()
         })
         .unwrap_or_default();
+    // A picklist's default is the active value marked `defaultValue`; other fields may
+    // carry a literal `defaultValue`.
+    spec.default_value = f
+        .get("picklistValues")
+        .and_then(Json::as_array)
+        .and_then(|values| {
+            values.iter().find(|v| {
+                flag(v, "defaultValue") && v.get("active").and_then(Json::as_bool).unwrap_or(true)
+            })
+        })
+        .and_then(|v| v.get("value")?.as_str().map(str::to_owned))
+        .or_else(|| match f.get("defaultValue")? {
+            Json::String(s) => Some(s.clone()),
+            Json::Bool(b) => Some(b.to_string()),
+            Json::Number(n) => Some(n.to_string()),
+            _ => None,
+        });
     spec.reference_to = f
         .get("referenceTo")
         .and_then(Json::as_array)

@@ -10,6 +10,7 @@ pub mod mapping_editor;
 pub mod mappings;
 pub mod metrics_rollup;
 pub mod notifications;
+pub mod provider_limits;
 pub mod run_detail;
 pub mod runs;
 pub mod schema;

@@ -41,7 +41,10 @@ impl Engine {
         let base = c.instance_url.clone().unwrap_or_default();
         Ok(match c.provider {
             ProviderId::Salesforce => Arc::new(salesforce::Salesforce::new(api, &base)),
-            ProviderId::Hubspot => Arc::new(hubspot::Hubspot::new(api, &base)),
+            ProviderId::Hubspot => {
+                let rate = self.provider_limits().await?.hubspot_search_per_second;
+                Arc::new(hubspot::Hubspot::new(api, &base).with_search_rate(rate))
+            }
             ProviderId::Quickbooks => Arc::new(quickbooks::Quickbooks::new(
                 api,
                 &base,

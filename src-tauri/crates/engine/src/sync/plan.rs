@@ -134,6 +134,13 @@ pub fn decide(
     for field in kept {
         if let Some(old) = base.get(&field) {
             decision.values.insert(field, old.clone());
+        } else if target_id.is_none() {
+            // Created without a value: the provider fills in its default, and the base
+            // says so (or the next two-way run would take the default for an edit).
+            let default = target.field(&field).and_then(|f| f.default_value.clone());
+            if let Some(d) = default {
+                decision.values.insert(field, Value::Text(d));
+            }
         }
     }
     decision.action = match (target_id, decision.changes.is_empty()) {

@@ -1,8 +1,10 @@
-//! The run loop: one page at a time — read, match, decide, record intents, write in
-//! batches, then commit links, outbox states, per-record errors, the cursor and the
-//! run's counters in one transaction. Dry runs stop after deciding and write nothing.
-
+//! The run loop: one page at a time — read, match, decide; creates and updates wait in
+//! `Pending` until a full batch of the target's size is ready (across pages), then are
+//! recorded as intents, sent, and linked. The source cursor is committed with the run's
+//! counters only as far as no waiting record depends on it. Dry runs stop after deciding
+//! and write nothing.
 use super::matching;
+use super::pending::Pending;
 use super::plan::{base_json, decide, parse_base, Action, Decision, FieldChange, Values};
 use crate::api::schema::connector_error;
 use crate::mapping::model::MappingDraft;
@@ -93,6 +95,9 @@ pub struct RunReport {
 
 /// The most records a dry run's report lists (counts cover all of them).
 const PLAN_MAX: usize = 500;
+/// Part-filled batches are sent anyway once they hold a record read this many pages ago,
+/// so the committed cursor never lags further (a crash re-reads at most this much).
+const MAX_LAG_PAGES: u64 = 10;
 
 pub(super) struct Ctx<'a> {
     pub(super) run_id: String,
@@ -342,6 +347,7 @@ impl Engine {
         if !ctx.dry_run {
             super::reconcile::reconcile(self, &ctx).await?;
         }
+        let mut pending = Pending::default();
         if let Some(ids) = &options.only {
             let mut plan = Vec::new();
             let mut tally = Tally::default();
@@ -356,7 +362,10 @@ impl Engine {
                     )
                     .await
                     .map_err(|e| connector_error(ctx.source.provider(), e))?;
-                let t = self.process_page(&ctx, &records, &mut plan).await?;
+                let mut t = self
+                    .process_page(&ctx, &records, &mut plan, &mut pending, 0)
+                    .await?;
+                t.add(&self.flush(&ctx, &mut pending, true).await?);
                 runs::checkpoint(pool, run_id, "retrying", t.counts(), None).await?;
                 tally.add(&t);
             }
@@ -394,19 +403,26 @@ impl Engine {
             ..Default::default()
         };
         let mut full_cursor = cursor.clone().unwrap_or_default();
+        let mut page_no: u64 = 0;
         loop {
-            if let Some(why) = self.budget_spent(&ctx, options) {
-                let why = format!("{why}; stopped at a checkpoint after {} records. The next run continues from here.", tally.read);
-                return Ok(self.report(&ctx, tally, RunStatus::Partial, why, plan));
-            }
-            if self.run_cancelled(run_id) {
-                return Ok(self.report(
-                    &ctx,
-                    tally,
-                    RunStatus::Cancelled,
-                    "Cancelled at a safe point; the next run continues from here.".into(),
-                    plan,
-                ));
+            let stop = match self.budget_spent(&ctx, options) {
+                Some(why) => Some((RunStatus::Partial, format!("{why}; stopped at a checkpoint after {} records. The next run continues from here.", tally.read))),
+                None => self.run_cancelled(run_id).then(|| {
+                    (
+                        RunStatus::Cancelled,
+                        "Cancelled at a safe point; the next run continues from here.".to_owned(),
+                    )
+                }),
+            };
+            if let Some((status, message)) = stop {
+                if !ctx.dry_run {
+                    // A safe point: what was decided is sent before the run stops.
+                    let sent = self.flush(&ctx, &mut pending, true).await?;
+                    self.commit_progress(&ctx, &mut pending, deletes_since, &sent)
+                        .await?;
+                    tally.add(&sent);
+                }
+                return Ok(self.report(&ctx, tally, status, message, plan));
             }
             let page = ctx
                 .source
@@ -415,36 +431,26 @@ impl Engine {
                 .map_err(|e| connector_error(ctx.source.provider(), e))?;
             let records = page.records;
             full_cursor.advance(&records);
-            let page_tally = if records.is_empty() {
-                Tally::default()
-            } else {
-                self.process_page(&ctx, &records, &mut plan).await?
-            };
+            page_no += 1;
+            let mut page_tally = Tally::default();
+            if !records.is_empty() {
+                if !ctx.dry_run && pending.overlaps(&records, &ctx.draft.match_rule) {
+                    page_tally.add(&self.flush(&ctx, &mut pending, true).await?);
+                }
+                let decided = self
+                    .process_page(&ctx, &records, &mut plan, &mut pending, page_no)
+                    .await?;
+                page_tally.add(&decided);
+                if !ctx.dry_run {
+                    pending.read_up_to(page_no, full_cursor.clone());
+                    let all = pending.lags(page_no, MAX_LAG_PAGES);
+                    page_tally.add(&self.flush(&ctx, &mut pending, all).await?);
+                }
+            }
             let next_cursor = full_cursor.clone();
             if !ctx.dry_run {
-                // The page's cursor is committed with its counters (links and intents were
-                // committed as each result came back).
-                let mut tx = pool
-                    .begin()
-                    .await
-                    .map_err(switchyard_store::StoreError::from)?;
-                if !records.is_empty() {
-                    cursors::set(
-                        &mut *tx,
-                        mapping_id,
-                        Side::Source,
-                        &serde_json::to_string(&super::deletes::Stored {
-                            read: next_cursor.clone(),
-                            deletes_since,
-                        })
-                        .unwrap_or_default(),
-                    )
+                self.commit_progress(&ctx, &mut pending, deletes_since, &page_tally)
                     .await?;
-                }
-                runs::checkpoint(&mut *tx, run_id, "writing", page_tally.counts(), None).await?;
-                tx.commit()
-                    .await
-                    .map_err(switchyard_store::StoreError::from)?;
             } else {
                 runs::checkpoint(pool, run_id, "planning", page_tally.counts(), None).await?;
             }
@@ -468,6 +474,12 @@ impl Engine {
                 }
                 Next::Done => break,
             }
+        }
+        if !ctx.dry_run {
+            let sent = self.flush(&ctx, &mut pending, true).await?;
+            self.commit_progress(&ctx, &mut pending, deletes_since, &sent)
+                .await?;
+            tally.add(&sent);
         }
         let mut deleted = super::deletes::Outcome::default();
         if ctx.draft.delete_policy != DeletePolicy::Ignore {
@@ -624,6 +636,8 @@ impl Engine {
         ctx: &Ctx<'_>,
         records: &[Record],
         plan: &mut Vec<PlannedRecord>,
+        pending: &mut Pending,
+        page_no: u64,
     ) -> EngineResult<Tally> {
         let pool = self.store().pool();
         let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
@@ -661,6 +675,8 @@ impl Engine {
             ..Default::default()
         };
         let mut decisions: Vec<Decision> = Vec::new();
+        // The match key of each decision's record, for creates waiting in `pending`.
+        let mut create_keys: Vec<Option<String>> = Vec::new();
         let mut failures: Vec<Failed> = Vec::new();
         let mut reviews: Vec<Failed> = Vec::new();
         let mut fresh_links: Vec<(String, String, Values)> = Vec::new();
@@ -766,6 +782,7 @@ impl Engine {
                 }
             }
             decisions.push(d);
+            create_keys.push(matching::key(rule.kind, record.get(&rule.source_field)));
         }
         for d in &decisions {
             match d.action {
@@ -820,17 +837,80 @@ impl Engine {
             }
             return Ok(tally);
         }
-        let written = self
-            .write_decisions(ctx, Way::Forward, &decisions, &mut versions, &mut failures)
-            .await?;
-        tally.created += written.0;
-        tally.updated += written.1;
+        // Creates and updates wait for full batches; see `flush`.
+        pending.versions.extend(versions);
+        for (d, key) in decisions.into_iter().zip(create_keys) {
+            pending.push(page_no, d, key);
+        }
         // Links of records matched with nothing to change, and the page's failures.
         tally.failed += u32::try_from(failures.len()).unwrap_or(u32::MAX);
         failures.append(&mut reviews);
         self.commit_links_and_errors(ctx, &fresh_links, &failures)
             .await?;
         Ok(tally)
+    }
+
+    /// Sends what waits in `pending`: whole batches only, or everything when `all`.
+    async fn flush(&self, ctx: &Ctx<'_>, pending: &mut Pending, all: bool) -> EngineResult<Tally> {
+        let decisions = pending.take(ctx.target.batch_size(), all);
+        if decisions.is_empty() {
+            return Ok(Tally::default());
+        }
+        let mut failures = Vec::new();
+        let (created, updated) = self
+            .write_decisions(
+                ctx,
+                Way::Forward,
+                &decisions,
+                &mut pending.versions,
+                &mut failures,
+            )
+            .await?;
+        for t in decisions.iter().filter_map(|d| d.target_id.as_ref()) {
+            pending.versions.remove(t);
+        }
+        self.commit_links_and_errors(ctx, &[], &failures).await?;
+        Ok(Tally {
+            created,
+            updated,
+            failed: u32::try_from(failures.len()).unwrap_or(u32::MAX),
+            ..Default::default()
+        })
+    }
+
+    /// Commits the source cursor as far as nothing waits behind it, with the counters
+    /// `add`s to the run's row, in one transaction.
+    async fn commit_progress(
+        &self,
+        ctx: &Ctx<'_>,
+        pending: &mut Pending,
+        deletes_since: Option<chrono::DateTime<chrono::Utc>>,
+        add: &Tally,
+    ) -> EngineResult<()> {
+        let mut tx = self
+            .store()
+            .pool()
+            .begin()
+            .await
+            .map_err(switchyard_store::StoreError::from)?;
+        if let Some(read) = pending.committable() {
+            let stored = super::deletes::Stored {
+                read,
+                deletes_since,
+            };
+            cursors::set(
+                &mut *tx,
+                ctx.mapping_id,
+                Side::Source,
+                &serde_json::to_string(&stored).unwrap_or_default(),
+            )
+            .await?;
+        }
+        runs::checkpoint(&mut *tx, &ctx.run_id, "writing", add.counts(), None).await?;
+        tx.commit()
+            .await
+            .map_err(switchyard_store::StoreError::from)?;
+        Ok(())
     }
 
     /// Links pairs found without a write, and stores record errors, in one transaction.
