@@ -393,7 +393,7 @@ impl Engine {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
         let deletes_since = stored.deletes_since;
-        let mut cursor: Option<Cursor> = stored.read.at.is_some().then(|| stored.read.clone());
+        let cursor: Option<Cursor> = stored.read.at.is_some().then(|| stored.read.clone());
         let started = Instant::now();
         let mut tally = Tally::default();
         let mut plan = Vec::new();
@@ -404,6 +404,7 @@ impl Engine {
         };
         let mut full_cursor = cursor.clone().unwrap_or_default();
         let mut page_no: u64 = 0;
+        let mut prefetched = None;
         loop {
             let stop = match self.budget_spent(&ctx, options) {
                 Some(why) => Some((RunStatus::Partial, format!("{why}; stopped at a checkpoint after {} records. The next run continues from here.", tally.read))),
@@ -424,37 +425,49 @@ impl Engine {
                 }
                 return Ok(self.report(&ctx, tally, status, message, plan));
             }
-            let page = ctx
-                .source
-                .read(&ctx.sspec, &request)
-                .await
-                .map_err(|e| connector_error(ctx.source.provider(), e))?;
+            let page = match prefetched.take() {
+                Some(page) => page,
+                None => ctx.source.read(&ctx.sspec, &request).await,
+            }
+            .map_err(|e| connector_error(ctx.source.provider(), e))?;
             let records = page.records;
             full_cursor.advance(&records);
             page_no += 1;
-            let mut page_tally = Tally::default();
-            if !records.is_empty() {
-                if !ctx.dry_run && pending.overlaps(&records, &ctx.draft.match_rule) {
-                    page_tally.add(&self.flush(&ctx, &mut pending, true).await?);
+            let more = match page.next {
+                Next::Page(token) => {
+                    request.page = Some(token);
+                    true
                 }
-                let decided = self
-                    .process_page(&ctx, &records, &mut plan, &mut pending, page_no)
-                    .await?;
-                page_tally.add(&decided);
-                if !ctx.dry_run {
-                    pending.read_up_to(page_no, full_cursor.clone());
-                    let all = pending.lags(page_no, MAX_LAG_PAGES);
-                    page_tally.add(&self.flush(&ctx, &mut pending, all).await?);
+                Next::Requery => {
+                    request.page = None;
+                    request.since = Some(full_cursor.clone());
+                    true
                 }
-            }
-            let next_cursor = full_cursor.clone();
+                Next::Done => false,
+            };
+            // The next page is read while this one is decided and written, unless a call
+            // budget must be kept to the call.
+            let handled = self.handle_page(
+                &ctx,
+                &records,
+                &mut plan,
+                &mut pending,
+                page_no,
+                &full_cursor,
+            );
+            let page_tally = if more && options.call_budget.is_none() {
+                let (handled, next) = tokio::join!(handled, ctx.source.read(&ctx.sspec, &request));
+                prefetched = Some(next);
+                handled?
+            } else {
+                handled.await?
+            };
             if !ctx.dry_run {
                 self.commit_progress(&ctx, &mut pending, deletes_since, &page_tally)
                     .await?;
             } else {
                 runs::checkpoint(pool, run_id, "planning", page_tally.counts(), None).await?;
             }
-            cursor = Some(next_cursor);
             tally.add(&page_tally);
             let secs = started.elapsed().as_secs_f64().max(0.001);
             progress(Progress::Page {
@@ -466,13 +479,8 @@ impl Engine {
                 calls: self.calls_of(&ctx),
                 records_per_sec: f64::from(tally.read) / secs,
             });
-            match page.next {
-                Next::Page(token) => request.page = Some(token),
-                Next::Requery => {
-                    request.page = None;
-                    request.since = cursor.clone();
-                }
-                Next::Done => break,
+            if !more {
+                break;
             }
         }
         if !ctx.dry_run {
@@ -847,6 +855,37 @@ impl Engine {
         failures.append(&mut reviews);
         self.commit_links_and_errors(ctx, &fresh_links, &failures)
             .await?;
+        Ok(tally)
+    }
+
+    /// Decides a page; unless dry, queues its writes and sends whatever batches are full
+    /// (or everything, when the page repeats a waiting record or the cursor lags).
+    async fn handle_page(
+        &self,
+        ctx: &Ctx<'_>,
+        records: &[Record],
+        plan: &mut Vec<PlannedRecord>,
+        pending: &mut Pending,
+        page_no: u64,
+        read_up_to: &Cursor,
+    ) -> EngineResult<Tally> {
+        let mut tally = Tally::default();
+        if records.is_empty() {
+            return Ok(tally);
+        }
+        if !ctx.dry_run && pending.overlaps(records, &ctx.draft.match_rule) {
+            tally.add(&self.flush(ctx, pending, true).await?);
+        }
+        tally.add(
+            &self
+                .process_page(ctx, records, plan, pending, page_no)
+                .await?,
+        );
+        if !ctx.dry_run {
+            pending.read_up_to(page_no, read_up_to.clone());
+            let all = pending.lags(page_no, MAX_LAG_PAGES);
+            tally.add(&self.flush(ctx, pending, all).await?);
+        }
         Ok(tally)
     }
 
