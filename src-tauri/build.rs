@@ -45,6 +45,8 @@ fn main() {
         "health_timeline",
         "alert_history",
         "health_settings",
+        "provider_limits",
+        "set_provider_limits",
         "set_health_settings",
         "export_health",
         "export_runs",

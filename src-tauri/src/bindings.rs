@@ -65,6 +65,8 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             settings::complete_onboarding,
             settings::notification_settings,
             settings::set_notification_settings,
+            settings::provider_limits,
+            settings::set_provider_limits,
             webhooks::webhook_settings,
             webhooks::set_webhook_settings,
             webhooks::set_webhook_secret,

@@ -4,6 +4,7 @@ use crate::error::IpcResult;
 use crate::state::AppState;
 use switchyard_engine::api::apps::AppCredentials;
 use switchyard_engine::api::notifications::NotificationSettings;
+use switchyard_engine::api::provider_limits::ProviderLimits;
 use switchyard_engine::api::settings::{AppInfo, Preferences, Theme};
 use switchyard_engine::store::kinds::ProviderId;
 use tauri::State;
@@ -72,4 +73,20 @@ pub async fn set_notification_settings(
     settings: NotificationSettings,
 ) -> IpcResult<NotificationSettings> {
     Ok(state.engine()?.set_notification_settings(settings).await?)
+}
+
+/// Provider limits the reference leaves unconfirmed (HubSpot's search pace).
+#[tauri::command]
+#[specta::specta]
+pub async fn provider_limits(state: State<'_, AppState>) -> IpcResult<ProviderLimits> {
+    Ok(state.engine()?.provider_limits().await?)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_provider_limits(
+    state: State<'_, AppState>,
+    limits: ProviderLimits,
+) -> IpcResult<ProviderLimits> {
+    Ok(state.engine()?.set_provider_limits(limits).await?)
 }

@@ -99,6 +99,9 @@ export const commands = {
 	/**  Where run summaries go: desktop, a Slack channel, a Zapier hook. */
 	notificationSettings: () => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("notification_settings")),
 	setNotificationSettings: (settings: NotificationSettings) => typedError<NotificationSettings, IpcError>(__TAURI_INVOKE("set_notification_settings", { settings })),
+	/**  Provider limits the reference leaves unconfirmed (HubSpot's search pace). */
+	providerLimits: () => typedError<ProviderLimits, IpcError>(__TAURI_INVOKE("provider_limits")),
+	setProviderLimits: (limits: ProviderLimits) => typedError<ProviderLimits, IpcError>(__TAURI_INVOKE("set_provider_limits", { limits })),
 	/**  Settings, status, endpoint URLs and the last day's counts. */
 	webhookSettings: () => typedError<WebhookView, IpcError>(__TAURI_INVOKE("webhook_settings")),
 	/**  Saves the settings and starts, restarts or stops the receiver to match. */
@@ -301,6 +304,11 @@ export type FieldSpec = {
 	referenceTo: string[],
 	/**  Defined by the account (Salesforce `__c`, HubSpot non-HubSpot-defined). */
 	custom: boolean,
+	/**
+	 *  What the provider fills in on create when no value is given (a picklist's default
+	 *  value, such as Salesforce Lead `Status`), when it says.
+	 */
+	defaultValue?: string | null,
 };
 
 /**  A field's type in Switchyard's one value model; each provider's own type names map here. */
@@ -623,6 +631,11 @@ export type ProviderInfo = {
 	description: string,
 	authKinds: AuthKind[],
 	objects: string[],
+};
+
+export type ProviderLimits = {
+	/**  HubSpot CRM searches sent per second at most (1–100). */
+	hubspotSearchPerSecond?: number,
 };
 
 /**  Whether the receiver is listening. */

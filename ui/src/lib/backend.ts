@@ -17,6 +17,7 @@ import type {
   NotificationSettings,
   Progress,
   ProviderId,
+  ProviderLimits,
   Theme,
   Keep,
   WebhookSettings,
@@ -99,6 +100,7 @@ export type {
   GenericEndpoint,
   HubspotSignature,
   ProviderEndpoint,
+  ProviderLimits,
   ReceiverState,
   ReceiverStatus,
   WebhookSettings,
@@ -219,6 +221,10 @@ export const alertHistory = (range: HealthRange) => unwrap(() => commands.alertH
 export const healthSettings = () => unwrap(() => commands.healthSettings());
 /** Saves them; the engine refuses (code "validation") values out of range. */
 export const setHealthSettings = (settings: HealthSettings) => unwrap(() => commands.setHealthSettings(settings));
+/** Provider limits the reference leaves unconfirmed: HubSpot's search pace. */
+export const providerLimits = () => unwrap(() => commands.providerLimits());
+/** Saves them; the engine refuses (code "validation") a pace outside 1–100 per second. */
+export const setProviderLimits = (limits: ProviderLimits) => unwrap(() => commands.setProviderLimits(limits));
 /** Saves the charts' data over `range` as a file; resolves with where and how many rows. */
 export const exportHealth = (range: HealthRange, format: ExportFormat) =>
   unwrap(() => commands.exportHealth(range, format));

@@ -15,12 +15,13 @@ const WEBHOOKS = {
   stats: { since: 0, received: 0, rejected: 0, duplicates: 0, pending: 0, lastReceivedAt: null, lastRejectedAt: null, receiver: "off" },
 };
 
-/** What the Run notifications section loads (its settings and the connections it offers), and the Health section's settings. */
+/** What the Run notifications section loads (its settings and the connections it offers), and the Health and provider limits sections' settings. */
 const NOTIFY = {
   notification_settings: { desktop: true, slackConnectionId: null, slackChannel: null, zapierConnectionId: null },
   webhook_settings: WEBHOOKS,
   list_connections: [],
   health_settings: {},
+  provider_limits: { hubspotSearchPerSecond: 4 },
 };
 
 describe("Settings screen", () => {
@@ -36,6 +37,7 @@ describe("Settings screen", () => {
     expect(screen.getByTestId("info-key-source")).toHaveTextContent("Key file beside the database");
     expect(screen.getByTestId("theme-select")).toHaveValue("system");
     expect(await screen.findByTestId("health-healthySuccessPct")).toHaveValue(95);
+    expect(await screen.findByTestId("limits-hubspot-search")).toHaveValue(4);
   });
 
   it("saves and applies a new theme at once", async () => {
