@@ -217,6 +217,54 @@ async fn links_identity_map() {
     );
     assert!(links::unlink(store.pool(), &m.id, "00Q2").await.unwrap());
     assert_eq!(links::count(store.pool(), &m.id).await.unwrap(), 3);
+    // Many at once: new pairs are added, known ones refreshed, a pinned one keeps its target.
+    let pair = |source_id: &'static str, target_id: &'static str| links::LinkUpsert {
+        mapping_id: &m.id,
+        source_id,
+        target_id,
+        base: r#"{"b":2}"#,
+        source_modified_at: None,
+        target_modified_at: Some(7),
+        run_id: None,
+    };
+    links::upsert_many(
+        store.pool(),
+        &[
+            pair("00Q1", "998"),
+            pair("00Q3", "903"),
+            pair("00Q7", "907"),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(links::count(store.pool(), &m.id).await.unwrap(), 4);
+    let mut got = links::by_source_ids(
+        store.pool(),
+        &m.id,
+        &["00Q1".into(), "00Q3".into(), "00Q7".into()],
+    )
+    .await
+    .unwrap();
+    got.sort_by(|a, b| a.source_id.cmp(&b.source_id));
+    let seen: Vec<(&str, &str, &str, Option<i64>)> = got
+        .iter()
+        .map(|l| {
+            (
+                l.source_id.as_str(),
+                l.target_id.as_str(),
+                l.base.as_str(),
+                l.target_modified_at,
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("00Q1", "904", r#"{"b":2}"#, Some(7)),
+            ("00Q3", "903", r#"{"b":2}"#, Some(7)),
+            ("00Q7", "907", r#"{"b":2}"#, Some(7))
+        ]
+    );
 }
 
 #[tokio::test]
@@ -412,20 +460,31 @@ async fn run_errors_and_outbox() {
         idempotency_key: "run1:00Q1:create",
         payload: "{}",
     };
-    let (id1, state) = outbox::record(&mut conn, &intent).await.unwrap();
+    let (id1, state) = outbox::record_many(&mut conn, std::slice::from_ref(&intent))
+        .await
+        .unwrap()[0];
     assert_eq!(state, OutboxState::Pending);
-    let (id2, _) = outbox::record(&mut conn, &intent).await.unwrap();
-    assert_eq!(id1, id2, "same idempotency key, same intent");
-    let (other, _) = outbox::record(
-        &mut conn,
-        &outbox::NewIntent {
-            idempotency_key: "run1:00Q2:create",
-            source_id: Some("00Q2"),
-            ..intent.clone()
-        },
-    )
-    .await
-    .unwrap();
+    let second = outbox::NewIntent {
+        idempotency_key: "run1:00Q2:create",
+        source_id: Some("00Q2"),
+        ..intent.clone()
+    };
+    let third = outbox::NewIntent {
+        idempotency_key: "run1:00Q3:create",
+        source_id: Some("00Q3"),
+        ..intent.clone()
+    };
+    // A batch: ids come back in the order asked, the known key gives its old intent.
+    let got = outbox::record_many(&mut conn, &[second.clone(), intent.clone(), third.clone()])
+        .await
+        .unwrap();
+    assert_eq!(
+        got[1],
+        (id1, OutboxState::Pending),
+        "same idempotency key, same intent"
+    );
+    assert!(got[0].0 != id1 && got[2].0 != id1 && got[0].0 != got[2].0);
+    let (other, third_id) = (got[0].0, got[2].0);
     drop(conn);
     outbox::mark_sent(store.pool(), &[id1, other])
         .await
@@ -437,19 +496,44 @@ async fn run_errors_and_outbox() {
         .await
         .unwrap();
     let left = outbox::unfinished(store.pool(), &m.id).await.unwrap();
-    assert_eq!(left.len(), 1);
+    let left: Vec<_> = left
+        .iter()
+        .map(|i| (i.id, i.state, i.attempts, i.last_error.as_deref()))
+        .collect();
     assert_eq!(
-        (
-            left[0].state,
-            left[0].attempts,
-            left[0].last_error.as_deref()
-        ),
-        (OutboxState::Pending, 1, Some("HTTP 503"))
+        left,
+        [
+            (other, OutboxState::Pending, 1, Some("HTTP 503")),
+            (third_id, OutboxState::Pending, 0, None)
+        ]
     );
     outbox::fail(store.pool(), other, "DUPLICATE_VALUE")
         .await
         .unwrap();
+    outbox::confirm_many(store.pool(), &[(third_id, Some("903"))])
+        .await
+        .unwrap();
     assert_eq!(outbox::count_unfinished(store.pool()).await.unwrap(), 0);
+    // Recording again: a failed intent is pending again, a confirmed one stays confirmed.
+    let mut conn = store.pool().acquire().await.unwrap();
+    let again = outbox::record_many(&mut conn, &[second, third, intent])
+        .await
+        .unwrap();
+    assert_eq!(
+        again,
+        vec![
+            (other, OutboxState::Pending),
+            (third_id, OutboxState::Confirmed),
+            (id1, OutboxState::Confirmed)
+        ]
+    );
+    let row: (String, Option<String>) =
+        sqlx::query_as("SELECT state, target_id FROM outbox WHERE id = ?")
+            .bind(third_id)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(row, ("confirmed".to_owned(), Some("903".to_owned())));
 }
 
 #[tokio::test]

@@ -964,18 +964,21 @@ impl Engine {
             .begin()
             .await
             .map_err(switchyard_store::StoreError::from)?;
-        for (source_id, target_id, values) in pairs {
-            let link = links::LinkUpsert {
+        let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();
+        let found: Vec<links::LinkUpsert<'_>> = pairs
+            .iter()
+            .zip(&bases)
+            .map(|((source_id, target_id, _), base)| links::LinkUpsert {
                 mapping_id: ctx.mapping_id,
                 source_id,
                 target_id,
-                base: &base_json(values),
+                base,
                 source_modified_at: None,
                 target_modified_at: None,
                 run_id: Some(&ctx.run_id),
-            };
-            links::upsert(&mut *tx, &link).await?;
-        }
+            })
+            .collect();
+        links::upsert_many(&mut *tx, &found).await?;
         for f in failures {
             let error = run_errors::NewRunError {
                 run_id: &ctx.run_id,
@@ -1019,48 +1022,63 @@ impl Engine {
             return Ok((0, 0));
         }
         // 1. Intents first, committed before anything is sent.
-        let mut intents: Vec<(i64, &Decision)> = Vec::new();
+        // (intent id, decision, index into `payloads`)
+        let mut intents: Vec<(i64, &Decision, usize)> = Vec::new();
+        let payloads: Vec<String>;
         {
             let mut tx = pool
                 .begin()
                 .await
                 .map_err(switchyard_store::StoreError::from)?;
-            for d in &todo {
-                let payload = base_json(&d.values);
-                let op = if d.action == Action::Create {
-                    OutboxOp::Create
-                } else {
-                    OutboxOp::Update
-                };
-                let key = format!(
-                    "{}:{}:{}:{}:{}",
-                    ctx.mapping_id,
-                    to.tag(),
-                    d.source_id,
-                    op,
-                    digest(&payload)
-                );
-                let (id, state) = outbox::record(
-                    &mut tx,
-                    &outbox::NewIntent {
-                        run_id: &ctx.run_id,
-                        mapping_id: ctx.mapping_id,
-                        connection_id,
-                        object: &spec.name,
-                        operation: op,
-                        source_id: Some(&d.source_id),
-                        target_id: d.target_id.as_deref(),
-                        idempotency_key: &key,
-                        payload: &payload,
-                    },
-                )
-                .await?;
+            let ops: Vec<OutboxOp> = todo
+                .iter()
+                .map(|d| {
+                    if d.action == Action::Create {
+                        OutboxOp::Create
+                    } else {
+                        OutboxOp::Update
+                    }
+                })
+                .collect();
+            payloads = todo.iter().map(|d| base_json(&d.values)).collect();
+            let keys: Vec<String> = todo
+                .iter()
+                .zip(&ops)
+                .zip(&payloads)
+                .map(|((d, op), payload)| {
+                    format!(
+                        "{}:{}:{}:{}:{}",
+                        ctx.mapping_id,
+                        to.tag(),
+                        d.source_id,
+                        op,
+                        digest(payload)
+                    )
+                })
+                .collect();
+            let new: Vec<outbox::NewIntent<'_>> = todo
+                .iter()
+                .enumerate()
+                .map(|(i, d)| outbox::NewIntent {
+                    run_id: &ctx.run_id,
+                    mapping_id: ctx.mapping_id,
+                    connection_id,
+                    object: &spec.name,
+                    operation: ops[i],
+                    source_id: Some(&d.source_id),
+                    target_id: d.target_id.as_deref(),
+                    idempotency_key: &keys[i],
+                    payload: &payloads[i],
+                })
+                .collect();
+            let recorded = outbox::record_many(&mut tx, &new).await?;
+            for (i, (id, state)) in recorded.into_iter().enumerate() {
                 // Settled after an interruption (linked, or flagged for the user): not sent again.
                 if state != OutboxState::Confirmed {
-                    intents.push((id, d));
+                    intents.push((id, todo[i], i));
                 }
             }
-            let ids: Vec<i64> = intents.iter().map(|(id, _)| *id).collect();
+            let ids: Vec<i64> = intents.iter().map(|(id, _, _)| *id).collect();
             outbox::mark_sent(&mut *tx, &ids).await?;
             tx.commit()
                 .await
@@ -1070,8 +1088,8 @@ impl Engine {
         if connector.provider() == ProviderId::Quickbooks {
             let missing: Vec<String> = intents
                 .iter()
-                .filter(|(_, d)| d.action == Action::Update)
-                .filter_map(|(_, d)| d.target_id.clone())
+                .filter(|(_, d, _)| d.action == Action::Update)
+                .filter_map(|(_, d, _)| d.target_id.clone())
                 .filter(|t| !versions.contains_key(t))
                 .collect();
             if !missing.is_empty() {
@@ -1089,14 +1107,16 @@ impl Engine {
         let mut created = 0;
         let mut updated = 0;
         for action in [Action::Create, Action::Update] {
-            let group: Vec<&(i64, &Decision)> =
-                intents.iter().filter(|(_, d)| d.action == action).collect();
+            let group: Vec<&(i64, &Decision, usize)> = intents
+                .iter()
+                .filter(|(_, d, _)| d.action == action)
+                .collect();
             if group.is_empty() {
                 continue;
             }
             let rows: Vec<WriteRow> = group
                 .iter()
-                .map(|(_, d)| WriteRow {
+                .map(|(_, d, _)| WriteRow {
                     id: d.target_id.clone(),
                     version: d.target_id.as_ref().and_then(|t| versions.get(t).cloned()),
                     fields: d.changes.clone(),
@@ -1115,33 +1135,14 @@ impl Engine {
                 .begin()
                 .await
                 .map_err(switchyard_store::StoreError::from)?;
-            for ((intent_id, d), result) in group.iter().map(|x| (x.0, x.1)).zip(results) {
+            let mut written = Vec::new();
+            let mut confirmed = Vec::new();
+            for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
                 match result {
                     Ok(w) => {
                         let written_id = d.target_id.clone().unwrap_or(w.id);
-                        let (source_id, target_id) = match to {
-                            Way::Forward => (d.source_id.as_str(), written_id.as_str()),
-                            Way::Backward => (written_id.as_str(), d.source_id.as_str()),
-                        };
-                        links::upsert(
-                            &mut *tx,
-                            &links::LinkUpsert {
-                                mapping_id: ctx.mapping_id,
-                                source_id,
-                                target_id,
-                                base: &base_json(&d.values),
-                                source_modified_at: None,
-                                target_modified_at: None,
-                                run_id: Some(&ctx.run_id),
-                            },
-                        )
-                        .await?;
-                        outbox::confirm(&mut *tx, intent_id, Some(&written_id)).await?;
-                        if action == Action::Create {
-                            created += 1
-                        } else {
-                            updated += 1
-                        }
+                        written.push((d, payload, written_id));
+                        confirmed.push(intent_id);
                     }
                     Err(e) => {
                         let payload = serde_json::to_string(&d.changes).ok();
@@ -1159,6 +1160,37 @@ impl Engine {
                         });
                     }
                 }
+            }
+            let pairs: Vec<links::LinkUpsert<'_>> = written
+                .iter()
+                .map(|(d, payload, written_id)| {
+                    let (source_id, target_id) = match to {
+                        Way::Forward => (d.source_id.as_str(), written_id.as_str()),
+                        Way::Backward => (written_id.as_str(), d.source_id.as_str()),
+                    };
+                    links::LinkUpsert {
+                        mapping_id: ctx.mapping_id,
+                        source_id,
+                        target_id,
+                        base: &payloads[*payload],
+                        source_modified_at: None,
+                        target_modified_at: None,
+                        run_id: Some(&ctx.run_id),
+                    }
+                })
+                .collect();
+            links::upsert_many(&mut *tx, &pairs).await?;
+            let done: Vec<(i64, Option<&str>)> = confirmed
+                .iter()
+                .zip(&written)
+                .map(|(id, (_, _, written_id))| (*id, Some(written_id.as_str())))
+                .collect();
+            outbox::confirm_many(&mut *tx, &done).await?;
+            let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
+            if action == Action::Create {
+                created += n;
+            } else {
+                updated += n;
             }
             tx.commit()
                 .await

@@ -37,40 +37,64 @@ pub struct NewIntent<'a> {
     pub payload: &'a str,
 }
 
-/// Records an intent; returns its id and state, or those of the existing intent with the
-/// same idempotency key (a failed one goes back to pending: recording it again means
-/// trying again; a confirmed one stays confirmed and must not be sent).
-pub async fn record(
+/// Records intents in one statement; returns each one's id and state, in order. An
+/// intent with an existing idempotency key returns that intent instead (a failed one goes
+/// back to pending: recording it again means trying again; a confirmed one stays
+/// confirmed and must not be sent).
+pub async fn record_many(
     db: &mut sqlx::SqliteConnection,
-    i: &NewIntent<'_>,
-) -> StoreResult<(i64, OutboxState)> {
+    intents: &[NewIntent<'_>],
+) -> StoreResult<Vec<(i64, OutboxState)>> {
+    if intents.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<serde_json::Value> = intents
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "run": i.run_id, "mapping": i.mapping_id, "connection": i.connection_id,
+                "object": i.object, "op": i.operation.as_str(), "source": i.source_id,
+                "target": i.target_id, "key": i.idempotency_key, "payload": i.payload,
+            })
+        })
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(crate::StoreError::json("outbox intents"))?;
     let now = now_ms();
-    sqlx::query(
+    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    let done: Vec<(i64, OutboxState, String)> = sqlx::query_as(
         "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id, target_id,
              idempotency_key, payload, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id,
+         SELECT json_extract(value, '$.run'), json_extract(value, '$.mapping'),
+             json_extract(value, '$.connection'), json_extract(value, '$.object'),
+             json_extract(value, '$.op'), json_extract(value, '$.source'),
+             json_extract(value, '$.target'), json_extract(value, '$.key'),
+             json_extract(value, '$.payload'), ?2, ?2
+         FROM json_each(?1) WHERE true
+         ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id,
              state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at
+         RETURNING id, state, idempotency_key",
     )
-    .bind(i.run_id)
-    .bind(i.mapping_id)
-    .bind(i.connection_id)
-    .bind(i.object)
-    .bind(i.operation)
-    .bind(i.source_id)
-    .bind(i.target_id)
-    .bind(i.idempotency_key)
-    .bind(i.payload)
+    .bind(rows)
     .bind(now)
-    .bind(now)
-    .execute(&mut *db)
+    .fetch_all(&mut *db)
     .await?;
-    let row: (i64, OutboxState) =
-        sqlx::query_as("SELECT id, state FROM outbox WHERE idempotency_key = ?")
-            .bind(i.idempotency_key)
-            .fetch_one(&mut *db)
-            .await?;
-    Ok(row)
+    let by_key: std::collections::HashMap<String, (i64, OutboxState)> = done
+        .into_iter()
+        .map(|(id, state, key)| (key, (id, state)))
+        .collect();
+    intents
+        .iter()
+        .map(|i| {
+            by_key
+                .get(i.idempotency_key)
+                .copied()
+                .ok_or_else(|| crate::StoreError::NotFound {
+                    what: "recorded intent",
+                    id: i.idempotency_key.to_owned(),
+                })
+        })
+        .collect()
 }
 
 /// Marks intents as handed to the provider (before the HTTP call).
@@ -98,6 +122,33 @@ pub async fn confirm(
         .bind(id)
         .execute(db)
         .await?;
+    Ok(())
+}
+
+/// `confirm` for a batch in one statement: (intent id, the written record's id).
+pub async fn confirm_many(
+    db: impl SqliteExecutor<'_>,
+    done: &[(i64, Option<&str>)],
+) -> StoreResult<()> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<serde_json::Value> = done
+        .iter()
+        .map(|(id, target)| serde_json::json!({ "id": id, "target": target }))
+        .collect();
+    let rows = serde_json::to_string(&rows).map_err(crate::StoreError::json("outbox ids"))?;
+    sqlx::query(
+        "UPDATE outbox SET state = 'confirmed', target_id = COALESCE(done.target, outbox.target_id),
+             last_error = NULL, updated_at = ?2
+         FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.target') AS target
+               FROM json_each(?1)) AS done
+         WHERE outbox.id = done.id",
+    )
+    .bind(rows)
+    .bind(now_ms())
+    .execute(db)
+    .await?;
     Ok(())
 }
 
