@@ -180,7 +180,7 @@ impl Simulator for Hubspot {
     }
 
     fn reset(&self, seed: SeedSpec) {
-        *self.data() = seed::build(seed);
+        *self.data() = seed::build(seed, &self.ctx.config.seed_scope);
         self.hub.store(seed::hub_id(seed.seed), Ordering::Relaxed);
         self.auth.reset();
         self.expiries().clear();
