@@ -15,6 +15,7 @@ mod catalog;
 mod errors;
 mod filters;
 mod limits;
+mod modified_index;
 mod oauth;
 mod objects;
 mod properties;
