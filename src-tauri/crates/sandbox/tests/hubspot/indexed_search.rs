@@ -123,7 +123,8 @@ async fn indexed_search_pages_like_the_full_scan() {
     let ids: Vec<&str> = late.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let mut last: Vec<&str> = ids[ids.len() - 5..].to_vec();
     let mut expected: Vec<&str> = edited.iter().map(String::as_str).collect();
-    (last.sort(), expected.sort());
+    last.sort();
+    expected.sort();
     assert_eq!(last, expected, "the edited contacts come last");
     assert!(!ids.contains(&archived), "archived records never match");
 }
