@@ -41,7 +41,14 @@ impl Engine {
         let base = c.instance_url.clone().unwrap_or_default();
         Ok(match c.provider {
             ProviderId::Salesforce => Arc::new(salesforce::Salesforce::new(api, &base)),
-            ProviderId::Hubspot => Arc::new(hubspot::Hubspot::new(api, &base)),
+            ProviderId::Hubspot => {
+                let hs = hubspot::Hubspot::new(api, &base);
+                Arc::new(if self.client_limits() {
+                    hs
+                } else {
+                    hs.with_search_rate(0)
+                })
+            }
             ProviderId::Quickbooks => Arc::new(quickbooks::Quickbooks::new(
                 api,
                 &base,
