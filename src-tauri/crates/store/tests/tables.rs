@@ -450,6 +450,18 @@ async fn run_errors_and_outbox() {
         .await
         .unwrap();
     assert_eq!(outbox::count_unfinished(store.pool()).await.unwrap(), 0);
+    // Recording again returns the existing intent: a confirmed one stays confirmed, a
+    // failed one goes back to pending.
+    let mut conn = store.pool().acquire().await.unwrap();
+    let again = outbox::record(&mut conn, &intent).await.unwrap();
+    assert_eq!(again, (id1, OutboxState::Confirmed));
+    let retried = outbox::NewIntent {
+        idempotency_key: "run1:00Q2:create",
+        source_id: Some("00Q2"),
+        ..intent.clone()
+    };
+    let again = outbox::record(&mut conn, &retried).await.unwrap();
+    assert_eq!(again, (other, OutboxState::Pending));
 }
 
 #[tokio::test]

@@ -45,12 +45,15 @@ pub async fn record(
     i: &NewIntent<'_>,
 ) -> StoreResult<(i64, OutboxState)> {
     let now = now_ms();
-    sqlx::query(
+    // One statement: the upsert always writes the row, so RETURNING gives it whether it
+    // was inserted or already there.
+    let row: (i64, OutboxState) = sqlx::query_as(
         "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id, target_id,
              idempotency_key, payload, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id,
              state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at
+         RETURNING id, state",
     )
     .bind(i.run_id)
     .bind(i.mapping_id)
@@ -63,13 +66,8 @@ pub async fn record(
     .bind(i.payload)
     .bind(now)
     .bind(now)
-    .execute(&mut *db)
+    .fetch_one(&mut *db)
     .await?;
-    let row: (i64, OutboxState) =
-        sqlx::query_as("SELECT id, state FROM outbox WHERE idempotency_key = ?")
-            .bind(i.idempotency_key)
-            .fetch_one(&mut *db)
-            .await?;
     Ok(row)
 }
 
