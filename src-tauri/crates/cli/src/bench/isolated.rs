@@ -71,6 +71,8 @@ async fn measure(
         ])
         .env(SANDBOX_URLS_ENV, &urls)
         .stdout(std::process::Stdio::piped())
+        // Its progress lines go where this process's go.
+        .stderr(std::process::Stdio::inherit())
         .kill_on_drop(true)
         .output()
         .await
