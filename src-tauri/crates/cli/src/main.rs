@@ -69,6 +69,10 @@ enum Command {
         /// Latency added to every API response, in milliseconds.
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
+        /// Seed only these objects, comma-separated `provider/object` pairs or whole
+        /// providers (`hubspot/contacts,quickbooks`); default: every object.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
     /// Run the benchmark scenarios against the in-process sandbox and print how close the
     /// engine comes to the fewest calls and the shortest time the providers allow.
@@ -116,7 +120,8 @@ async fn main() -> ExitCode {
             records,
             seed,
             latency_ms,
-        } => sandbox(records, seed, latency_ms).await,
+            only,
+        } => sandbox(records, seed, latency_ms, only).await,
         Command::Bench(args) => bench::run(args).await,
         Command::Demo {
             records,
@@ -201,8 +206,13 @@ async fn status(data_dir: Option<PathBuf>, json: bool) -> Result<(), EngineError
 }
 
 #[allow(clippy::print_stdout)]
-async fn sandbox(records: usize, seed: u64, latency_ms: u64) -> Result<(), EngineError> {
-    use switchyard_sandbox::{Latency, SandboxConfig, SeedSpec};
+async fn sandbox(
+    records: usize,
+    seed: u64,
+    latency_ms: u64,
+    only: Vec<String>,
+) -> Result<(), EngineError> {
+    use switchyard_sandbox::{Latency, SandboxConfig, SeedScope, SeedSpec};
     let unavailable = |e: String| EngineError::new(switchyard_engine::ErrorCode::Unavailable, e);
     let config = SandboxConfig {
         seed: SeedSpec { seed, records },
@@ -210,6 +220,7 @@ async fn sandbox(records: usize, seed: u64, latency_ms: u64) -> Result<(), Engin
             fixed_ms: latency_ms,
             jitter_ms: 0,
         },
+        seed_scope: SeedScope::only(only.iter().map(|o| o.trim()).filter(|o| !o.is_empty())),
         ..Default::default()
     };
     let sandbox = switchyard_sandbox::Sandbox::start(config)

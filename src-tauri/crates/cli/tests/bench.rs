@@ -1,4 +1,5 @@
-//! `switchyard-cli bench` on a few hundred records (B1–B3, B5, B6): the JSON document's shape and its
+//! `switchyard-cli bench` on a few hundred records (B1–B3, B5, B6; B4 on its own, in its
+//! processes): the JSON document's shape and its
 //! arithmetic (ratios, the engine's call count against the sandbox's, targets judged from
 //! the counted figures), the Markdown file, and a clear refusal of a scenario not built.
 //! Timing is never asserted: these are debug-build numbers on a shared machine.
@@ -103,8 +104,54 @@ async fn bench_reports_b1_to_b3_b5_b6_as_json_and_markdown() {
     assert!(text.contains("Build profile: **debug** (not representative"));
     assert!(text.contains("| B1 | "), "{text}");
     assert!(
-        text.contains("- B4: "),
+        text.contains("- B7: "),
         "scenarios not built are listed: {text}"
+    );
+    assert!(!text.contains("- B4: "), "B4 is built: {text}");
+}
+
+#[tokio::test]
+async fn b4_runs_the_engine_and_the_sandbox_in_processes_of_their_own() {
+    let out = tokio::process::Command::new(BIN)
+        .args(["bench", "--scenario", "B4", "--records", "1000", "--json"])
+        .env_remove("SWITCHYARD_SANDBOX_URLS")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let b4 = &rows[0];
+    let f = |k: &str| b4[k].as_f64().unwrap();
+    assert_eq!(b4["scenario"], "B4");
+    let read = b4["records"].as_u64().unwrap();
+    assert!((900..=1000).contains(&read), "{b4}");
+    assert_eq!(b4["calls"], b4["sandbox_calls"], "{b4}");
+    assert_eq!(b4["rate_limited"], 0, "{b4}");
+    assert!(close(f("calls_ratio"), f("calls") / f("minimum")), "{b4}");
+    assert!(
+        close(f("records_per_s"), f("records") / f("wall_s")),
+        "{b4}"
+    );
+    // Salesforce starts empty: every contact read is created.
+    let created = format!("{read} read: {read} were created");
+    assert!(
+        b4["run_message"].as_str().unwrap().starts_with(&created),
+        "{b4}"
+    );
+    // No limits, so no bound; both processes' peaks are reported, the engine's judged.
+    assert_eq!(
+        (&b4["bound_s"], &b4["wall_ratio"]),
+        (&Value::Null, &Value::Null)
+    );
+    let (engine, sandbox) = (f("peak_rss_mb"), f("sandbox_peak_rss_mb"));
+    assert!(engine > 1.0 && sandbox > 1.0, "{b4}");
+    assert_eq!(
+        b4["met"],
+        f("records_per_s") >= 20_000.0 && engine <= 200.0,
+        "{b4}"
     );
 }
 

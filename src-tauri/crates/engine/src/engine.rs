@@ -71,6 +71,8 @@ pub struct Engine {
     /// How long one provider request may take, in milliseconds (the "request timeout"
     /// setting; applies to connections' client stacks created after it is set).
     timeout_ms: Arc<std::sync::atomic::AtomicU64>,
+    /// Whether connections pace their own calls by the providers' documented rates.
+    client_limits: Arc<std::sync::atomic::AtomicBool>,
     /// Health ticks and what the alert rules remember between them.
     health: Arc<crate::health::monitor::HealthHub>,
     /// The webhook receiver (opt-in) and the dispatcher that turns its events into syncs.
@@ -114,6 +116,7 @@ impl Engine {
             cancelled: Arc::default(),
             running: Arc::default(),
             timeout_ms: Arc::new(std::sync::atomic::AtomicU64::new(timeout_ms)),
+            client_limits: Arc::new(std::sync::atomic::AtomicBool::new(true)),
             health: Arc::default(),
             webhooks: Arc::default(),
         })
@@ -150,6 +153,22 @@ impl Engine {
         &self,
     ) -> &std::sync::Mutex<std::collections::HashMap<String, switchyard_connectors::api::Api>> {
         &self.clients
+    }
+
+    /// Whether connections pace their own calls by the providers' documented rates.
+    pub fn client_limits(&self) -> bool {
+        self.client_limits
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Turns the pacing of calls by the providers' documented rates (the per-connection
+    /// rate limiter, HubSpot's search spacing) on or off for connections whose client is
+    /// built afterwards. On by default; off only to measure the engine's own speed
+    /// against a sandbox whose limits are off (benchmark B4). Concurrency caps stay, and
+    /// a provider's 429 or `Retry-After` is still honoured.
+    pub fn set_client_limits(&self, on: bool) {
+        self.client_limits
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn request_timeout(&self) -> Duration {

@@ -13,6 +13,7 @@ pub mod sync;
 pub mod webhooks;
 
 pub use engine::{Engine, EngineConfig};
+pub use sandbox::SANDBOX_URLS_ENV;
 
 pub use error::{EngineError, EngineResult, ErrorCode};
 pub use switchyard_connectors as connectors;

@@ -72,7 +72,7 @@ async fn reset(State(h): State<Arc<Harness>>, body: Option<Json<ResetBody>>) -> 
         }
         *seed
     };
-    h.sim.reset(spec);
+    h.reseed(spec);
     h.faults.clear();
     h.stats.clear();
     Json(json!({ "seed": spec }))

@@ -1,7 +1,7 @@
 //! What wraps every simulator: latency, transport faults and request statistics, applied
 //! as one middleware in front of the provider's routes.
 
-use crate::config::{Latency, SeedSpec};
+use crate::config::{Latency, SeedScope, SeedSpec};
 use crate::faults::{FaultKind, Faults};
 use crate::sim::Simulator;
 use crate::stats::Stats;
@@ -22,6 +22,8 @@ pub struct Harness {
     pub stats: Stats,
     pub latency: Mutex<Latency>,
     pub seed: Mutex<SeedSpec>,
+    /// Which objects a (re)seed fills.
+    pub scope: SeedScope,
     rng: Mutex<ChaCha8Rng>,
 }
 
@@ -39,6 +41,7 @@ impl Harness {
         faults: Arc<Faults>,
         latency: Latency,
         seed: SeedSpec,
+        scope: SeedScope,
     ) -> Self {
         Self {
             sim,
@@ -46,8 +49,15 @@ impl Harness {
             stats: Stats::default(),
             latency: Mutex::new(latency),
             seed: Mutex::new(seed),
+            scope,
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(seed.seed ^ 0x1A7E)),
         }
+    }
+
+    /// Replaces the simulator's data with `spec`'s, within the scope.
+    pub fn reseed(&self, spec: SeedSpec) {
+        self.sim
+            .reset(self.scope.seed_for(self.sim.provider(), spec));
     }
 
     fn delay(&self) -> Duration {

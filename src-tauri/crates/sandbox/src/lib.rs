@@ -34,7 +34,7 @@ pub mod slack;
 #[cfg(feature = "zapier")]
 pub mod zapier;
 
-pub use config::{Latency, SandboxConfig, SeedSpec};
+pub use config::{Latency, SandboxConfig, SeedScope, SeedSpec};
 pub use faults::{FaultKind, FaultRule};
 pub use server::{ProviderSlot, Sandbox, SandboxError};
 pub use sim::{Ctx, Mutation, Simulator};

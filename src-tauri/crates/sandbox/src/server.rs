@@ -88,13 +88,14 @@ impl Sandbox {
                 config: config.clone(),
                 faults: faults.clone(),
             });
-            sim.reset(config.seed);
             let harness = Arc::new(Harness::new(
                 sim.clone(),
                 faults,
                 config.latency,
                 config.seed,
+                config.seed_scope.clone(),
             ));
+            harness.reseed(config.seed);
             let app = sim
                 .routes()
                 .merge(control::router(harness.clone()))

@@ -10,7 +10,7 @@ use switchyard_engine::store::kinds::ProviderId;
 use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::{RunOptions, RunReport};
 use switchyard_engine::{Engine, EngineConfig, EngineError, ErrorCode};
-use switchyard_sandbox::{Latency, SandboxConfig, SeedSpec};
+use switchyard_sandbox::{Latency, SandboxConfig, SeedScope, SeedSpec};
 
 pub fn unavailable(e: impl std::fmt::Display) -> EngineError {
     EngineError::new(ErrorCode::Unavailable, format!("benchmark sandbox: {e}"))
@@ -24,10 +24,35 @@ pub struct BenchEnv {
     _dir: tempfile::TempDir,
 }
 
+/// How a benchmark's world is set up.
+pub struct Setup {
+    pub seed: u64,
+    /// Records per main object.
+    pub records: usize,
+    /// Added to every sandbox response.
+    pub latency_ms: u64,
+    /// Which objects the in-process sandbox seeds (an external one was seeded by whoever
+    /// started it).
+    pub seed_scope: SeedScope,
+    /// Whether the engine paces its calls by the providers' documented rates.
+    pub client_limits: bool,
+}
+
 impl BenchEnv {
     /// A fresh engine with one sandbox account per provider, `records` per main object,
     /// and `latency_ms` added to every sandbox response.
     pub async fn start(seed: u64, records: usize, latency_ms: u64) -> Result<Self, EngineError> {
+        Self::start_with(Setup {
+            seed,
+            records,
+            latency_ms,
+            seed_scope: SeedScope::default(),
+            client_limits: true,
+        })
+        .await
+    }
+
+    pub async fn start_with(setup: Setup) -> Result<Self, EngineError> {
         let dir = tempfile::tempdir().map_err(unavailable)?;
         let engine = Engine::open(EngineConfig {
             data_dir: dir.path().to_path_buf(),
@@ -35,12 +60,17 @@ impl BenchEnv {
             key_policy: KeyPolicy::File,
         })
         .await?;
+        engine.set_client_limits(setup.client_limits);
         engine.configure_sandbox(SandboxConfig {
-            seed: SeedSpec { seed, records },
+            seed: SeedSpec {
+                seed: setup.seed,
+                records: setup.records,
+            },
             latency: Latency {
-                fixed_ms: latency_ms,
+                fixed_ms: setup.latency_ms,
                 jitter_ms: 0,
             },
+            seed_scope: setup.seed_scope,
             ..Default::default()
         });
         let connections = engine
@@ -144,6 +174,43 @@ impl BenchEnv {
                 None => return Ok(()),
             }
         }
+    }
+
+    /// A token for `provider`'s API straight from its control API (calls made with it are
+    /// the harness's own, outside any measured run).
+    pub async fn token(&self, provider: ProviderId) -> Result<String, EngineError> {
+        let minted = self
+            .control(provider, reqwest::Method::POST, "token", None)
+            .await?;
+        minted["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                unavailable(format!("{provider}: no access_token from /__sandbox/token"))
+            })
+    }
+
+    /// POSTs `body` to `path` of `provider`'s API with a harness token.
+    pub async fn api_post(
+        &self,
+        provider: ProviderId,
+        path: &str,
+        body: &Json,
+    ) -> Result<Json, EngineError> {
+        let base = self.engine.sandbox_base_url(provider).await?;
+        let token = self.token(provider).await?;
+        self.http
+            .post(format!("{base}{path}"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .map_err(unavailable)?
+            .error_for_status()
+            .map_err(unavailable)?
+            .json()
+            .await
+            .map_err(unavailable)
     }
 
     pub async fn dump(&self, provider: ProviderId) -> Result<Json, EngineError> {

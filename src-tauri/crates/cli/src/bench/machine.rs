@@ -74,7 +74,12 @@ pub fn git_commit() -> String {
 
 /// Peak resident set size of this whole process (VmHWM), in MB; `None` off Linux.
 pub fn peak_rss_mb() -> Option<f64> {
-    field(&read("/proc/self/status"), "VmHWM")
+    vm_hwm_mb(&read("/proc/self/status"))
+}
+
+/// VmHWM of a /proc `status` text, in MB.
+pub fn vm_hwm_mb(status: &str) -> Option<f64> {
+    field(status, "VmHWM")
         .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
 }

@@ -2,10 +2,10 @@
 //! document, and `docs/benchmarks.md` (the table plus the machine, date, commit and
 //! build profile it was measured on, and the command that regenerates it).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What one scenario measured. Figures a scenario does not measure are `None`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub scenario: String,
     pub title: String,
@@ -30,7 +30,10 @@ pub struct Row {
     pub bound_formula: Option<String>,
     pub wall_ratio: Option<f64>,
     pub records_per_s: f64,
+    /// Peak RSS of the process the engine ran in, when the scenario measures it.
     pub peak_rss_mb: Option<f64>,
+    /// Peak RSS of the sandbox's own process, when it ran in one.
+    pub sandbox_peak_rss_mb: Option<f64>,
     /// The target for this scenario, if it sets one.
     pub target: Option<String>,
     pub met: Option<bool>,
@@ -74,6 +77,7 @@ impl Row {
                 0.0
             },
             peak_rss_mb: None,
+            sandbox_peak_rss_mb: None,
             target: None,
             met: None,
             run_message: m.report.message.clone(),
@@ -104,7 +108,8 @@ pub struct Document {
     pub machine: super::machine::Machine,
     pub seed: u64,
     /// Peak resident set size of the whole bench process (VmHWM: the engine and the
-    /// in-process sandbox with all its data, every scenario run), in MB.
+    /// in-process sandbox with all its data, every scenario run in it), in MB. B4 runs in
+    /// processes of its own and reports its figures in its row.
     pub process_peak_rss_mb: Option<f64>,
     pub rows: Vec<Row>,
 }
@@ -212,7 +217,7 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
         doc.seed,
     ));
     if let Some(mb) = doc.process_peak_rss_mb {
-        md.push_str(&format!("Peak RSS of the whole bench process (engine and in-process sandbox with its data, all scenarios above): {mb:.1} MB.\n\n"));
+        md.push_str(&format!("Peak RSS of the whole bench process (engine and in-process sandbox with its data, every scenario above but B4, which runs in processes of its own): {mb:.1} MB.\n\n"));
     }
     md.push_str(&format!("| {} |\n", headers.join(" | ")));
     md.push_str(&format!("|{}\n", "---|".repeat(headers.len())));
@@ -234,6 +239,9 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
         }
         if let Some(f) = &r.bound_formula {
             md.push_str(&format!("- Rate-limit bound: {f}.\n"));
+        }
+        if let (Some(engine), Some(sandbox)) = (r.peak_rss_mb, r.sandbox_peak_rss_mb) {
+            md.push_str(&format!("- Peak RSS: {engine:.1} MB for the engine's process, {sandbox:.1} MB for the sandbox's (a separate process holding all the records).\n"));
         }
         match (&r.target, r.met) {
             (Some(t), Some(met)) => md.push_str(&format!(

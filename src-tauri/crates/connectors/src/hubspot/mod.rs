@@ -29,16 +29,20 @@ pub struct Hubspot {
     base: String,
     page_size: usize,
     batch_size: usize,
-    search_limiter: std::sync::Arc<governor::DefaultDirectRateLimiter>,
+    /// `None`: searches are not spaced (see `with_search_rate`).
+    search_limiter: Option<std::sync::Arc<governor::DefaultDirectRateLimiter>>,
 }
 
-fn search_limiter(per_second: u32) -> std::sync::Arc<governor::DefaultDirectRateLimiter> {
+fn search_limiter(per_second: u32) -> Option<std::sync::Arc<governor::DefaultDirectRateLimiter>> {
+    if per_second == 0 {
+        return None;
+    }
     // Evenly spaced, no burst: HubSpot counts searches in a sliding second. The spacing
     // is 2 % wider than 1 s ÷ rate, so jitter on the way cannot put rate + 1 in a second.
-    let period = std::time::Duration::from_micros(1_020_000 / u64::from(per_second.max(1)));
+    let period = std::time::Duration::from_micros(1_020_000 / u64::from(per_second));
     let quota = governor::Quota::with_period(period)
         .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN));
-    std::sync::Arc::new(governor::RateLimiter::direct(quota))
+    Some(std::sync::Arc::new(governor::RateLimiter::direct(quota)))
 }
 
 impl Hubspot {
@@ -52,7 +56,8 @@ impl Hubspot {
         }
     }
 
-    /// Searches allowed per second on this account.
+    /// Searches allowed per second on this account; 0 leaves them unspaced (a sandbox
+    /// whose limits are off).
     pub fn with_search_rate(mut self, per_second: u32) -> Self {
         self.search_limiter = search_limiter(per_second);
         self
@@ -63,7 +68,9 @@ impl Hubspot {
         &self,
         request: crate::api::Request,
     ) -> Result<serde_json::Value, ConnectorError> {
-        self.search_limiter.until_ready().await;
+        if let Some(limiter) = &self.search_limiter {
+            limiter.until_ready().await;
+        }
         Ok(self.api.send(request).await?.body)
     }
 

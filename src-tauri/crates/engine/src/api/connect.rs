@@ -16,10 +16,12 @@ impl Engine {
     /// before a connection exists (verifying a pasted token) get a fresh stack.
     pub(crate) fn stack(&self, provider: ProviderId, connection_id: Option<&str>) -> Arc<Stack> {
         let build = || {
-            let mut config = StackConfig::new(
-                provider,
-                switchyard_connectors::registry::default_rate(provider),
-            );
+            let mut rate = switchyard_connectors::registry::default_rate(provider);
+            if !self.client_limits() {
+                // No rate limiter: only the concurrency cap admits calls.
+                rate.limit = 0;
+            }
+            let mut config = StackConfig::new(provider, rate);
             config.connection_id = connection_id.map(str::to_owned);
             config.timeout = self.request_timeout();
             Arc::new(Stack::new(

@@ -42,7 +42,13 @@ impl Engine {
         Ok(match c.provider {
             ProviderId::Salesforce => Arc::new(salesforce::Salesforce::new(api, &base)),
             ProviderId::Hubspot => {
-                let rate = self.provider_limits().await?.hubspot_search_per_second;
+                // The installation's search pace, or none when the client's own limits
+                // are off (the B4 benchmark against a sandbox without limits).
+                let rate = if self.client_limits() {
+                    self.provider_limits().await?.hubspot_search_per_second
+                } else {
+                    0
+                };
                 Arc::new(hubspot::Hubspot::new(api, &base).with_search_rate(rate))
             }
             ProviderId::Quickbooks => Arc::new(quickbooks::Quickbooks::new(

@@ -10,6 +10,7 @@ use super::validate::parse_ms;
 use axum::response::Response;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
+use std::ops::RangeInclusive;
 
 const MAX_GROUPS: usize = 5;
 const MAX_PER_GROUP: usize = 10;
@@ -124,6 +125,30 @@ fn parse_filter(kind: Kind, f: &Value) -> Result<Filter, Response> {
         op,
         raw,
     })
+}
+
+impl Filter {
+    /// The last-modified times (epoch ms, inclusive) this filter keeps, when it compares
+    /// the object's last-modified date with a whole number of milliseconds; `None` for
+    /// any other filter. Every record has a last-modified date, so the range is exact.
+    pub fn modified_range(&self, kind: Kind) -> Option<RangeInclusive<i64>> {
+        if self.prop != kind.last_modified() {
+            return None;
+        }
+        let ms = |k: &Option<Key>| match k {
+            Some(Key::Num(n)) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(*n as i64),
+            _ => None,
+        };
+        Some(match self.op.as_str() {
+            "EQ" => ms(&self.value)?..=ms(&self.value)?,
+            "GT" => ms(&self.value)?.saturating_add(1)..=i64::MAX,
+            "GTE" => ms(&self.value)?..=i64::MAX,
+            "LT" => i64::MIN..=ms(&self.value)?.saturating_sub(1),
+            "LTE" => i64::MIN..=ms(&self.value)?,
+            "BETWEEN" => ms(&self.value)?..=ms(&self.high)?,
+            _ => return None,
+        })
+    }
 }
 
 /// `*` matches any run of characters.

@@ -15,6 +15,7 @@ mod catalog;
 mod errors;
 mod filters;
 mod limits;
+mod modified_index;
 mod oauth;
 mod objects;
 mod properties;
@@ -180,7 +181,7 @@ impl Simulator for Hubspot {
     }
 
     fn reset(&self, seed: SeedSpec) {
-        *self.data() = seed::build(seed);
+        *self.data() = seed::build(seed, &self.ctx.config.seed_scope);
         self.hub.store(seed::hub_id(seed.seed), Ordering::Relaxed);
         self.auth.reset();
         self.expiries().clear();

@@ -3,11 +3,14 @@
 //! population's companies, deals and tickets are generated against those companies.
 //! A person whose email an earlier contact already holds is not seeded: HubSpot keeps
 //! one contact per email, so the duplicate would have been merged into it.
+//! Objects outside the sandbox's seed scope stay empty. Companies make their random
+//! draws either way, so contacts seeded alone are the records a full seed holds (deals
+//! and tickets after a skipped object may differ from a full seed's).
 
 use super::catalog::{DEAL_STAGES, LEAD_STATUS, LIFECYCLE, TICKET_PRIORITIES, TICKET_STAGES};
 use super::schema::Kind;
 use super::store::Data;
-use crate::config::SeedSpec;
+use crate::config::{SeedScope, SeedSpec};
 use crate::seed::{iso_z, slice, Population, SEED_EPOCH_MS};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
@@ -57,12 +60,14 @@ fn props(pairs: Vec<(&str, Option<String>)>) -> BTreeMap<String, String> {
         .collect()
 }
 
-pub fn build(spec: SeedSpec) -> Data {
+pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
+    let wanted = |kind: Kind| scope.seeds("hubspot", kind.plural());
     let population = Population::generate(spec);
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed ^ 0x4855_4253);
     let mut data = Data::default();
 
     let mut id = Kind::Companies.id_base();
+    let companies = wanted(Kind::Companies);
     for c in &population.companies {
         let p = props(vec![
             ("name", Some(c.name.clone())),
@@ -73,13 +78,19 @@ pub fn build(spec: SeedSpec) -> Data {
             ("state", Some(c.region.to_owned())),
             ("zip", Some(c.postal_code.clone())),
         ]);
-        data.store_mut(Kind::Companies)
-            .insert_with_id(id, p, c.created_ms, c.modified_ms);
+        if companies {
+            data.store_mut(Kind::Companies)
+                .insert_with_id(id, p, c.created_ms, c.modified_ms);
+        }
         id += rng.gen_range(1..=3);
     }
 
     let mut id = Kind::Contacts.id_base();
-    for person in population.people.get(slice(spec, 1)).unwrap_or_default() {
+    let people = match wanted(Kind::Contacts) {
+        true => population.people.get(slice(spec, 1)).unwrap_or_default(),
+        false => &[],
+    };
+    for person in people {
         let contacts = data.store_mut(Kind::Contacts);
         if person
             .email
@@ -108,7 +119,12 @@ pub fn build(spec: SeedSpec) -> Data {
     }
 
     let mut id = Kind::Deals.id_base();
-    for _ in 0..spec.records / 2 {
+    let deals = if wanted(Kind::Deals) {
+        spec.records / 2
+    } else {
+        0
+    };
+    for _ in 0..deals {
         let company = population
             .companies
             .choose(&mut rng)
@@ -139,7 +155,12 @@ pub fn build(spec: SeedSpec) -> Data {
     }
 
     let mut id = Kind::Tickets.id_base();
-    for n in 0..spec.records / 4 {
+    let tickets = if wanted(Kind::Tickets) {
+        spec.records / 4
+    } else {
+        0
+    };
+    for n in 0..tickets {
         let topic = TICKET_TOPICS
             .choose(&mut rng)
             .copied()
@@ -176,8 +197,8 @@ mod tests {
             seed: 3,
             records: 200,
         };
-        let a = build(spec);
-        let b = build(spec);
+        let a = build(spec, &SeedScope::default());
+        let b = build(spec, &SeedScope::default());
         let ids = |d: &Data| {
             d.store(Kind::Contacts)
                 .records
@@ -200,5 +221,28 @@ mod tests {
         assert_eq!(with_email, contacts.emails.len(), "one contact per email");
         assert_eq!(a.store(Kind::Deals).records.len(), 100);
         assert_eq!(a.store(Kind::Tickets).records.len(), 50);
+    }
+
+    #[test]
+    fn a_scoped_seed_holds_only_its_objects_and_the_same_records() {
+        let spec = SeedSpec {
+            seed: 4,
+            records: 300,
+        };
+        let full = build(spec, &SeedScope::default());
+        let scoped = build(spec, &SeedScope::only(["hubspot/contacts"]));
+        for kind in [Kind::Companies, Kind::Deals, Kind::Tickets] {
+            assert!(scoped.store(kind).records.is_empty(), "{kind:?}");
+        }
+        let (a, b) = (full.store(Kind::Contacts), scoped.store(Kind::Contacts));
+        assert!(!b.records.is_empty());
+        assert_eq!(a.records.len(), b.records.len());
+        for (x, y) in a.records.values().zip(b.records.values()) {
+            assert_eq!(
+                (x.id, &x.props, x.updated_ms),
+                (y.id, &y.props, y.updated_ms)
+            );
+        }
+        assert_eq!(a.emails, b.emails);
     }
 }

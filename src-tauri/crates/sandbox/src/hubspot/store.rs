@@ -1,8 +1,10 @@
 //! The records of every object, kept in memory: ids in ordered maps (list paging walks
 //! them from the `after` cursor), contacts indexed by lower-cased email (HubSpot's
 //! de-duplication key), computed properties (`hs_object_id`, `createdate`, the
-//! last-modified date, `hs_is_closed`) derived on read so they never drift.
+//! last-modified date, `hs_is_closed`) derived on read so they never drift, and live
+//! records in last-modified order for search (`modified_index.rs`).
 
+use super::modified_index::ModifiedIndex;
 use super::schema::Kind;
 use crate::seed::iso_z;
 use crate::webhooks::{Change, ChangeKind, Journal};
@@ -48,6 +50,8 @@ pub struct ObjectStore {
     pub records: BTreeMap<u64, Record>,
     /// Lower-cased email → id of the live contact holding it.
     pub emails: HashMap<String, u64>,
+    /// Live records by (last-modified ms, id); kept by insert, update and archive.
+    pub by_modified: ModifiedIndex,
     pub next_id: u64,
     /// Changes noted for webhooks while a receiver is subscribed (seeding notes nothing).
     recording: bool,
@@ -60,6 +64,7 @@ impl ObjectStore {
             kind,
             records: BTreeMap::new(),
             emails: HashMap::new(),
+            by_modified: ModifiedIndex::default(),
             next_id: kind.id_base(),
             recording: false,
             journal: Vec::new(),
@@ -131,7 +136,7 @@ impl ObjectStore {
             self.emails.insert(email.to_lowercase(), id);
         }
         self.next_id = self.next_id.max(id + 1);
-        self.records.insert(
+        let old = self.records.insert(
             id,
             Record {
                 id,
@@ -141,6 +146,10 @@ impl ObjectStore {
                 archived_ms: None,
             },
         );
+        if let Some(old) = old.filter(Record::is_live) {
+            self.by_modified.remove(old.updated_ms, id);
+        }
+        self.by_modified.insert(updated_ms, id);
     }
 
     /// Applies new values (an empty string clears one) and bumps the modified time.
@@ -167,8 +176,13 @@ impl ObjectStore {
                 record.props.insert(name, value);
             }
         }
+        let before = record.updated_ms;
         record.updated_ms = now.max(record.updated_ms);
         let at = record.updated_ms;
+        if at != before {
+            self.by_modified.remove(before, id);
+            self.by_modified.insert(at, id);
+        }
         for property in changed {
             self.note(id, ChangeKind::Updated, Some(property), at);
         }
@@ -181,6 +195,7 @@ impl ObjectStore {
             return false;
         };
         record.archived_ms = Some(now);
+        self.by_modified.remove(record.updated_ms, id);
         record.updated_ms = now.max(record.updated_ms);
         if let Some(email) = record.props.get("email") {
             if self.emails.get(&email.to_lowercase()) == Some(&id) {

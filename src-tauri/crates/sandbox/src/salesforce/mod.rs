@@ -134,7 +134,8 @@ impl Salesforce {
             ],
         });
         let org = Org::new(seed);
-        let store = seed::build(seed, &org);
+        // Empty until the harness's first reset seeds it (within the seed scope).
+        let store = Store::new(ids::pod(seed.seed));
         Arc::new(Self {
             ctx,
             auth,
@@ -175,7 +176,7 @@ impl Simulator for Salesforce {
 
     fn reset(&self, seed: SeedSpec) {
         let org = Org::new(seed);
-        *self.store() = seed::build(seed, &org);
+        *self.store() = seed::build(seed, &org, &self.ctx.config.seed_scope);
         *lock(&self.org) = org;
         *lock(&self.cursors) = Cursors::default();
         *lock(&self.limits) = Limits::default();

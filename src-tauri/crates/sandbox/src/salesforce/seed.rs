@@ -2,7 +2,8 @@
 //! Contacts from the Salesforce slice of people (alternately, so both overlap HubSpot's
 //! slice by email), Contacts linked to their company's Account, and Opportunities on
 //! every other Account. Values and timestamps come from the population, so a seed
-//! always gives the same org.
+//! always gives the same org. Objects outside the seed scope stay empty (Contacts then
+//! have no AccountId); those inside hold what a full seed holds, ids aside.
 
 use super::dml::Actor;
 use super::picklists;
@@ -11,7 +12,7 @@ use super::schema::{
 };
 use super::store::{Record, Store};
 use super::{ids, Org};
-use crate::config::SeedSpec;
+use crate::config::{SeedScope, SeedSpec};
 use crate::seed::{self as population, sf_datetime, Population};
 use serde_json::Value;
 
@@ -75,7 +76,15 @@ fn opt(s: &Option<String>) -> Value {
     s.as_ref().map_or(Value::Null, |s| Value::String(s.clone()))
 }
 
-pub fn build(spec: SeedSpec, org: &Org) -> Store {
+pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
+    let wanted =
+        |obj: &Option<&'static SObject>| obj.is_some_and(|o| scope.seeds("salesforce", o.name));
+    let (accounts, contacts, leads, opportunities) = (
+        wanted(&schema::find("Account")),
+        wanted(&schema::find("Contact")),
+        wanted(&schema::find("Lead")),
+        wanted(&schema::find("Opportunity")),
+    );
     let pop = Population::generate(spec);
     let mut store = Store::new(ids::pod(spec.seed));
     let owners = org.user_ids();
@@ -92,7 +101,7 @@ pub fn build(spec: SeedSpec, org: &Org) -> Store {
         return store;
     };
     let mut account_ids = Vec::with_capacity(pop.companies.len());
-    for (i, c) in pop.companies.iter().enumerate() {
+    for (i, c) in pop.companies.iter().enumerate().filter(|_| accounts) {
         let fields = [
             ("Name", text(&c.name)),
             ("Type", text(picklists::ACCOUNT_TYPE[i % 3])),
@@ -122,7 +131,7 @@ pub fn build(spec: SeedSpec, org: &Org) -> Store {
         let Some(p) = pop.people.get(i) else { break };
         let company = &pop.companies[p.company];
         let source = p.lead_source.map_or(Value::Null, text);
-        if n % 2 == 0 {
+        if n % 2 == 0 && leads {
             let status = picklists::LEAD_STATUS[[0, 0, 0, 0, 1, 1, 3][n / 2 % 7]];
             let fields = [
                 ("FirstName", text(&p.first)),
@@ -145,11 +154,14 @@ pub fn build(spec: SeedSpec, org: &Org) -> Store {
                 p.modified_ms,
                 owner(n),
             );
-        } else {
+        } else if n % 2 == 1 && contacts {
+            let account = account_ids
+                .get(p.company)
+                .map_or(Value::Null, |id| text(id));
             let fields = [
                 ("FirstName", text(&p.first)),
                 ("LastName", text(&p.last)),
-                ("AccountId", text(&account_ids[p.company])),
+                ("AccountId", account),
                 ("Title", opt(&p.title)),
                 ("Email", opt(&p.email)),
                 ("Phone", opt(&p.phone)),
@@ -170,6 +182,9 @@ pub fn build(spec: SeedSpec, org: &Org) -> Store {
         }
     }
     for (i, c) in pop.companies.iter().enumerate().step_by(2) {
+        let Some(account) = account_ids.get(i).filter(|_| opportunities) else {
+            continue;
+        };
         let (stage, probability, closed, won) = picklists::STAGES[i % picklists::STAGES.len()];
         let close = chrono::DateTime::from_timestamp_millis(
             c.created_ms + (30 + (i as i64 * 7) % 60) * DAY_MS,
@@ -186,7 +201,7 @@ pub fn build(spec: SeedSpec, org: &Org) -> Store {
                     ["Renewal", "Expansion", "New Business"][i % 3]
                 )),
             ),
-            ("AccountId", text(&account_ids[i])),
+            ("AccountId", text(account)),
             ("StageName", text(stage)),
             ("CloseDate", Value::String(close)),
             ("Amount", Value::from(((i * 7919) % 200 + 5) as f64 * 500.0)),
@@ -213,5 +228,46 @@ pub fn other_user<'a>(org: &'a Org, users: &'a [String], now: i64) -> Actor<'a> 
         user: &org.users[1].id,
         users,
         now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(store: &Store, name: &str) -> usize {
+        schema::find(name).map_or(0, |obj| store.table(obj).rows.len())
+    }
+
+    #[test]
+    fn a_scoped_seed_holds_only_its_objects() {
+        let spec = SeedSpec {
+            seed: 2,
+            records: 200,
+        };
+        let org = Org::new(spec);
+        let full = build(spec, &org, &SeedScope::default());
+        let leads = build(spec, &org, &SeedScope::only(["salesforce/Lead"]));
+        assert_eq!(count(&leads, "Lead"), count(&full, "Lead"));
+        assert!(count(&full, "Lead") > 0 && count(&full, "Account") > 0);
+        for other in ["Account", "Contact", "Opportunity"] {
+            assert_eq!(count(&leads, other), 0, "{other}");
+        }
+        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let values = |s: &Store| -> Vec<Vec<Value>> {
+            s.table(lead)
+                .rows
+                .values()
+                .map(|r| r.values.clone())
+                .collect()
+        };
+        assert_eq!(values(&leads), values(&full), "the same Leads");
+        let contacts = build(spec, &org, &SeedScope::only(["salesforce/Contact"]));
+        assert_eq!(count(&contacts, "Contact"), count(&full, "Contact"));
+        assert_eq!(count(&contacts, "Account"), 0);
+        assert!(build(spec, &org, &SeedScope::only(["hubspot"]))
+            .tables()
+            .iter()
+            .all(|t| t.rows.is_empty()));
     }
 }

@@ -1,12 +1,27 @@
 //! The org's records in memory: one table per object, keyed by 18-character id (ids
-//! grow with a per-object sequence, so key order is creation order), with an index per
-//! external-id field for upserts and uniqueness checks. Soft-deleted rows stay in the
-//! table with `IsDeleted = true` and the time of deletion, as the recycle bin does.
+//! grow with a per-object sequence, so key order is creation order), with an index of
+//! live rows per external-id field (upserts, uniqueness checks) and per Email field
+//! (indexed in Salesforce too: SOQL look-ups `WHERE Email IN (…)` read it instead of
+//! every row). Soft-deleted rows stay in the table with `IsDeleted = true` and the time
+//! of deletion, as the recycle bin does.
 
 use super::ids;
-use super::schema::{self, SObject, F_ID, F_IS_DELETED};
+use super::schema::{self, FType, SObject, F_ID, F_IS_DELETED};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+
+/// How indexed values are compared: lower-cased character by character, as SOQL
+/// compares text.
+pub fn index_key(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Whether `field` of `obj` is indexed: external ids and emails.
+pub fn is_indexed(obj: &SObject, field: usize) -> bool {
+    obj.fields
+        .get(field)
+        .is_some_and(|f| f.external_id || f.ty == FType::Email)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -29,7 +44,7 @@ impl Record {
     fn key(&self, field: usize) -> Option<String> {
         match &self.values[field] {
             Value::Null => None,
-            Value::String(s) => Some(s.to_lowercase()),
+            Value::String(s) => Some(index_key(s)),
             other => Some(other.to_string()),
         }
     }
@@ -40,8 +55,9 @@ pub struct Table {
     pub obj: &'static SObject,
     pub rows: BTreeMap<String, Record>,
     next: u64,
-    /// (field position, lower-cased value) → ids of live rows holding it.
-    external: HashMap<(usize, String), BTreeSet<String>>,
+    /// (indexed field's position, lower-cased value) → ids of live rows holding it, in id
+    /// order (mostly one).
+    index: HashMap<(usize, String), Vec<String>>,
 }
 
 impl Table {
@@ -50,30 +66,25 @@ impl Table {
             obj,
             rows: BTreeMap::new(),
             next: 1,
-            external: HashMap::new(),
+            index: HashMap::new(),
         }
     }
 
-    fn external_fields(&self) -> impl Iterator<Item = usize> + '_ {
-        self.obj
-            .fields
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.external_id)
-            .map(|(i, _)| i)
+    fn indexed_fields(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.obj.fields.len()).filter(|i| is_indexed(self.obj, *i))
     }
 
     fn unindex(&mut self, id: &str) {
         let Some(old) = self.rows.get(id) else { return };
         let keys: Vec<(usize, String)> = self
-            .external_fields()
+            .indexed_fields()
             .filter_map(|i| old.key(i).map(|k| (i, k)))
             .collect();
         for key in keys {
-            if let Some(set) = self.external.get_mut(&key) {
-                set.remove(id);
-                if set.is_empty() {
-                    self.external.remove(&key);
+            if let Some(ids) = self.index.get_mut(&key) {
+                ids.retain(|x| x != id);
+                if ids.is_empty() {
+                    self.index.remove(&key);
                 }
             }
         }
@@ -84,14 +95,15 @@ impl Table {
             return;
         }
         let keys: Vec<(usize, String)> = self
-            .external_fields()
+            .indexed_fields()
             .filter_map(|i| record.key(i).map(|k| (i, k)))
             .collect();
+        let id = record.id();
         for key in keys {
-            self.external
-                .entry(key)
-                .or_default()
-                .insert(record.id().to_owned());
+            let ids = self.index.entry(key).or_default();
+            if let Err(at) = ids.binary_search_by(|x| x.as_str().cmp(id)) {
+                ids.insert(at, id.to_owned());
+            }
         }
     }
 }
@@ -155,10 +167,16 @@ impl Store {
 
     /// Live rows whose external-id field `field` equals `value` (case-insensitively).
     pub fn by_external(&self, obj: &SObject, field: usize, value: &str) -> Vec<String> {
+        self.indexed(obj, field, &index_key(value)).to_vec()
+    }
+
+    /// Ids of live rows (in id order) whose indexed field `field` holds the value whose
+    /// [`index_key`] is `key`; empty for a field that is not indexed.
+    pub fn indexed(&self, obj: &SObject, field: usize, key: &str) -> &[String] {
+        // The map is keyed by owned strings; look-ups are per value, not per row.
         self.table(obj)
-            .external
-            .get(&(field, value.to_lowercase()))
-            .map(|s| s.iter().cloned().collect())
-            .unwrap_or_default()
+            .index
+            .get(&(field, key.to_owned()))
+            .map_or(&[], Vec::as_slice)
     }
 }

@@ -41,7 +41,7 @@ impl Reply {
 
 impl Hs {
     pub async fn start() -> Self {
-        let sandbox = Sandbox::start(SandboxConfig {
+        Self::start_with(SandboxConfig {
             seed: SeedSpec {
                 seed: 7,
                 records: 300,
@@ -49,7 +49,10 @@ impl Hs {
             ..Default::default()
         })
         .await
-        .unwrap();
+    }
+
+    pub async fn start_with(config: SandboxConfig) -> Self {
+        let sandbox = Sandbox::start(config).await.unwrap();
         let base = sandbox.base_url("hubspot").unwrap().to_owned();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())

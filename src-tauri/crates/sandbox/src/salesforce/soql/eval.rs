@@ -1,15 +1,18 @@
 //! Running a resolved query over the store: filter, sort (case-insensitive text, nulls
 //! first unless NULLS LAST), OFFSET / LIMIT, and rendering the selected columns with
-//! parent fields nested under their relationship name.
+//! parent fields nested under their relationship name. A filter that pins an indexed
+//! field (an email or external id `=` / `IN` text, or `Id =` / `IN`) reads its candidate
+//! rows from the store's index and checks only those; otherwise every row is checked.
 
 use super::plan::{Col, PCond, Plan};
 use super::typing::Typed;
 use super::{CmpOp, Pat};
 use crate::salesforce::render::attributes;
-use crate::salesforce::schema::FType;
-use crate::salesforce::store::{Record, Store};
+use crate::salesforce::schema::{FType, SObject, F_ID};
+use crate::salesforce::store::{is_indexed, Record, Store};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -141,12 +144,47 @@ fn order_values(ty: FType, a: &Value, b: &Value) -> Ordering {
     }
 }
 
+/// The ids of the live rows a condition can only be true for, in id order, when it
+/// pins an indexed column to text values (or `Id` to ids); `None` when it does not.
+fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<BTreeSet<&'s str>> {
+    let lits = match cond {
+        PCond::All(parts) => return parts.iter().find_map(|c| candidates(obj, c, store)),
+        PCond::Cmp(Col::Local(i), _, CmpOp::Eq, lit) => (*i, std::slice::from_ref(lit)),
+        PCond::In(Col::Local(i), _, false, lits) => (*i, lits.as_slice()),
+        _ => return None,
+    };
+    let (field, lits) = lits;
+    let mut ids = BTreeSet::new();
+    for lit in lits {
+        match lit {
+            Typed::Id(id) if field == F_ID => {
+                if let Some(r) = store.get(obj, id) {
+                    ids.insert(r.id());
+                }
+            }
+            Typed::Text(key) if is_indexed(obj, field) => {
+                ids.extend(store.indexed(obj, field, key).iter().map(String::as_str));
+            }
+            _ => return None,
+        }
+    }
+    Some(ids)
+}
+
 /// The ids (or the count) a plan selects; deleted rows only for queryAll.
 pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
-    let mut rows: Vec<&Record> = store
-        .table(plan.obj)
-        .rows
-        .values()
+    let table = &store.table(plan.obj).rows;
+    // The index holds live rows only: queryAll reads every row.
+    let narrowed = plan
+        .filter
+        .as_ref()
+        .filter(|_| !include_deleted)
+        .and_then(|c| candidates(plan.obj, c, store));
+    let all: Box<dyn Iterator<Item = &Record>> = match narrowed {
+        Some(ids) => Box::new(ids.into_iter().filter_map(|id| table.get(id))),
+        None => Box::new(table.values()),
+    };
+    let mut rows: Vec<&Record> = all
         .filter(|r| include_deleted || !r.is_deleted())
         .filter(|r| plan.filter.as_ref().is_none_or(|c| matches(c, r, store)))
         .collect();
@@ -260,5 +298,102 @@ mod tests {
         assert!(like(&pat("%o%n%"), "Zoë O'Brien"));
         assert!(!like(&pat("acme_"), "Acme"));
         assert!(like(&pat("%"), ""));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::config::{SeedScope, SeedSpec};
+    use crate::salesforce::soql::compile;
+    use crate::salesforce::{schema, seed, Org};
+
+    #[test]
+    fn indexed_lookups_select_what_a_full_scan_selects() {
+        let spec = SeedSpec {
+            seed: 3,
+            records: 400,
+        };
+        let mut store = seed::build(spec, &Org::new(spec), &SeedScope::default());
+        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let (email, _) = lead.field("Email").unwrap_or_else(|| unreachable!());
+        let rows: Vec<Record> = store.table(lead).rows.values().take(6).cloned().collect();
+        let emails: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.values[email].as_str().map(str::to_owned))
+            .collect();
+        // One of them deleted: a query no longer finds it, queryAll still does.
+        let mut gone = rows[0].clone();
+        gone.deleted_ms = Some(1);
+        store.put(lead, rows[0].id(), Some(gone));
+        let list = |xs: &[String]| {
+            xs.iter()
+                .map(|x| format!("'{x}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let shouting = emails[1].to_uppercase();
+        let queries = [
+            format!(
+                "SELECT Id FROM Lead WHERE Email IN ({}, 'nobody@example.com')",
+                list(&emails)
+            ),
+            format!("SELECT Id FROM Lead WHERE Email = '{shouting}'"),
+            format!(
+                "SELECT Id FROM Lead WHERE Email IN ({}) AND Status != 'Open' ORDER BY LastName",
+                list(&emails)
+            ),
+            format!(
+                "SELECT Id FROM Lead WHERE Id IN ('{}', '{}')",
+                rows[0].id(),
+                rows[2].id()
+            ),
+            format!(
+                "SELECT COUNT() FROM Lead WHERE Email IN ({})",
+                list(&emails)
+            ),
+        ];
+        for q in &queries {
+            // The same condition negated twice is checked against every row.
+            let (head, cond) = q.split_once(" WHERE ").unwrap_or_else(|| unreachable!());
+            let (cond, tail) = cond
+                .split_once(" ORDER BY ")
+                .map_or((cond, String::new()), |(c, t)| {
+                    (c, format!(" ORDER BY {t}"))
+                });
+            let scan = format!("{head} WHERE NOT (NOT ({cond})){tail}");
+            for all in [false, true] {
+                let fast = run(
+                    &compile(q).unwrap_or_else(|e| panic!("{q}: {e:?}")),
+                    &store,
+                    all,
+                );
+                let slow = run(
+                    &compile(&scan).unwrap_or_else(|e| panic!("{scan}: {e:?}")),
+                    &store,
+                    all,
+                );
+                assert_eq!(fast, slow, "{q} (queryAll: {all})");
+            }
+        }
+        let Outcome::Ids(found) = run(
+            &compile(&queries[0]).unwrap_or_else(|_| unreachable!()),
+            &store,
+            false,
+        ) else {
+            unreachable!()
+        };
+        assert!(found.len() >= emails.len() - 1 && !found.iter().any(|id| id == rows[0].id()));
+        let Outcome::Ids(shouted) = run(
+            &compile(&queries[1]).unwrap_or_else(|_| unreachable!()),
+            &store,
+            false,
+        ) else {
+            unreachable!()
+        };
+        assert!(
+            shouted.iter().any(|id| id == rows[1].id()),
+            "case-insensitive"
+        );
     }
 }
