@@ -19,6 +19,7 @@ import type {
   ProviderId,
   Theme,
   Keep,
+  UiMarks,
   WebhookSettings,
 } from "../bindings";
 
@@ -95,6 +96,7 @@ export type {
   StatusChange,
   SyncDirection,
   Theme,
+  UiMarks,
   GeneratedSecret,
   GenericEndpoint,
   HubspotSignature,
@@ -335,3 +337,8 @@ export async function openInBrowser(url: string): Promise<void> {
   }
 }
 export const setBackoff = (id: string, backoff: Backoff) => unwrap(() => commands.setBackoff(id, backoff));
+
+/** Tells the shell the first screen has painted (start-up timing; see lib/startup.ts). */
+export const startupPainted = async (marks: UiMarks): Promise<void> => {
+  await unwrap(() => commands.startupPainted(marks));
+};
