@@ -4,6 +4,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod error;
+pub mod rendering;
 mod setup;
 pub mod startup;
 pub mod state;
@@ -14,6 +15,8 @@ use tauri::Manager;
 pub fn run() {
     // First: with SWITCHYARD_STARTUP_REPORT set, this is where start-up timing begins.
     let probe = startup::StartupProbe::from_env();
+    // Before WebKit loads: no GPU, no GL renderer on the CPU (see rendering.rs).
+    rendering::prefer_software_path_without_gpu();
     let specta = bindings::builder::<tauri::Wry>();
     let mut builder = tauri::Builder::default()
         // Must be first: a second launch focuses the running window and exits.
@@ -35,6 +38,7 @@ pub fn run() {
         .manage(probe)
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
+            app.state::<startup::StartupProbe>().setup_started();
             specta.mount_events(app);
             let started = setup::start(app.handle());
             app.state::<startup::StartupProbe>().setup_done();

@@ -19,6 +19,7 @@ const UNSET: u64 = 0;
 pub struct StartupProbe {
     report: Option<PathBuf>,
     main_ns: u64,
+    setup_started_ns: AtomicU64,
     setup_done_ns: AtomicU64,
     page_loaded_ns: AtomicU64,
     written: AtomicBool,
@@ -37,6 +38,7 @@ impl StartupProbe {
         Self {
             main_ns: if report.is_some() { monotonic_ns() } else { 0 },
             report,
+            setup_started_ns: AtomicU64::new(UNSET),
             setup_done_ns: AtomicU64::new(UNSET),
             page_loaded_ns: AtomicU64::new(UNSET),
             written: AtomicBool::new(false),
@@ -45,6 +47,13 @@ impl StartupProbe {
 
     pub fn is_on(&self) -> bool {
         self.report.is_some()
+    }
+
+    pub fn setup_started(&self) {
+        if self.is_on() {
+            self.setup_started_ns
+                .store(monotonic_ns(), Ordering::Relaxed);
+        }
     }
 
     pub fn setup_done(&self) {
@@ -84,6 +93,7 @@ impl StartupProbe {
             }
             .to_owned(),
             main_ns: self.main_ns,
+            setup_started_ns: self.setup_started_ns.load(Ordering::Relaxed),
             setup_done_ns: self.setup_done_ns.load(Ordering::Relaxed),
             page_loaded_ns: (page != UNSET).then_some(page),
             first_screen_ns: now,

@@ -55,6 +55,7 @@ fn the_first_paint_writes_one_readable_report() {
     let path = dir.path().join("startup.json");
     let before = monotonic_ns();
     let probe = StartupProbe::new(Some(path.clone()));
+    probe.setup_started();
     probe.setup_done();
     let window = window_with(probe);
 

@@ -56,6 +56,9 @@ pub struct StartupReport {
     pub build_profile: String,
     /// `main` entered.
     pub main_ns: u64,
+    /// The app's set-up began: Tauri, GTK and WebKit are initialised and the window with
+    /// its webview created.
+    pub setup_started_ns: u64,
     /// The app's set-up (folders, logging, engine with its database) finished.
     pub setup_done_ns: u64,
     /// The webview's page finished loading (its load event), if it was seen.
@@ -78,6 +81,7 @@ impl StartupReport {
         let ui = &self.ui;
         let ordered = [
             ("main", self.main_ns as f64),
+            ("set-up started", self.setup_started_ns as f64),
             ("set-up done", self.setup_done_ns as f64),
             ("first screen", self.first_screen_ns as f64),
         ];
@@ -119,6 +123,7 @@ mod tests {
             pid: 7,
             build_profile: "release".into(),
             main_ns: 1_000_000_000,
+            setup_started_ns: 1_050_000_000,
             setup_done_ns: 1_100_000_000,
             page_loaded_ns: Some(1_300_000_000),
             first_screen_ns: 1_400_000_000,

@@ -27,8 +27,11 @@ fn failed(message: impl Into<String>) -> EngineError {
 pub struct Split {
     /// The app's `main` entered (process start, dynamic loading).
     pub main_ms: f64,
+    /// Set-up started: Tauri, GTK and WebKit initialised, the window and its webview
+    /// created.
+    pub setup_started_ms: f64,
     /// Set-up done: folders, logging, the engine with its database (created and migrated on
-    /// a fresh data folder); the window and its webview were created before it.
+    /// a fresh data folder).
     pub setup_done_ms: f64,
     /// The page's DOMContentLoaded (window clock, anchored to the report).
     pub dom_content_loaded_ms: Option<f64>,
@@ -56,6 +59,7 @@ pub fn split(spawn_ns: u64, report: &StartupReport) -> Result<Split, String> {
     let ui = |ms: f64| after(report.ui_ns(ms));
     Ok(Split {
         main_ms: after(report.main_ns),
+        setup_started_ms: after(report.setup_started_ns),
         setup_done_ms: after(report.setup_done_ns),
         dom_content_loaded_ms: report.ui.dom_content_loaded_ms.map(ui),
         page_loaded_ms: report.page_loaded_ns.map(after),
@@ -236,6 +240,7 @@ mod tests {
             pid: 1,
             build_profile: "release".into(),
             main_ns: 10_020_000_000,
+            setup_started_ns: 10_150_000_000,
             setup_done_ns: 10_300_000_000,
             page_loaded_ns: Some(10_600_000_000),
             first_screen_ns: 10_800_000_000,
@@ -255,6 +260,7 @@ mod tests {
     fn marks_are_set_against_the_spawn() {
         let s = split(10_000_000_000, &report()).expect("split");
         assert_eq!(s.main_ms, 20.0);
+        assert_eq!(s.setup_started_ms, 150.0);
         assert_eq!(s.setup_done_ms, 300.0);
         assert_eq!(s.page_loaded_ms, Some(600.0));
         assert_eq!(s.first_screen_ms, 800.0);
