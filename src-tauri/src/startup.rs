@@ -21,6 +21,7 @@ pub struct StartupProbe {
     main_ns: u64,
     setup_started_ns: AtomicU64,
     setup_done_ns: AtomicU64,
+    page_started_ns: AtomicU64,
     page_loaded_ns: AtomicU64,
     written: AtomicBool,
 }
@@ -40,6 +41,7 @@ impl StartupProbe {
             report,
             setup_started_ns: AtomicU64::new(UNSET),
             setup_done_ns: AtomicU64::new(UNSET),
+            page_started_ns: AtomicU64::new(UNSET),
             page_loaded_ns: AtomicU64::new(UNSET),
             written: AtomicBool::new(false),
         }
@@ -62,14 +64,15 @@ impl StartupProbe {
         }
     }
 
-    fn page_loaded(&self) {
+    /// The first page load's start or finish (a reload does not move them).
+    fn page(&self, event: PageLoadEvent) {
+        let mark = match event {
+            PageLoadEvent::Started => &self.page_started_ns,
+            PageLoadEvent::Finished => &self.page_loaded_ns,
+        };
         if self.is_on() {
-            let _ = self.page_loaded_ns.compare_exchange(
-                UNSET,
-                monotonic_ns(),
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            );
+            let _ =
+                mark.compare_exchange(UNSET, monotonic_ns(), Ordering::Relaxed, Ordering::Relaxed);
         }
     }
 
@@ -83,7 +86,7 @@ impl StartupProbe {
         if self.written.swap(true, Ordering::Relaxed) {
             return Ok(());
         }
-        let page = self.page_loaded_ns.load(Ordering::Relaxed);
+        let seen = |mark: &AtomicU64| Some(mark.load(Ordering::Relaxed)).filter(|ns| *ns != UNSET);
         let report = StartupReport {
             pid: std::process::id(),
             build_profile: if cfg!(debug_assertions) {
@@ -95,7 +98,8 @@ impl StartupProbe {
             main_ns: self.main_ns,
             setup_started_ns: self.setup_started_ns.load(Ordering::Relaxed),
             setup_done_ns: self.setup_done_ns.load(Ordering::Relaxed),
-            page_loaded_ns: (page != UNSET).then_some(page),
+            page_started_ns: seen(&self.page_started_ns),
+            page_loaded_ns: seen(&self.page_loaded_ns),
             first_screen_ns: now,
             ui,
         };
@@ -117,9 +121,7 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
     tauri::plugin::Builder::new("startup-probe")
         .js_init_script(PAGE_FLAG)
         .on_page_load(|webview, payload| {
-            if payload.event() == PageLoadEvent::Finished {
-                webview.state::<StartupProbe>().page_loaded();
-            }
+            webview.state::<StartupProbe>().page(payload.event());
         })
         .build()
 }

@@ -69,7 +69,10 @@ fn the_first_paint_writes_one_readable_report() {
     assert!(report.first_screen_ns <= monotonic_ns(), "{report:?}");
     assert_eq!(report.check(), Ok(()));
     // No page loaded in the mock runtime: the mark is absent, not invented.
-    assert_eq!(report.page_loaded_ns, None);
+    assert_eq!(
+        (report.page_started_ns, report.page_loaded_ns),
+        (None, None)
+    );
 
     // A reloaded page reports again: the first report stays.
     get_ipc_response(&window, painted(marks("connections"))).expect("second report");

@@ -39,6 +39,7 @@ async fn b7_launch_reports_the_first_screen_and_the_memory_of_every_process() {
         assert!(ms("setup_started_ms") <= ms("setup_done_ms"), "{s}");
         assert!(ms("setup_done_ms") <= ms("first_screen_ms"), "{s}");
         assert!(ms("screen_mounted_ms") <= ms("first_screen_ms"), "{s}");
+        assert!(ms("page_started_ms") <= ms("page_loaded_ms"), "{s}");
         assert!(
             s["page_loaded_ms"].as_f64().is_some(),
             "the page load was seen: {s}"

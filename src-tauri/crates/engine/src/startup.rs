@@ -61,6 +61,8 @@ pub struct StartupReport {
     pub setup_started_ns: u64,
     /// The app's set-up (folders, logging, engine with its database) finished.
     pub setup_done_ns: u64,
+    /// The webview started loading the page (its navigation began), if it was seen.
+    pub page_started_ns: Option<u64>,
     /// The webview's page finished loading (its load event), if it was seen.
     pub page_loaded_ns: Option<u64>,
     /// The app received the window's report that the first screen painted.
@@ -105,9 +107,12 @@ impl StartupReport {
         if ui.screen.is_empty() {
             return Err("no first screen named".to_owned());
         }
-        if let Some(page) = self.page_loaded_ns {
-            if page < self.main_ns {
-                return Err("page loaded before main".to_owned());
+        for (name, page) in [
+            ("page started", self.page_started_ns),
+            ("page loaded", self.page_loaded_ns),
+        ] {
+            if page.is_some_and(|ns| ns < self.main_ns) {
+                return Err(format!("{name} before main"));
             }
         }
         Ok(())
@@ -125,6 +130,7 @@ mod tests {
             main_ns: 1_000_000_000,
             setup_started_ns: 1_050_000_000,
             setup_done_ns: 1_100_000_000,
+            page_started_ns: Some(1_150_000_000),
             page_loaded_ns: Some(1_300_000_000),
             first_screen_ns: 1_400_000_000,
             ui: UiMarks {

@@ -33,6 +33,8 @@ pub struct Split {
     /// Set-up done: folders, logging, the engine with its database (created and migrated on
     /// a fresh data folder).
     pub setup_done_ms: f64,
+    /// The webview started loading the page (the app saw its navigation begin).
+    pub page_started_ms: Option<f64>,
     /// The page's DOMContentLoaded (window clock, anchored to the report).
     pub dom_content_loaded_ms: Option<f64>,
     /// The webview's page finished loading (its load event, seen by the app).
@@ -61,6 +63,7 @@ pub fn split(spawn_ns: u64, report: &StartupReport) -> Result<Split, String> {
         main_ms: after(report.main_ns),
         setup_started_ms: after(report.setup_started_ns),
         setup_done_ms: after(report.setup_done_ns),
+        page_started_ms: report.page_started_ns.map(after),
         dom_content_loaded_ms: report.ui.dom_content_loaded_ms.map(ui),
         page_loaded_ms: report.page_loaded_ns.map(after),
         shell_mounted_ms: ui(report.ui.mounted_ms),
@@ -242,6 +245,7 @@ mod tests {
             main_ns: 10_020_000_000,
             setup_started_ns: 10_150_000_000,
             setup_done_ns: 10_300_000_000,
+            page_started_ns: Some(10_400_000_000),
             page_loaded_ns: Some(10_600_000_000),
             first_screen_ns: 10_800_000_000,
             ui: UiMarks {
@@ -262,6 +266,7 @@ mod tests {
         assert_eq!(s.main_ms, 20.0);
         assert_eq!(s.setup_started_ms, 150.0);
         assert_eq!(s.setup_done_ms, 300.0);
+        assert_eq!(s.page_started_ms, Some(400.0));
         assert_eq!(s.page_loaded_ms, Some(600.0));
         assert_eq!(s.first_screen_ms, 800.0);
         // The window's clock: 200 ms (sent) is the report's arrival at 800 ms.
