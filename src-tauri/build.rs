@@ -63,6 +63,7 @@ fn main() {
         "rotate_webhook_secret",
         "remove_webhook_secret",
         "webhook_stats",
+        "startup_painted",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("tauri build step");

@@ -1,7 +1,7 @@
 //! The typed command list, exported to TypeScript (`ui/src/bindings/index.ts`). A test
 //! fails when the committed file is stale; `UPDATE_BINDINGS=1 cargo test` rewrites it.
 
-use crate::commands::{connections, health, mappings, runs, settings, webhooks};
+use crate::commands::{connections, health, mappings, runs, settings, startup, webhooks};
 use specta_typescript::Typescript;
 use tauri::Runtime;
 
@@ -73,6 +73,7 @@ pub fn builder<R: Runtime>() -> tauri_specta::Builder<R> {
             webhooks::rotate_webhook_secret,
             webhooks::remove_webhook_secret,
             webhooks::webhook_stats,
+            startup::startup_painted,
         ])
 }
 

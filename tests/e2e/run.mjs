@@ -25,6 +25,10 @@ const env = {
   SWITCHYARD_KEY_STORE: "file",
   // No real browser in the E2E run: xdg-open hands links to `true`; the suite plays the browser.
   BROWSER: "true",
+  // WebKit's default renderer, as before the app turned it off on machines without a GPU
+  // (src-tauri/src/rendering.rs): on that other path WebKitWebDriver's screenshots time out
+  // under Xvfb (measured 2026-11-29: the welcome screenshot hung; with "0" 16 of 16 passed).
+  WEBKIT_DISABLE_DMABUF_RENDERER: "0",
   XDG_DATA_HOME: path.join(runDir, "xdg-data"),
   XDG_CONFIG_HOME: path.join(runDir, "xdg-config"),
   XDG_CACHE_HOME: path.join(runDir, "xdg-cache"),

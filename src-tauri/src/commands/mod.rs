@@ -7,4 +7,5 @@ pub mod health;
 pub mod mappings;
 pub mod runs;
 pub mod settings;
+pub mod startup;
 pub mod webhooks;

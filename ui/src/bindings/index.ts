@@ -114,6 +114,11 @@ export const commands = {
 	removeWebhookSecret: (mappingId: string) => typedError<WebhookView, IpcError>(__TAURI_INVOKE("remove_webhook_secret", { mappingId })),
 	/**  Deliveries received, refused and repeated since `since_ms` (for the dashboard). */
 	webhookStats: (sinceMs: number) => typedError<WebhookStats, IpcError>(__TAURI_INVOKE("webhook_stats", { sinceMs })),
+	/**
+	 *  The first screen has painted: with `SWITCHYARD_STARTUP_REPORT` set, writes the start-up
+	 *  report there (once); otherwise does nothing. The window calls it only when asked to.
+	 */
+	startupPainted: (marks: UiMarks) => typedError<null, IpcError>(__TAURI_INVOKE("startup_painted", { marks })),
 };
 
 /** Events */
@@ -794,6 +799,27 @@ export type TimelineRun = {
 	recordsRead: number,
 	recordsFailed: number,
 	message: string | null,
+};
+
+/**
+ *  What the window measured on its own clock: milliseconds since its page's navigation
+ *  started (`performance.now()`).
+ */
+export type UiMarks = {
+	/**  The screen shown first (`welcome` on a fresh install). */
+	screen: string,
+	/**  The page's DOMContentLoaded, when the browser reports it. */
+	domContentLoadedMs: number | null,
+	/**  The browser's first contentful paint, when it reports one. */
+	firstContentfulPaintMs: number | null,
+	/**  The app shell mounted (the loading state is in the DOM). */
+	mountedMs: number | null,
+	/**  Preferences answered and the first screen mounted. */
+	readyMs: number | null,
+	/**  Two animation frames after that: the first screen has been painted. */
+	paintedMs: number | null,
+	/**  When the window sent these marks. */
+	sentMs: number | null,
 };
 
 export type WebhookSettings = {

@@ -20,6 +20,7 @@ import type {
   ProviderLimits,
   Theme,
   Keep,
+  UiMarks,
   WebhookSettings,
 } from "../bindings";
 
@@ -96,6 +97,7 @@ export type {
   StatusChange,
   SyncDirection,
   Theme,
+  UiMarks,
   GeneratedSecret,
   GenericEndpoint,
   HubspotSignature,
@@ -341,3 +343,8 @@ export async function openInBrowser(url: string): Promise<void> {
   }
 }
 export const setBackoff = (id: string, backoff: Backoff) => unwrap(() => commands.setBackoff(id, backoff));
+
+/** Tells the shell the first screen has painted (start-up timing; see lib/startup.ts). */
+export const startupPainted = async (marks: UiMarks): Promise<void> => {
+  await unwrap(() => commands.startupPainted(marks));
+};

@@ -9,6 +9,7 @@ pub mod health;
 pub mod logging;
 pub mod mapping;
 pub(crate) mod sandbox;
+pub mod startup;
 pub mod sync;
 pub mod webhooks;
 

@@ -4,10 +4,13 @@
 //! whether the scenario's target is met. Targets are reported, never asserted: numbers
 //! depend on the machine, and only a `--release` build's numbers mean anything.
 
+pub mod app_launch;
+pub mod desktop;
 mod env;
 pub mod hubspot_salesforce;
 mod isolated;
 mod machine;
+pub mod procs;
 pub mod quickbooks_salesforce;
 pub mod report;
 pub mod scale;
@@ -37,6 +40,13 @@ pub struct BenchArgs {
     /// Also write the report as Markdown to this file (docs/benchmarks.md).
     #[arg(long)]
     markdown: Option<PathBuf>,
+    /// B7: the desktop app binary (default: SWITCHYARD_BIN, else `switchyard` beside
+    /// this binary).
+    #[arg(long)]
+    app_bin: Option<PathBuf>,
+    /// B7: how many times to launch the app.
+    #[arg(long, default_value_t = desktop::DEFAULT_LAUNCHES)]
+    launches: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,6 +57,7 @@ pub enum Scenario {
     B4,
     B5,
     B6,
+    B7,
 }
 
 impl Scenario {
@@ -58,6 +69,7 @@ impl Scenario {
         Scenario::B4,
         Scenario::B5,
         Scenario::B6,
+        Scenario::B7,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,19 +80,20 @@ impl Scenario {
             Scenario::B4 => "B4",
             Scenario::B5 => "B5",
             Scenario::B6 => "B6",
+            Scenario::B7 => "B7",
         }
     }
 }
 
-/// Scenarios of issue 8 not offered yet, listed as such in docs/benchmarks.md.
-pub const NOT_BUILT: [(&str, &str); 1] = [(
-    "B7",
-    "the desktop app: launch to first rendered screen under Xvfb, idle RSS",
-)];
+/// Scenarios of issue 8 not offered yet, listed as such in docs/benchmarks.md (none left).
+pub const NOT_BUILT: [(&str, &str); 0] = [];
 
 pub struct Settings {
     pub records: Option<usize>,
     pub seed: u64,
+    /// B7's app binary, as given (`--app-bin`); see [`desktop::app_binary`].
+    pub app_bin: Option<PathBuf>,
+    pub launches: usize,
 }
 
 fn parse(names: &[String]) -> Result<Vec<Scenario>, EngineError> {
@@ -145,6 +158,12 @@ pub async fn measure(
     if scenarios.contains(&Scenario::B6) {
         rows.extend(quickbooks_salesforce::run(settings).await?);
     }
+    if scenarios.contains(&Scenario::B7) {
+        let bin = desktop::app_binary(settings.app_bin.as_deref())?;
+        let launches = settings.launches.max(1);
+        let b7 = tokio::task::spawn_blocking(move || desktop::run(&bin, launches, desktop::IDLE));
+        rows.extend(b7.await.map_err(desktop::join_error)??);
+    }
     Ok(report::Document {
         build_profile: build_profile(),
         date_utc: chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -166,6 +185,8 @@ pub async fn run(args: BenchArgs) -> Result<(), EngineError> {
     let settings = Settings {
         records: args.records,
         seed: args.seed,
+        app_bin: args.app_bin,
+        launches: args.launches,
     };
     let doc = measure(&scenarios, &settings).await?;
     if args.json {

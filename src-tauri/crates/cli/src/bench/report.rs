@@ -37,8 +37,10 @@ pub struct Row {
     /// The issue's target for this scenario, if it sets one.
     pub target: Option<String>,
     pub met: Option<bool>,
-    /// What the engine's run report said.
+    /// What the engine's run report said (B7: a summary of its launches).
     pub run_message: String,
+    /// B7 only: the app's launches; it has no records, calls or bounds.
+    pub desktop: Option<super::desktop::Summary>,
 }
 
 impl Row {
@@ -81,6 +83,7 @@ impl Row {
             target: None,
             met: None,
             run_message: m.report.message.clone(),
+            desktop: None,
         }
     }
 }
@@ -139,6 +142,9 @@ const HEADERS: [&str; 13] = [
 ];
 
 fn cells(r: &Row) -> Vec<String> {
+    if let Some(d) = &r.desktop {
+        return desktop_cells(r, d);
+    }
     vec![
         r.scenario.clone(),
         r.records.to_string(),
@@ -151,12 +157,36 @@ fn cells(r: &Row) -> Vec<String> {
         format!("{:.0}", r.records_per_s),
         opt(r.peak_rss_mb, 1),
         r.target.clone().unwrap_or_else(|| "none set".to_owned()),
-        match r.met {
-            Some(true) => "yes",
-            Some(false) => "NO",
-            None => "—",
-        }
-        .to_owned(),
+        met_cell(r.met),
+    ]
+}
+
+fn met_cell(met: Option<bool>) -> String {
+    match met {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "—",
+    }
+    .to_owned()
+}
+
+/// B7's cells: wall time is the median launch → first screen, the memory column the
+/// median idle RSS of all the app's processes; it has no records, calls or bounds.
+fn desktop_cells(r: &Row, d: &super::desktop::Summary) -> Vec<String> {
+    let none = || "—".to_owned();
+    vec![
+        r.scenario.clone(),
+        none(),
+        none(),
+        none(),
+        none(),
+        format!("{:.2}", r.wall_s),
+        none(),
+        none(),
+        none(),
+        format!("{:.1} idle", d.rss_median_mb),
+        r.target.clone().unwrap_or_else(|| "none set".to_owned()),
+        met_cell(r.met),
     ]
 }
 
@@ -189,6 +219,16 @@ pub fn table(rows: &[Row]) -> String {
         out.push('\n');
     }
     out
+}
+
+fn target_line(md: &mut String, r: &Row) {
+    match (&r.target, r.met) {
+        (Some(t), Some(met)) => md.push_str(&format!(
+            "- Target: {t} — {}.\n",
+            if met { "met" } else { "not met" }
+        )),
+        _ => md.push_str("- Target: none set by the issue (reported only).\n"),
+    }
 }
 
 /// `docs/benchmarks.md`.
@@ -227,6 +267,14 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
     md.push_str("\n## Scenarios\n\n");
     for r in &doc.rows {
         md.push_str(&format!("### {} — {}\n\n", r.scenario, r.title));
+        if let Some(d) = &r.desktop {
+            for line in super::desktop::details(d) {
+                md.push_str(&format!("- {line}\n"));
+            }
+            target_line(&mut md, r);
+            md.push('\n');
+            continue;
+        }
         md.push_str(&format!(
             "- Calls: {} by the engine's count, {} by the sandbox's request statistics; {} writes; {} answered 429.\n",
             r.calls, r.sandbox_calls, r.write_calls, r.rate_limited
@@ -243,13 +291,7 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
         if let (Some(engine), Some(sandbox)) = (r.peak_rss_mb, r.sandbox_peak_rss_mb) {
             md.push_str(&format!("- Peak RSS: {engine:.1} MB for the engine's process, {sandbox:.1} MB for the sandbox's (a separate process holding all the records).\n"));
         }
-        match (&r.target, r.met) {
-            (Some(t), Some(met)) => md.push_str(&format!(
-                "- Target: {t} — {}.\n",
-                if met { "met" } else { "not met" }
-            )),
-            _ => md.push_str("- Target: none set by the issue (reported only).\n"),
-        }
+        target_line(&mut md, r);
         md.push_str(&format!("- Run report: {}\n\n", r.run_message));
     }
     if !not_built.is_empty() {
