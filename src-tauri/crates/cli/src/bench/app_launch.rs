@@ -23,7 +23,7 @@ fn failed(message: impl Into<String>) -> EngineError {
 }
 
 /// Start-up marks in milliseconds after the spawn.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Split {
     /// The app's `main` entered (process start, dynamic loading).
     pub main_ms: f64,
@@ -73,7 +73,7 @@ pub fn split(spawn_ns: u64, report: &StartupReport) -> Result<Split, String> {
 }
 
 /// What one launch measured.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Launch {
     pub split: Split,
     /// The first screen shown (`welcome` on a fresh data folder).

@@ -21,7 +21,7 @@ pub const TARGET_S: f64 = 1.5;
 pub const APP_BIN_ENV: &str = "SWITCHYARD_BIN";
 
 /// Every launch, and the figures the table and docs/benchmarks.md show.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub app_bin: String,
     pub app_profile: String,
@@ -172,6 +172,7 @@ fn row(s: Summary) -> Row {
         wall_ratio: None,
         records_per_s: 0.0,
         peak_rss_mb: None,
+        sandbox_peak_rss_mb: None,
         target: Some(format!("≤ {TARGET_S} s to first screen (median)")),
         met: Some(s.met()),
         run_message: format!(

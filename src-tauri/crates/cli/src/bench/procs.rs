@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// One process's memory, in MB.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ProcessMemory {
     pub pid: u32,
     /// The kernel's short name (`comm`, at most 15 characters: `WebKitWebProces`).
