@@ -6,6 +6,7 @@
 use super::hubspot_salesforce::{BURST_PER_10S, SEARCH_PER_S};
 use serde_json::Value as Json;
 use switchyard_engine::api::provider_limits::ProviderLimits;
+use switchyard_engine::mapping::model::MappingDraft;
 use switchyard_engine::store::kinds::ProviderId;
 use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::{RunOptions, RunReport};
@@ -119,6 +120,20 @@ impl BenchEnv {
             return Ok(Json::Null);
         }
         response.json().await.map_err(unavailable)
+    }
+
+    /// The default mapping the engine suggests for HubSpot contacts → Salesforce Leads.
+    pub async fn contacts_to_leads(&self) -> Result<MappingDraft, EngineError> {
+        Ok(self
+            .engine
+            .suggest_mapping(
+                &self.connection(ProviderId::Hubspot)?,
+                "contacts",
+                &self.connection(ProviderId::Salesforce)?,
+                "Lead",
+            )
+            .await?
+            .draft)
     }
 
     /// `PUT /__sandbox/limits` (provider-specific figures).

@@ -100,16 +100,7 @@ async fn scenarios(
     wanted: &[Scenario],
 ) -> Result<Vec<Row>, EngineError> {
     env.limit_hubspot().await?;
-    let mut draft = env
-        .engine
-        .suggest_mapping(
-            &env.connection(ProviderId::Hubspot)?,
-            "contacts",
-            &env.connection(ProviderId::Salesforce)?,
-            "Lead",
-        )
-        .await?
-        .draft;
+    let mut draft = env.contacts_to_leads().await?;
     draft.direction = SyncDirection::OneWay;
     let mapping = env.engine.create_mapping(draft).await?;
 

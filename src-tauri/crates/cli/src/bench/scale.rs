@@ -52,16 +52,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         &serde_json::json!({ "daily": UNLIMITED }),
     )
     .await?;
-    let mut draft = env
-        .engine
-        .suggest_mapping(
-            &env.connection(ProviderId::Hubspot)?,
-            "contacts",
-            &env.connection(ProviderId::Salesforce)?,
-            "Lead",
-        )
-        .await?
-        .draft;
+    let mut draft = env.contacts_to_leads().await?;
     draft.direction = SyncDirection::OneWay;
     let mapping = env.engine.create_mapping(draft).await?;
     // Contacts with an e-mail (the match key) need a look-up; counted by one search of

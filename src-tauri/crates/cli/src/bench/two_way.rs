@@ -48,16 +48,7 @@ pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
 
 async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     env.limit_hubspot().await?;
-    let draft = env
-        .engine
-        .suggest_mapping(
-            &env.connection(ProviderId::Hubspot)?,
-            "contacts",
-            &env.connection(ProviderId::Salesforce)?,
-            "Lead",
-        )
-        .await?
-        .draft;
+    let draft = env.contacts_to_leads().await?;
     if draft.direction != SyncDirection::TwoWay {
         return Err(EngineError::validation(
             "the suggested contacts ↔ Leads mapping is no longer two-way",

@@ -638,7 +638,8 @@ impl Engine {
         }
     }
 
-    /// Decides every record of a page and, unless dry, writes the result.
+    /// Decides every record of a page; unless dry, queues its creates and updates in
+    /// `pending` and stores its links found without a write and its failures.
     async fn process_page(
         &self,
         ctx: &Ctx<'_>,
