@@ -1136,14 +1136,13 @@ impl Engine {
                 .begin()
                 .await
                 .map_err(switchyard_store::StoreError::from)?;
+            // (intent id, decision, index into `payloads`, the written record's id)
             let mut written = Vec::new();
-            let mut confirmed = Vec::new();
             for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
                 match result {
                     Ok(w) => {
                         let written_id = d.target_id.clone().unwrap_or(w.id);
-                        written.push((d, payload, written_id));
-                        confirmed.push(intent_id);
+                        written.push((intent_id, d, payload, written_id));
                     }
                     Err(e) => {
                         let payload = serde_json::to_string(&d.changes).ok();
@@ -1164,7 +1163,7 @@ impl Engine {
             }
             let pairs: Vec<links::LinkUpsert<'_>> = written
                 .iter()
-                .map(|(d, payload, written_id)| {
+                .map(|(_, d, payload, written_id)| {
                     let (source_id, target_id) = match to {
                         Way::Forward => (d.source_id.as_str(), written_id.as_str()),
                         Way::Backward => (written_id.as_str(), d.source_id.as_str()),
@@ -1181,10 +1180,9 @@ impl Engine {
                 })
                 .collect();
             links::upsert_many(&mut *tx, &pairs).await?;
-            let done: Vec<(i64, Option<&str>)> = confirmed
+            let done: Vec<(i64, Option<&str>)> = written
                 .iter()
-                .zip(&written)
-                .map(|(id, (_, _, written_id))| (*id, Some(written_id.as_str())))
+                .map(|(id, _, _, written_id)| (*id, Some(written_id.as_str())))
                 .collect();
             outbox::confirm_many(&mut *tx, &done).await?;
             let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
