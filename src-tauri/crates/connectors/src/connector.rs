@@ -40,8 +40,8 @@ impl ReadRequest {
 pub enum Next {
     /// More pages: pass this token back.
     Page(String),
-    /// The provider's window is used up (HubSpot search stops at 10,000 results): read
-    /// again from the cursor advanced over what was returned, without a token.
+    /// Read again from the cursor advanced over what was returned, without a token
+    /// (keyset paging: each page a fresh query anchored on the last one).
     Requery,
     Done,
 }
@@ -91,6 +91,10 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
     /// Largest page a read asks for, and largest batch a write sends.
     fn page_size(&self) -> usize;
     fn batch_size(&self) -> usize;
+
+    /// How far before the stored cursor an incremental read starts, so records the
+    /// provider showed late (search indexing, long transactions, clock skew) are read.
+    fn read_lookback(&self) -> chrono::Duration;
 
     /// The objects Switchyard syncs on this provider.
     async fn objects(&self) -> Result<Vec<ObjectSummary>, ConnectorError>;

@@ -26,6 +26,10 @@ pub enum ConnectorError {
     Unexpected(String),
     #[error("{0}")]
     Unsupported(String),
+    /// The provider can no longer say what changed since then (QuickBooks change data
+    /// reaches 30 days back): the caller must compare everything instead.
+    #[error("{0}")]
+    ChangesUnavailable(String),
 }
 
 impl ConnectorError {

@@ -26,6 +26,10 @@ macro_rules! connector_impl {
                 self.batch_size
             }
 
+            fn read_lookback(&self) -> chrono::Duration {
+                self.read_lookback
+            }
+
             async fn objects(
                 &self,
             ) -> Result<Vec<$crate::schema::ObjectSummary>, $crate::connector::ConnectorError> {

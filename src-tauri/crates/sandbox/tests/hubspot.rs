@@ -9,6 +9,8 @@
 mod auth;
 #[path = "hubspot/batch_search.rs"]
 mod batch_search;
+#[path = "hubspot/consistency.rs"]
+mod consistency;
 #[path = "hubspot/indexed_search.rs"]
 mod indexed_search;
 #[path = "hubspot/limits.rs"]

@@ -29,6 +29,8 @@ pub struct Hubspot {
     base: String,
     page_size: usize,
     batch_size: usize,
+    /// How far before the stored cursor an incremental read starts.
+    read_lookback: chrono::Duration,
     /// `None`: searches are not spaced (see `with_search_rate`).
     search_limiter: Option<std::sync::Arc<governor::DefaultDirectRateLimiter>>,
 }
@@ -45,6 +47,10 @@ fn search_limiter(per_second: u32) -> Option<std::sync::Arc<governor::DefaultDir
     Some(std::sync::Arc::new(governor::RateLimiter::direct(quota)))
 }
 
+/// HubSpot search indexes a write seconds after it (the reference: "indexing lags by
+/// seconds"); two minutes of look-back cover that and clock skew.
+pub const READ_LOOKBACK_SECS: i64 = 120;
+
 impl Hubspot {
     pub fn new(api: Api, api_base: &str) -> Self {
         Self {
@@ -52,6 +58,7 @@ impl Hubspot {
             base: api_base.trim_end_matches('/').to_owned(),
             page_size: read::SEARCH_MAX,
             batch_size: write::MAX_BATCH,
+            read_lookback: chrono::Duration::seconds(READ_LOOKBACK_SECS),
             search_limiter: search_limiter(SEARCH_PER_SECOND),
         }
     }
@@ -75,6 +82,12 @@ impl Hubspot {
     }
 
     /// Page size (list pages hold ≤ 100, search pages ≤ 200) and batch size (≤ 100).
+    /// How far before the stored cursor incremental reads start (0: none).
+    pub fn with_read_lookback(mut self, window: chrono::Duration) -> Self {
+        self.read_lookback = window.max(chrono::Duration::zero());
+        self
+    }
+
     pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
         self.page_size = page.clamp(1, read::SEARCH_MAX);
         self.batch_size = batch.clamp(1, write::MAX_BATCH);

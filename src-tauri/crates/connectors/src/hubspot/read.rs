@@ -1,13 +1,15 @@
 //! HubSpot reads. Reads search `modified ≥ cursor` (from the beginning of time for a full
-//! read) sorted ascending, ≤ 200 a page, so every page ends at a valid checkpoint; search
-//! stops at 10,000 results, so before that the read asks to be started again from the
-//! advanced cursor. Reads that want archived records walk the list API instead
+//! read) sorted ascending, ≤ 200 a page, and every page is a fresh query anchored on the
+//! cursor advanced over the last one (keyset paging, `keyset.rs`): no offsets, so edits
+//! made while a run reads cannot skip records, and no query nears search's
+//! 10,000-result window. Reads that want archived records walk the list API instead
 //! (`GET /crm/v3/objects/{o}`, ≤ 100 a page, then the archived list). Look-ups use batch
 //! read by a unique property, else search with `IN`.
 
 use super::{codec, Hubspot};
 use crate::api::Request;
 use crate::connector::{ConnectorError, Next, Page, ReadRequest};
+use crate::keyset::{self, Position, Step};
 use crate::schema::ObjectSpec;
 use crate::value::{Record, Value};
 use chrono::Utc;
@@ -147,32 +149,82 @@ async fn list(
     Ok(Page { records, next })
 }
 
+/// One search read, by keyset (see `keyset.rs`): anchored on the cursor, by id through a
+/// tie wider than a page, or strictly after a tie. Never an `after` offset, so records
+/// edited while the read goes on cannot push others past a page boundary, and the
+/// 10,000-result window of one query is never reached.
 async fn search(
     hs: &Hubspot,
     spec: &ObjectSpec,
     request: &ReadRequest,
 ) -> Result<Page, ConnectorError> {
-    let since = request
-        .since
-        .as_ref()
-        .and_then(|c| c.at)
-        .map(|t| t.timestamp_millis())
-        .unwrap_or_default();
     let limit = request.page_size(hs.page_size).min(SEARCH_MAX);
-    let offset: usize = request
-        .page
-        .as_deref()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    let mut body = json!({
-        "filterGroups": [{ "filters": [{ "propertyName": spec.modified_field, "operator": "GTE", "value": since.to_string() }] }],
-        "sorts": [{ "propertyName": spec.modified_field, "direction": "ASCENDING" }],
+    let ordered = |filter: Json| {
+        json!({
+            "filterGroups": [{ "filters": [filter] }],
+            "sorts": [{ "propertyName": spec.modified_field, "direction": "ASCENDING" }],
+            "properties": properties(spec, &request.fields),
+            "limit": limit,
+        })
+    };
+    let body = match Position::parse(request.page.as_deref())? {
+        Position::Tie { at, after_id } => {
+            return tie_page(hs, spec, request, at, &after_id, limit).await;
+        }
+        Position::Anchored => {
+            let since = request
+                .since
+                .as_ref()
+                .and_then(|c| c.at)
+                .map(|t| t.timestamp_millis())
+                .unwrap_or_default();
+            ordered(
+                json!({ "propertyName": spec.modified_field, "operator": "GTE", "value": since.to_string() }),
+            )
+        }
+        Position::After { at } => ordered(
+            json!({ "propertyName": spec.modified_field, "operator": "GT", "value": at.timestamp_millis().to_string() }),
+        ),
+    };
+    let raw = search_call(hs, spec, &body, &request.fields).await?;
+    let next = match keyset::after_ordered_page(&raw, limit) {
+        Step::Done => Next::Done,
+        Step::Next(next) => next,
+        // More records share this millisecond than a page holds: read them by id.
+        Step::Tie(at) => return tie_page(hs, spec, request, at, "0", limit).await,
+    };
+    Ok(Page { records: raw, next })
+}
+
+/// Records modified at exactly `at` with an id above `after_id`, in id order.
+async fn tie_page(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    request: &ReadRequest,
+    at: chrono::DateTime<Utc>,
+    after_id: &str,
+    limit: usize,
+) -> Result<Page, ConnectorError> {
+    let body = json!({
+        "filterGroups": [{ "filters": [
+            { "propertyName": spec.modified_field, "operator": "EQ", "value": at.timestamp_millis().to_string() },
+            { "propertyName": "hs_object_id", "operator": "GT", "value": after_id },
+        ] }],
+        "sorts": [{ "propertyName": "hs_object_id", "direction": "ASCENDING" }],
         "properties": properties(spec, &request.fields),
         "limit": limit,
     });
-    if offset > 0 {
-        body["after"] = Json::from(offset.to_string());
-    }
+    let raw = search_call(hs, spec, &body, &request.fields).await?;
+    let next = keyset::after_tie_page(&raw, limit, at);
+    Ok(Page { records: raw, next })
+}
+
+async fn search_call(
+    hs: &Hubspot,
+    spec: &ObjectSpec,
+    body: &Json,
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
     let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
     let answer = hs
         .search(
@@ -181,17 +233,11 @@ async fn search(
                 url,
                 "/crm/v3/objects/{object}/search",
             )
-            .json(&body)
+            .json(body)
             .idempotent(true),
         )
         .await?;
-    let records = records(spec, &answer, &request.fields)?;
-    let next = match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
-        Some(a) if a + limit > SEARCH_WINDOW => Next::Requery,
-        Some(a) => Next::Page(a.to_string()),
-        None => Next::Done,
-    };
-    Ok(Page { records, next })
+    records(spec, &answer, fields)
 }
 
 async fn fetch_lookup(

@@ -30,7 +30,13 @@ pub struct Quickbooks {
     realm_id: String,
     page_size: usize,
     batch_size: usize,
+    /// How far before the stored cursor an incremental read starts.
+    read_lookback: chrono::Duration,
 }
+
+/// QuickBooks times are whole seconds on the company's clock; one minute of look-back
+/// covers clock skew.
+pub const READ_LOOKBACK_SECS: i64 = 60;
 
 impl Quickbooks {
     pub fn new(api: Api, api_base: &str, realm_id: &str) -> Self {
@@ -40,10 +46,17 @@ impl Quickbooks {
             realm_id: realm_id.to_owned(),
             page_size: read::MAX_RESULTS,
             batch_size: write::MAX_BATCH,
+            read_lookback: chrono::Duration::seconds(READ_LOOKBACK_SECS),
         }
     }
 
     /// Query page size (≤ 1000) and batch size (≤ 30).
+    /// How far before the stored cursor incremental reads start (0: none).
+    pub fn with_read_lookback(mut self, window: chrono::Duration) -> Self {
+        self.read_lookback = window.max(chrono::Duration::zero());
+        self
+    }
+
     pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
         self.page_size = page.clamp(1, read::MAX_RESULTS);
         self.batch_size = batch.clamp(1, write::MAX_BATCH);

@@ -1,11 +1,12 @@
 //! QuickBooks reads: `select * from {Entity}` ordered by `MetaData.LastUpdatedTime, Id`,
-//! paged with `STARTPOSITION`/`MAXRESULTS` (≤ 1000); a page shorter than asked for is the
-//! last. Inactive customers are hidden unless the query names `Active`, so reads that want
+//! `MAXRESULTS` ≤ 1000 a page, each page a fresh query anchored on the cursor (keyset
+//! paging, `keyset.rs`); a page shorter than asked for is the last. Inactive customers are hidden unless the query names `Active`, so reads that want
 //! them say `Active IN (true, false)`. Look-ups are `where {field} IN (…)` queries.
 
 use super::{codec, Quickbooks};
 use crate::api::Request;
 use crate::connector::{ConnectorError, Next, Page, ReadRequest};
+use crate::keyset::{self, Position, Step};
 use crate::schema::ObjectSpec;
 use crate::value::Record;
 use chrono::{SecondsFormat, Utc};
@@ -70,23 +71,79 @@ fn active_clause(spec: &ObjectSpec) -> Option<&'static str> {
     (spec.field("Active").is_some()).then_some("Active IN (true, false)")
 }
 
+/// A `MetaData.LastUpdatedTime` literal (QuickBooks keeps whole seconds).
+fn time_literal(at: chrono::DateTime<Utc>) -> String {
+    quote(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+/// One page by keyset (see `keyset.rs`): anchored on the cursor in
+/// `LastUpdatedTime, Id` order, by `Id` through a second shared by more records than a
+/// page holds, or strictly after that second. Never `STARTPOSITION`, so edits made while
+/// a run reads cannot push records past a page boundary.
 pub async fn read(
     qb: &Quickbooks,
     spec: &ObjectSpec,
     request: &ReadRequest,
 ) -> Result<Page, ConnectorError> {
-    let start: usize = request
-        .page
-        .as_deref()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1);
     let size = request.page_size(qb.page_size).min(MAX_RESULTS);
+    let position = Position::parse(request.page.as_deref())?;
+    let raw = page_query(qb, spec, request, &position, size).await?;
+    let next = match position {
+        Position::Tie { at, .. } => keyset::after_tie_page(&raw, size, at),
+        Position::Anchored | Position::After { .. } => {
+            match keyset::after_ordered_page(&raw, size) {
+                Step::Done => Next::Done,
+                Step::Next(next) => next,
+                Step::Tie(at) => {
+                    // More records share this second than a page holds: read them by Id.
+                    let tie = Position::Tie {
+                        at,
+                        after_id: "0".into(),
+                    };
+                    let raw = page_query(qb, spec, request, &tie, size).await?;
+                    let next = keyset::after_tie_page(&raw, size, at);
+                    return finish(request, raw, next);
+                }
+            }
+        }
+    };
+    finish(request, raw, next)
+}
+
+fn finish(request: &ReadRequest, raw: Vec<Record>, next: Next) -> Result<Page, ConnectorError> {
+    let records = match &request.since {
+        Some(cursor) => cursor.filter(raw),
+        None => raw,
+    };
+    Ok(Page { records, next })
+}
+
+async fn page_query(
+    qb: &Quickbooks,
+    spec: &ObjectSpec,
+    request: &ReadRequest,
+    position: &Position,
+    size: usize,
+) -> Result<Vec<Record>, ConnectorError> {
     let mut conditions = Vec::new();
-    if let Some(at) = request.since.as_ref().and_then(|c| c.at) {
-        conditions.push(format!(
-            "Metadata.LastUpdatedTime >= {}",
-            quote(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
-        ));
+    let mut order = "Metadata.LastUpdatedTime, Id";
+    match position {
+        Position::Anchored => {
+            if let Some(at) = request.since.as_ref().and_then(|c| c.at) {
+                conditions.push(format!("Metadata.LastUpdatedTime >= {}", time_literal(at)));
+            }
+        }
+        Position::After { at } => {
+            conditions.push(format!("Metadata.LastUpdatedTime > {}", time_literal(*at)));
+        }
+        Position::Tie { at, after_id } => {
+            let id: u64 = after_id
+                .parse()
+                .map_err(|_| ConnectorError::unexpected(format!("a page token id {after_id:?}")))?;
+            conditions.push(format!("Metadata.LastUpdatedTime = {}", time_literal(*at)));
+            conditions.push(format!("Id > '{id}'"));
+            order = "Id";
+        }
     }
     if request.include_archived {
         conditions.extend(active_clause(spec).map(str::to_owned));
@@ -95,24 +152,12 @@ pub async fn read(
     if !conditions.is_empty() {
         q.push_str(&format!(" where {}", conditions.join(" and ")));
     }
-    q.push_str(&format!(
-        " orderby Metadata.LastUpdatedTime, Id startposition {start} maxresults {size}"
-    ));
-    let raw = query(qb, &q).await?;
-    let full = raw.len() >= size;
-    let mut records = raw
+    q.push_str(&format!(" orderby {order} maxresults {size}"));
+    query(qb, &q)
+        .await?
         .iter()
         .map(|r| record(spec, r, &request.fields))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(cursor) = &request.since {
-        records = cursor.filter(records);
-    }
-    let next = if full {
-        Next::Page((start + size).to_string())
-    } else {
-        Next::Done
-    };
-    Ok(Page { records, next })
+        .collect()
 }
 
 async fn fetch_lookup(
@@ -180,46 +225,71 @@ pub async fn deleted_since(
     if spec.field("Active").is_none() {
         return deleted_transactions(qb, spec, since).await;
     }
-    let mut ids = Vec::new();
-    let mut start = 1;
+    let mut ids: Vec<String> = Vec::new();
+    // Keyset by Id, not STARTPOSITION: a customer made active again while this reads
+    // must not push another one past a page boundary.
+    let mut after: u64 = 0;
     loop {
-        let mut q = format!("select * from {} where Active = false", spec.name);
+        let mut q = format!(
+            "select * from {} where Active = false and Id > '{after}'",
+            spec.name
+        );
         if let Some(at) = since {
             q.push_str(&format!(
                 " and Metadata.LastUpdatedTime >= {}",
-                quote(&at.to_rfc3339_opts(SecondsFormat::Secs, true))
+                time_literal(at)
             ));
         }
-        q.push_str(&format!(
-            " orderby Id startposition {start} maxresults {MAX_RESULTS}"
-        ));
+        q.push_str(&format!(" orderby Id maxresults {MAX_RESULTS}"));
         let rows = query(qb, &q).await?;
         let n = rows.len();
-        ids.extend(
-            rows.iter()
-                .filter_map(|r| r.get("Id").and_then(crate::codec::text_of)),
-        );
-        if n < MAX_RESULTS {
-            break;
+        let page: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.get("Id").and_then(crate::codec::text_of))
+            .collect();
+        let last = page.iter().filter_map(|id| id.parse::<u64>().ok()).max();
+        ids.extend(page);
+        match last {
+            Some(last) if n >= MAX_RESULTS && last > after => after = last,
+            _ => break,
         }
-        start += MAX_RESULTS;
     }
     Ok(ids)
 }
 
-/// QuickBooks keeps change data for 30 days; older marks start from there.
-const CDC_LOOKBACK_DAYS: i64 = 29;
+/// QuickBooks keeps change data for 30 days.
+pub const CDC_HISTORY_DAYS: i64 = 30;
 
 /// Deleted transactions (invoices, payments) through change data capture:
 /// `GET /cdc?entities=Invoice&changedSince=…`, deleted ones marked `"status":"Deleted"`.
 /// A response holds at most 1,000 objects, so a full one is followed by a later window.
+/// When `since` is older than CDC reaches (or unknown), or more than 1,000 changes share
+/// one second, CDC cannot tell every delete: `ChangesUnavailable`, and the engine compares
+/// every record with the identity map instead of dropping deletes silently.
 async fn deleted_transactions(
     qb: &Quickbooks,
     spec: &ObjectSpec,
     since: Option<chrono::DateTime<Utc>>,
 ) -> Result<Vec<String>, ConnectorError> {
-    let floor = Utc::now() - chrono::Duration::days(CDC_LOOKBACK_DAYS);
-    let mut from = since.map_or(floor, |s| s.max(floor));
+    // A minute's margin: a window right at the edge may already be cut when it arrives.
+    let reach =
+        Utc::now() - chrono::Duration::days(CDC_HISTORY_DAYS) + chrono::Duration::minutes(1);
+    let mut from = match since {
+        Some(s) if s >= reach => s,
+        Some(s) => {
+            return Err(ConnectorError::ChangesUnavailable(format!(
+                "QuickBooks keeps changes for {CDC_HISTORY_DAYS} days and the last delete check of {} was on {}",
+                spec.name,
+                s.format("%Y-%m-%d %H:%M UTC")
+            )))
+        }
+        None => {
+            return Err(ConnectorError::ChangesUnavailable(format!(
+                "deletes of {} were never checked before",
+                spec.name
+            )))
+        }
+    };
     let mut ids = Vec::new();
     loop {
         let changed_since = from.to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -257,8 +327,14 @@ async fn deleted_transactions(
                 .filter_map(|e| e.get("Id").and_then(crate::codec::text_of)),
         );
         match latest {
-            Some(t) if entities.len() >= CDC_MAX && t > from => from = t,
-            _ => break,
+            _ if entities.len() < CDC_MAX => break,
+            Some(t) if t > from => from = t,
+            _ => {
+                return Err(ConnectorError::ChangesUnavailable(format!(
+                    "more than {CDC_MAX} changes of {} share one second",
+                    spec.name
+                )))
+            }
         }
     }
     ids.sort();

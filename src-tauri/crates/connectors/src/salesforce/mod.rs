@@ -29,7 +29,13 @@ pub struct Salesforce {
     version: String,
     page_size: usize,
     batch_size: usize,
+    /// How far before the stored cursor an incremental read starts.
+    read_lookback: chrono::Duration,
 }
+
+/// `SystemModstamp` is stamped when a transaction starts, so a long one can commit rows
+/// older than what a read already passed; one minute of look-back covers that and skew.
+pub const READ_LOOKBACK_SECS: i64 = 60;
 
 impl Salesforce {
     pub fn new(api: Api, instance_url: &str) -> Self {
@@ -39,10 +45,17 @@ impl Salesforce {
             version: API_VERSION.to_owned(),
             page_size: DEFAULT_PAGE,
             batch_size: write::MAX_BATCH,
+            read_lookback: chrono::Duration::seconds(READ_LOOKBACK_SECS),
         }
     }
 
     /// Query batch size (200–2000) and collection size (≤ 200).
+    /// How far before the stored cursor incremental reads start (0: none).
+    pub fn with_read_lookback(mut self, window: chrono::Duration) -> Self {
+        self.read_lookback = window.max(chrono::Duration::zero());
+        self
+    }
+
     pub fn with_sizes(mut self, page: usize, batch: usize) -> Self {
         self.page_size = page.clamp(200, 2000);
         self.batch_size = batch.clamp(1, write::MAX_BATCH);

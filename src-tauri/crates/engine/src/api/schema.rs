@@ -158,7 +158,9 @@ pub(crate) fn connector_error(provider: ProviderId, e: ConnectorError) -> Engine
         ConnectorError::NeedsReconnect(_) => ErrorCode::AuthExpired,
         ConnectorError::Unavailable(_) => ErrorCode::Unavailable,
         ConnectorError::UnknownObject(_) => ErrorCode::NotFound,
-        ConnectorError::Rejected { .. } | ConnectorError::Unsupported(_) => ErrorCode::Validation,
+        ConnectorError::Rejected { .. }
+        | ConnectorError::Unsupported(_)
+        | ConnectorError::ChangesUnavailable(_) => ErrorCode::Validation,
         ConnectorError::Unexpected(_) => ErrorCode::Internal,
     };
     EngineError::new(code, format!("{name}: {e}"))

@@ -68,6 +68,11 @@ impl Engine {
                 out.note = Some(why);
                 return Ok(out);
             }
+            Err(ConnectorError::ChangesUnavailable(why)) => {
+                let (gone, note) = self.deletes_by_comparison(ctx, way, &why).await?;
+                out.note = Some(note);
+                gone
+            }
             Err(e) => return Err(connector_error(deleted_in.provider(), e)),
         };
         let pool = self.store().pool();

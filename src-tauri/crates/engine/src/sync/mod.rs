@@ -6,6 +6,7 @@
 //! intents in the outbox that the next run reconciles against the target before anything
 //! is sent again.
 
+mod compare_deletes;
 mod deletes;
 mod matching;
 mod pending;

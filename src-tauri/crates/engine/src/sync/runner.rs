@@ -393,7 +393,17 @@ impl Engine {
             .and_then(|s| serde_json::from_str(&s).ok())
             .unwrap_or_default();
         let deletes_since = stored.deletes_since;
-        let cursor: Option<Cursor> = stored.read.at.is_some().then(|| stored.read.clone());
+        // Reads start a look-back window before the stored cursor (records a provider
+        // showed late are read then); the cursor kept for the next run only moves over
+        // records changed before this run began, and never back into the window.
+        let horizon = chrono::Utc::now();
+        let lookback = ctx.source.read_lookback();
+        let cursor: Option<Cursor> = stored
+            .read
+            .at
+            .is_some()
+            .then(|| stored.read.looking_back(lookback));
+        let mut kept_cursor = stored.read.clone();
         let started = Instant::now();
         let mut tally = Tally::default();
         let mut plan = Vec::new();
@@ -432,6 +442,7 @@ impl Engine {
             .map_err(|e| connector_error(ctx.source.provider(), e))?;
             let records = page.records;
             full_cursor.advance(&records);
+            kept_cursor.advance_until(&records, Some(horizon));
             page_no += 1;
             let more = match page.next {
                 Next::Page(token) => {
@@ -453,7 +464,7 @@ impl Engine {
                 &mut plan,
                 &mut pending,
                 page_no,
-                &full_cursor,
+                &kept_cursor,
             );
             let page_tally = if more && options.call_budget.is_none() {
                 let (handled, next) = tokio::join!(handled, ctx.source.read(&ctx.sspec, &request));
@@ -498,7 +509,7 @@ impl Engine {
             tally.failed += deleted.failed;
             if !ctx.dry_run {
                 let stored = super::deletes::Stored {
-                    read: full_cursor.clone(),
+                    read: kept_cursor.clone(),
                     deletes_since: Some(pass_started),
                 };
                 cursors::set(

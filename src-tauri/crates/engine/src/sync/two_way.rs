@@ -113,8 +113,16 @@ pub(super) async fn read_target_changes(
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default();
     let deletes_since = stored.deletes_since;
-    let since: Option<Cursor> = stored.read.at.is_some().then_some(stored.read);
+    // As the source read (runner.rs): a look-back window before the stored cursor, and
+    // the cursor kept only over records changed before the read began.
+    let horizon = chrono::Utc::now();
+    let since: Option<Cursor> = stored
+        .read
+        .at
+        .is_some()
+        .then(|| stored.read.looking_back(ctx.target.read_lookback()));
     let mut cursor = since.clone().unwrap_or_default();
+    let mut kept = stored.read;
     let mut request = ReadRequest {
         fields: ctx.target_fields.clone(),
         since,
@@ -128,6 +136,7 @@ pub(super) async fn read_target_changes(
             .await
             .map_err(|e| connector_error(ctx.target.provider(), e))?;
         cursor.advance(&page.records);
+        kept.advance_until(&page.records, Some(horizon));
         changes.extend(page.records.into_iter().map(|r| (r.id.clone(), r)));
         match page.next {
             Next::Page(token) => request.page = Some(token),
@@ -141,7 +150,7 @@ pub(super) async fn read_target_changes(
     Ok((
         changes,
         super::deletes::Stored {
-            read: cursor,
+            read: kept,
             deletes_since,
         },
     ))

@@ -151,6 +151,25 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The smallest `hs_object_id` this filter keeps, when it is a lower bound on it
+    /// (`GT` / `GTE` a whole number); `None` for any other filter.
+    pub fn id_floor(&self) -> Option<u64> {
+        if self.prop != "hs_object_id" {
+            return None;
+        }
+        let n = match &self.value {
+            Some(Key::Num(n)) if n.fract() == 0.0 && *n >= 0.0 && *n < 9.0e15 => *n as u64,
+            _ => return None,
+        };
+        match self.op.as_str() {
+            "GT" => Some(n.saturating_add(1)),
+            "GTE" => Some(n),
+            _ => None,
+        }
+    }
+}
+
 /// `*` matches any run of characters.
 fn glob(pattern: &[u8], text: &[u8]) -> bool {
     match pattern.split_first() {

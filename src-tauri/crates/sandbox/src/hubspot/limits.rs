@@ -29,6 +29,11 @@ pub struct LimitConfig {
     pub batch_max_inputs: u64,
     /// Tickets need `hs_pipeline` and `hs_pipeline_stage` on create.
     pub tickets_require_pipeline: bool,
+    /// Search sees a write this long after it (0: at once). Real search indexes with a
+    /// lag of seconds; until then the record's change is not found by search.
+    pub search_index_delay_ms: u64,
+    /// Sort rules one search may carry (HubSpot's request schema allows one).
+    pub search_max_sorts: u64,
 }
 
 impl Default for LimitConfig {
@@ -42,6 +47,8 @@ impl Default for LimitConfig {
             search_max_results: 10_000,
             batch_max_inputs: 100,
             tickets_require_pipeline: true,
+            search_index_delay_ms: 0,
+            search_max_sorts: 1,
         }
     }
 }
@@ -60,6 +67,12 @@ impl LimitConfig {
                     .ok_or("tickets_require_pipeline must be true or false")?;
                 continue;
             }
+            if key == "search_index_delay_ms" {
+                next.search_index_delay_ms = value
+                    .as_u64()
+                    .ok_or("search_index_delay_ms must be a whole number of milliseconds")?;
+                continue;
+            }
             let n = value
                 .as_u64()
                 .filter(|n| *n > 0)
@@ -72,9 +85,10 @@ impl LimitConfig {
                 "search_max_limit" => next.search_max_limit = n,
                 "search_max_results" => next.search_max_results = n,
                 "batch_max_inputs" => next.batch_max_inputs = n,
+                "search_max_sorts" => next.search_max_sorts = n,
                 other => {
                     return Err(format!(
-                        "unknown limit {other}; known: ten_secondly, daily, search_per_second, list_max_limit, search_max_limit, search_max_results, batch_max_inputs, tickets_require_pipeline"
+                        "unknown limit {other}; known: ten_secondly, daily, search_per_second, list_max_limit, search_max_limit, search_max_results, batch_max_inputs, search_max_sorts, search_index_delay_ms, tickets_require_pipeline"
                     ))
                 }
             }

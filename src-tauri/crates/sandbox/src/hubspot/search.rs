@@ -1,13 +1,17 @@
 //! `POST …/{object}/search`: filter groups (OR of groups, AND within a group, see
 //! `filters.rs`), a free-text `query`, `sorts`, `limit` (capped at 200) and an offset
 //! `after`, with `total`. Archived records never match; paging past 10,000 results is a
-//! 400. A search that only bounds the last-modified date and sorts by it ascending (a
-//! sync engine's incremental read) pages straight from the store's last-modified index;
-//! any other search filters and sorts every record.
+//! 400. One sort rule per search, as HubSpot's request schema allows. A search that only
+//! bounds the last-modified date and sorts by it ascending (a sync engine's incremental
+//! read), or reads one millisecond by `hs_object_id` (its tie read), pages straight from
+//! the store's last-modified index; any other search filters and sorts every record.
+//! Search is eventually consistent like HubSpot's: with `search_index_delay_ms` set, a
+//! record changed less than that long ago is not found until the index catches up.
 
 use super::auth::Caller;
 use super::errors;
 use super::filters::{groups, matches, ptype, record_key, text, Filter};
+use super::modified_index::Key;
 use super::render::{body_json, kind_of, names_in, page_size, render};
 use super::schema::{Kind, PType};
 use super::store::Record;
@@ -20,7 +24,6 @@ use axum::Extension;
 use serde_json::{json, Map, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 /// `[{"propertyName":"x","direction":"DESCENDING"}]`, or the SDK's plain strings
@@ -85,14 +88,27 @@ pub async fn search(
             .map(|q| q.trim().to_lowercase())
             .filter(|q| !q.is_empty());
         let sorts = parse_sorts(body.get("sorts"));
+        if sorts.len() as u64 > cfg.search_max_sorts {
+            return Err(errors::validation(&format!(
+                "At most {} sort may be used per search; {} were given.",
+                cfg.search_max_sorts,
+                sorts.len()
+            )));
+        }
         let props = names_in(body.get("properties"));
+        // What search has indexed: changes younger than the index delay are not found.
+        let visible_until = match cfg.search_index_delay_ms {
+            0 => i64::MAX,
+            delay => crate::oauth::now_ms().saturating_sub(delay as i64),
+        };
         let mut data = hs.data();
-        if let Some(range) = indexed(kind, &groups, &sorts, query.is_some()) {
+        if let Some((lo, hi)) = indexed(kind, &groups, &sorts, query.is_some()) {
+            let hi = hi.min((visible_until, u64::MAX));
             let store = data.store_mut(kind);
-            let total = store.by_modified.count(range.clone());
+            let total = store.by_modified.count(lo, hi);
             let results: Vec<Value> = store
                 .by_modified
-                .ids(range)
+                .ids(lo, hi)
                 .skip(after as usize)
                 .take(limit)
                 .filter_map(|id| store.records.get(&id))
@@ -104,7 +120,7 @@ pub async fn search(
             .store(kind)
             .records
             .values()
-            .filter(|r| r.is_live())
+            .filter(|r| r.is_live() && r.updated_ms <= visible_until)
             .filter(|r| {
                 query.as_ref().is_none_or(|q| {
                     kind.text_props().iter().any(|n| {
@@ -151,25 +167,36 @@ pub async fn search(
     run().unwrap_or_else(|e| e)
 }
 
-/// The last-modified range to read from the index, when the search is one it answers
-/// exactly: no free text, at most one filter group and every filter in it a range of the
-/// last-modified date, sorted by that date ascending.
+/// The index entries to read, `(ms, id)` to `(ms, id)`, when the search is one the index
+/// answers exactly: no free text, at most one filter group, and either every filter a
+/// range of the last-modified date sorted by it ascending, or (a tie read by id) one
+/// last-modified millisecond and a lower bound on `hs_object_id`, sorted by that.
 fn indexed(
     kind: Kind,
     groups: &[Vec<Filter>],
     sorts: &[(String, bool)],
     has_query: bool,
-) -> Option<RangeInclusive<i64>> {
+) -> Option<(Key, Key)> {
     let by_modified = matches!(sorts, [(name, false)] if name == kind.last_modified());
-    if has_query || !by_modified || groups.len() > 1 {
+    let by_id = matches!(sorts, [(name, false)] if name == "hs_object_id");
+    if has_query || !(by_modified || by_id) || groups.len() > 1 {
         return None;
     }
     let mut range = i64::MIN..=i64::MAX;
+    let mut first_id = 0u64;
     for f in groups.first().into_iter().flatten() {
+        if by_id && f.id_floor().is_some() {
+            first_id = first_id.max(f.id_floor().unwrap_or_default());
+            continue;
+        }
         let r = f.modified_range(kind)?;
         range = *range.start().max(r.start())..=*range.end().min(r.end());
     }
-    Some(range)
+    // By id only within one millisecond: there the index is in id order.
+    if by_id && range.start() != range.end() {
+        return None;
+    }
+    Some(((*range.start(), first_id), (*range.end(), u64::MAX)))
 }
 
 /// `{total, results, paging.next.after}` for the `results` starting at `start`.

@@ -65,8 +65,11 @@ async fn indexed_search_pages_like_the_full_scan() {
     })
     .await;
     let token = hs.token().await;
-    hs.limits(json!({ "search_per_second": 100_000, "ten_secondly": 100_000 }))
-        .await;
+    // Two sort rules (allowed here only) make the same search a full scan.
+    hs.limits(
+        json!({ "search_per_second": 100_000, "ten_secondly": 100_000, "search_max_sorts": 2 }),
+    )
+    .await;
 
     // From the beginning: more than 10,000 results, so paging stops at the cap with a 400.
     let indexed = pages(&hs, &token, 0, true).await;

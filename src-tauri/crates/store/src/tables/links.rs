@@ -128,6 +128,21 @@ async fn by_ids(
         .await?)
 }
 
+/// Every source id (or every target id, when `target`) linked by a mapping.
+pub async fn all_ids(
+    db: impl SqliteExecutor<'_>,
+    mapping_id: &str,
+    target: bool,
+) -> StoreResult<Vec<String>> {
+    let sql = if target {
+        "SELECT target_id FROM links WHERE mapping_id = ? ORDER BY target_id"
+    } else {
+        "SELECT source_id FROM links WHERE mapping_id = ? ORDER BY source_id"
+    };
+    let rows: Vec<(String,)> = sqlx::query_as(sql).bind(mapping_id).fetch_all(db).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// Search by either id, for the identity-map browser.
 pub async fn search(
     db: impl SqliteExecutor<'_>,
