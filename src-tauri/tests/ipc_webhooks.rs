@@ -40,7 +40,9 @@ fn webhook_commands_answer_over_ipc() {
         .manage(AppState::new(Ok(engine)))
         .build(tauri::generate_context!())
         .unwrap();
+    // The webview's own data folder too, or it is made in the real app-data folder.
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.path().join("webview"))
         .build()
         .unwrap();
     let call = |cmd: &str, args: Value| -> Result<Value, Value> {

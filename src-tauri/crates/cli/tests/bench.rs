@@ -66,10 +66,10 @@ async fn bench_reports_b1_to_b3_b5_b6_as_json_and_markdown() {
         "one search page and one update collection"
     );
     assert_eq!(b2["met"], b2["calls"].as_u64().unwrap() <= 3);
-    assert_eq!(
-        (b3["records"].as_u64(), b3["minimum"].as_u64()),
-        (Some(0), Some(1))
-    );
+    // B3 reads again only what changed inside the look-back window before its cursor
+    // (at most B2's 3 edits), and writes nothing.
+    assert!(b3["records"].as_u64().unwrap() <= 3, "{b3}");
+    assert_eq!(b3["minimum"].as_u64(), Some(1), "{b3}");
     assert_eq!(
         b3["met"],
         b3["calls"].as_u64().unwrap() <= 1 && b3["write_calls"] == 0

@@ -88,6 +88,12 @@ impl Cursor {
         }
     }
 
+    /// Whether `record` was read at exactly this cursor's timestamp (and is unchanged
+    /// since, or its timestamp would have moved): a look-back read drops these again.
+    pub fn saw(&self, record: &Record) -> bool {
+        self.at.is_some() && record.modified == self.at && self.seen_at.contains(&record.id)
+    }
+
     /// Keeps the records this cursor has not seen.
     pub fn filter(&self, records: Vec<Record>) -> Vec<Record> {
         records.into_iter().filter(|r| self.admits(r)).collect()
@@ -149,6 +155,7 @@ mod tests {
         assert_eq!(back.at, Utc.timestamp_opt(70, 0).single());
         assert!(back.seen_at.is_empty());
         assert!(back.admits(&rec("late", 80)), "indexed late, still read");
+        assert!(c.saw(&rec("a", 100)) && !c.saw(&rec("a", 101)) && !c.saw(&rec("c", 100)));
         assert_eq!(c.looking_back(Duration::zero()), c);
     }
 

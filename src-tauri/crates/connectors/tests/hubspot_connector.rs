@@ -276,3 +276,47 @@ async fn lookups_writes_partial_failures_and_refused_batches() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_tie_wider_than_the_search_window_is_read_to_its_end() {
+    let f = hubspot(10_300).await;
+    let hs = f.hubspot(200, 100);
+    let spec = hs.describe("contacts").await.unwrap();
+    let ids: Vec<String> = f.dump().await["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["archived"] != true)
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(ids.len() > 10_000, "{}", ids.len());
+    // An import touches every contact at one millisecond.
+    let answer = f
+        .control(
+            "mutate",
+            serde_json::json!({ "object": "contacts", "ids": ids, "fields": { "jobtitle": "Imported" } }),
+        )
+        .await;
+    assert_eq!(
+        answer["edited"].as_u64(),
+        Some(ids.len() as u64),
+        "{answer}"
+    );
+    let at = chrono::DateTime::parse_from_rfc3339(answer["updatedAt"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let from =
+        switchyard_connectors::cursor::Cursor::starting(at - chrono::Duration::milliseconds(1));
+    let before = f.calls().await;
+    let read = read_all(&hs, &spec, &["jobtitle"], Some(from));
+    let (records, cursor) = tokio::time::timeout(std::time::Duration::from_secs(120), read)
+        .await
+        .expect("the read of a 10,000+ tie ends");
+    let calls = f.calls().await - before;
+    let unique: HashSet<&String> = records.iter().map(|r| &r.id).collect();
+    assert_eq!(unique.len(), records.len(), "no record read twice");
+    assert_eq!(records.len(), ids.len(), "no record missed");
+    // The first page finds the tie, then it is read by id: ⌈n ÷ 200⌉ + 2 calls at most.
+    assert!(calls <= ids.len().div_ceil(200) as u64 + 2, "{calls} calls");
+    assert_eq!(cursor.at, Some(at));
+}

@@ -111,6 +111,12 @@ async fn clear_faults(State(h): State<Arc<Harness>>) -> StatusCode {
 }
 
 async fn mutate(State(h): State<Arc<Harness>>, Json(m): Json<Mutation>) -> Response {
+    if !m.ids.is_empty() && h.sim.provider() != "hubspot" {
+        return bad_request(format!(
+            "ids (one edit of many records at one instant) is supported by the HubSpot simulator only, not {}",
+            h.sim.provider()
+        ));
+    }
     match h.sim.mutate(&m) {
         Ok(v) => Json(v).into_response(),
         Err(e) => bad_request(e),

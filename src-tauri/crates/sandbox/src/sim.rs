@@ -32,6 +32,10 @@ pub struct Mutation {
     /// Delete (or archive/deactivate) instead of editing.
     #[serde(default)]
     pub delete: bool,
+    /// One edit of all these records at one instant, as an import makes (HubSpot only):
+    /// the same fields set on each, and one last-modified millisecond for all of them.
+    #[serde(default)]
+    pub ids: Vec<String>,
 }
 
 pub trait Simulator: Send + Sync + 'static {

@@ -440,9 +440,14 @@ impl Engine {
                 None => ctx.source.read(&ctx.sspec, &request).await,
             }
             .map_err(|e| connector_error(ctx.source.provider(), e))?;
-            let records = page.records;
-            full_cursor.advance(&records);
-            kept_cursor.advance_until(&records, Some(horizon));
+            full_cursor.advance(&page.records);
+            kept_cursor.advance_until(&page.records, Some(horizon));
+            // What the look-back window reads again at the stored cursor itself was synced.
+            let records: Vec<Record> = page
+                .records
+                .into_iter()
+                .filter(|r| !stored.read.saw(r))
+                .collect();
             page_no += 1;
             let more = match page.next {
                 Next::Page(token) => {

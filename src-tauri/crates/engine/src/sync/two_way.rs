@@ -122,6 +122,7 @@ pub(super) async fn read_target_changes(
         .is_some()
         .then(|| stored.read.looking_back(ctx.target.read_lookback()));
     let mut cursor = since.clone().unwrap_or_default();
+    let synced = stored.read.clone();
     let mut kept = stored.read;
     let mut request = ReadRequest {
         fields: ctx.target_fields.clone(),
@@ -137,7 +138,12 @@ pub(super) async fn read_target_changes(
             .map_err(|e| connector_error(ctx.target.provider(), e))?;
         cursor.advance(&page.records);
         kept.advance_until(&page.records, Some(horizon));
-        changes.extend(page.records.into_iter().map(|r| (r.id.clone(), r)));
+        changes.extend(
+            page.records
+                .into_iter()
+                .filter(|r| !synced.saw(r))
+                .map(|r| (r.id.clone(), r)),
+        );
         match page.next {
             Next::Page(token) => request.page = Some(token),
             Next::Requery => {

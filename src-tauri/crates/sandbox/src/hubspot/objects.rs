@@ -246,6 +246,27 @@ pub fn mutate(hs: &Hubspot, m: &Mutation) -> Result<Value, String> {
         check_props(kind, &m.fields, hs.hub_id()).map_err(|e| Value::Array(e).to_string())?;
     let mut data = hs.data();
     let store = data.store_mut(kind);
+    if !m.ids.is_empty() {
+        if m.delete || props.contains_key("email") {
+            return Err("a bulk edit (ids) sets shared fields only: no delete, no email".into());
+        }
+        let ids = m
+            .ids
+            .iter()
+            .map(|raw| {
+                store
+                    .resolve(raw, None)
+                    .filter(|id| store.live(*id).is_some())
+                    .ok_or_else(|| format!("no live {} with id {raw}", kind.plural()))
+            })
+            .collect::<Result<Vec<u64>, String>>()?;
+        for id in &ids {
+            store.update(*id, props.clone(), now);
+        }
+        return Ok(
+            serde_json::json!({ "edited": ids.len(), "updatedAt": crate::seed::iso_z(now) }),
+        );
+    }
     let id = match &m.id {
         None => {
             if m.delete {
