@@ -244,4 +244,13 @@ async fn deletions_are_found_for_customers_and_transactions() {
         vec![customer.id.clone()],
         "inactive"
     );
+    // CDC reaches 30 days back: an older (or no) mark cannot list every delete.
+    for since in [Some(chrono::Utc::now() - chrono::Duration::days(31)), None] {
+        match qb.deleted_since(&invoices, since).await {
+            Err(switchyard_connectors::connector::ConnectorError::ChangesUnavailable(why)) => {
+                assert!(why.contains("Invoice"), "{why}")
+            }
+            other => panic!("{since:?}: {other:?}"),
+        }
+    }
 }
