@@ -29,6 +29,20 @@ pub struct ReadRequest {
 }
 
 impl ReadRequest {
+    /// Points this request at what follows a page whose answer was `next`, `cursor`
+    /// having been advanced over its records; `false` when the read is done.
+    pub fn follow(&mut self, next: Next, cursor: &Cursor) -> bool {
+        match next {
+            Next::Page(token) => self.page = Some(token),
+            Next::Requery => {
+                self.page = None;
+                self.since = Some(cursor.clone());
+            }
+            Next::Done => return false,
+        }
+        true
+    }
+
     /// The page size to ask for: the connector's, or less when `limit` says so.
     pub fn page_size(&self, connector_page: usize) -> usize {
         self.limit

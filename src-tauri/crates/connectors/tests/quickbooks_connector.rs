@@ -1,5 +1,5 @@
 //! The QuickBooks connector against the sandbox: documented fields without a call,
-//! STARTPOSITION paging, the equal-timestamp boundary (MetaData times have whole
+//! keyset paging, the equal-timestamp boundary (MetaData times have whole
 //! seconds, so every record saved in one second shares one), inactive customers,
 //! `IN` look-ups on nested fields, batches of 30 with per-item faults, and a stale
 //! SyncToken read again and retried once.

@@ -23,13 +23,8 @@ pub async fn read_all(
         let page = c.read(spec, &request).await.unwrap();
         cursor.advance(&page.records);
         out.extend(page.records);
-        match page.next {
-            Next::Page(token) => request.page = Some(token),
-            Next::Requery => {
-                request.page = None;
-                request.since = Some(cursor.clone());
-            }
-            Next::Done => break,
+        if !request.follow(page.next, &cursor) {
+            break;
         }
     }
     (out, cursor)

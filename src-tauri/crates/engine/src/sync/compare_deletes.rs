@@ -8,7 +8,7 @@ use super::runner::{Ctx, Way};
 use crate::api::schema::connector_error;
 use crate::{Engine, EngineResult};
 use std::collections::HashSet;
-use switchyard_connectors::connector::{Next, ReadRequest};
+use switchyard_connectors::connector::ReadRequest;
 use switchyard_connectors::cursor::Cursor;
 use switchyard_store::kinds::Severity;
 use switchyard_store::tables::{alerts, links};
@@ -46,13 +46,8 @@ impl Engine {
                 .map_err(|e| connector_error(connector.provider(), e))?;
             cursor.advance(&page.records);
             live.extend(page.records.into_iter().map(|r| r.id));
-            match page.next {
-                Next::Page(token) => request.page = Some(token),
-                Next::Requery => {
-                    request.page = None;
-                    request.since = Some(cursor.clone());
-                }
-                Next::Done => break,
+            if !request.follow(page.next, &cursor) {
+                break;
             }
         }
         let pool = self.store().pool();

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Instant;
-use switchyard_connectors::connector::{Connector, Next, ReadRequest, WriteOp, WriteRow, NOT_SENT};
+use switchyard_connectors::connector::{Connector, ReadRequest, WriteOp, WriteRow, NOT_SENT};
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
@@ -449,18 +449,7 @@ impl Engine {
                 .filter(|r| !stored.read.saw(r))
                 .collect();
             page_no += 1;
-            let more = match page.next {
-                Next::Page(token) => {
-                    request.page = Some(token);
-                    true
-                }
-                Next::Requery => {
-                    request.page = None;
-                    request.since = Some(full_cursor.clone());
-                    true
-                }
-                Next::Done => false,
-            };
+            let more = request.follow(page.next, &full_cursor);
             // The next page is read while this one is decided and written, unless a call
             // budget must be kept to the call.
             let handled = self.handle_page(

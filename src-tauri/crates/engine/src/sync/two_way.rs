@@ -14,7 +14,7 @@ use crate::api::schema::connector_error;
 use crate::mapping::transform::{apply, coerce};
 use crate::{Engine, EngineResult};
 use std::collections::{HashMap, HashSet};
-use switchyard_connectors::connector::{Next, ReadRequest};
+use switchyard_connectors::connector::ReadRequest;
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::value::{Record, Value};
 use switchyard_store::kinds::{ConflictPolicy, Side, SyncRule};
@@ -144,13 +144,8 @@ pub(super) async fn read_target_changes(
                 .filter(|r| !synced.saw(r))
                 .map(|r| (r.id.clone(), r)),
         );
-        match page.next {
-            Next::Page(token) => request.page = Some(token),
-            Next::Requery => {
-                request.page = None;
-                request.since = Some(cursor.clone());
-            }
-            Next::Done => break,
+        if !request.follow(page.next, &cursor) {
+            break;
         }
     }
     Ok((
