@@ -13,6 +13,7 @@ mod connector_impl;
 pub mod cursor;
 pub mod http;
 pub mod identity;
+pub mod record_ids;
 pub mod registry;
 pub mod schema;
 pub mod value;
