@@ -173,6 +173,7 @@ async fn a_token_response_naming_an_attacker_host_is_refused_before_any_call() {
         |port| format!("http://127.0.0.1:{port}"),
         |_| "https://acme.my.salesforce.com.attacker.example".to_owned(),
     ];
+    let state_in = Regex::new(r"[?&]state=([^&]+)").unwrap();
     for attacker in attackers {
         let (base, hits) = lying_token_endpoint(attacker).await;
         let config = FlowConfig {
@@ -192,11 +193,7 @@ async fn a_token_response_naming_an_attacker_host_is_refused_before_any_call() {
             timeout: Duration::from_secs(10),
         };
         let flow = begin(&config).await.unwrap();
-        let state = Regex::new(r"[?&]state=([^&]+)")
-            .unwrap()
-            .captures(&flow.authorize_url)
-            .unwrap()[1]
-            .to_owned();
+        let state = state_in.captures(&flow.authorize_url).unwrap()[1].to_owned();
         let pasted = format!("https://switchyard.example/oauth/callback?code=c0de&state={state}");
         let refused = flow
             .finish_pasted(&pasted)

@@ -253,7 +253,10 @@ async fn an_id_that_is_not_digits_never_reaches_a_query_or_a_batch() {
     let spec = qb.describe("Customer").await.unwrap();
     let before = f.calls().await;
     let injected = "58') or Id in ('1".to_owned();
-    let archived = qb.archive(&spec, &[injected.clone()]).await.unwrap();
+    let archived = qb
+        .archive(&spec, std::slice::from_ref(&injected))
+        .await
+        .unwrap();
     let update = WriteRow {
         id: Some(injected),
         version: Some("0".into()),
