@@ -41,6 +41,7 @@ fn commands_answer_over_ipc_with_typed_errors() {
         .build(tauri::generate_context!())
         .expect("mock app");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.path().join("webview"))
         .build()
         .expect("main window");
 
@@ -93,6 +94,7 @@ fn commands_answer_over_ipc_with_typed_errors() {
 
 #[test]
 fn a_failed_engine_start_is_reported_by_every_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let app = mock_builder()
         .invoke_handler(
             switchyard_app::bindings::builder::<tauri::test::MockRuntime>().invoke_handler(),
@@ -104,6 +106,7 @@ fn a_failed_engine_start_is_reported_by_every_command() {
         .build(tauri::generate_context!())
         .expect("mock app");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.path().join("webview"))
         .build()
         .expect("main window");
     for cmd in ["list_connections", "app_info", "get_preferences"] {

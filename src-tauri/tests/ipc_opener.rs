@@ -1,7 +1,8 @@
 //! The opener plugin through Tauri's real IPC path (mock runtime, the app's real
 //! capabilities): the window may open https links and http links to a port on this
 //! computer (the sandbox's consent page), and nothing else. Only refusals are exercised:
-//! an allowed URL would really open a browser.
+//! an allowed URL would really open a browser. The webview's data folder is a temp dir
+//! (Tauri would otherwise create the real app-data folder).
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -25,11 +26,13 @@ fn open_url(url: &str) -> InvokeRequest {
 
 #[test]
 fn only_https_and_loopback_http_links_may_be_opened() {
+    let dir = tempfile::tempdir().expect("temp dir");
     let app = mock_builder()
         .plugin(tauri_plugin_opener::init())
         .build(tauri::generate_context!())
         .expect("mock app");
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.path().join("webview"))
         .build()
         .expect("main window");
     for url in [

@@ -41,6 +41,7 @@ fn webhook_commands_answer_over_ipc() {
         .build(tauri::generate_context!())
         .unwrap();
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.path().join("webview"))
         .build()
         .unwrap();
     let call = |cmd: &str, args: Value| -> Result<Value, Value> {

@@ -36,7 +36,11 @@ fn marks(screen: &str) -> Value {
     })
 }
 
-fn window_with(probe: StartupProbe) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
+/// The window, its webview data kept in `dir` (never the real app-data folder).
+fn window_with(
+    probe: StartupProbe,
+    dir: &std::path::Path,
+) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
     let app = mock_builder()
         .invoke_handler(
             switchyard_app::bindings::builder::<tauri::test::MockRuntime>().invoke_handler(),
@@ -45,6 +49,7 @@ fn window_with(probe: StartupProbe) -> tauri::WebviewWindow<tauri::test::MockRun
         .build(tauri::generate_context!())
         .expect("mock app");
     WebviewWindowBuilder::new(&app, "main", Default::default())
+        .data_directory(dir.join("webview"))
         .build()
         .expect("main window")
 }
@@ -57,7 +62,7 @@ fn the_first_paint_writes_one_readable_report() {
     let probe = StartupProbe::new(Some(path.clone()));
     probe.setup_started();
     probe.setup_done();
-    let window = window_with(probe);
+    let window = window_with(probe, dir.path());
 
     get_ipc_response(&window, painted(marks("welcome"))).expect("startup_painted");
     let report: StartupReport =
@@ -84,9 +89,10 @@ fn the_first_paint_writes_one_readable_report() {
 
 #[test]
 fn without_the_variable_the_call_does_nothing() {
+    let dir = tempfile::tempdir().unwrap();
     let probe = StartupProbe::new(None);
     assert!(!probe.is_on());
-    let window = window_with(probe);
+    let window = window_with(probe, dir.path());
     let answer: Value = get_ipc_response(&window, painted(marks("welcome")))
         .expect("startup_painted")
         .deserialize()
@@ -98,7 +104,7 @@ fn without_the_variable_the_call_does_nothing() {
 fn an_unwritable_report_is_an_internal_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing-folder").join("startup.json");
-    let window = window_with(StartupProbe::new(Some(path)));
+    let window = window_with(StartupProbe::new(Some(path)), dir.path());
     let err = get_ipc_response(&window, painted(marks("welcome"))).expect_err("cannot write");
     assert_eq!(err["code"], "internal", "{err}");
 }
