@@ -36,11 +36,10 @@ fn marks(screen: &str) -> Value {
     })
 }
 
-/// The window of a mock app; its webview keeps its data in `data` (else it would make a
-/// folder in the real app-data folder).
+/// The window, its webview data kept in `dir` (never the real app-data folder).
 fn window_with(
     probe: StartupProbe,
-    data: &std::path::Path,
+    dir: &std::path::Path,
 ) -> tauri::WebviewWindow<tauri::test::MockRuntime> {
     let app = mock_builder()
         .invoke_handler(
@@ -50,7 +49,7 @@ fn window_with(
         .build(tauri::generate_context!())
         .expect("mock app");
     WebviewWindowBuilder::new(&app, "main", Default::default())
-        .data_directory(data.join("webview"))
+        .data_directory(dir.join("webview"))
         .build()
         .expect("main window")
 }

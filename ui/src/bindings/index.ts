@@ -263,7 +263,9 @@ export type DeletePolicy = "ignore" | "propagate" | "review";
 export type Environment = "sandbox" | "production";
 
 /**  Stable error codes. Never rename a variant: front ends match on the text. */
-export type ErrorCode = "validation" | "not_found" | "auth_expired" | "rate_limited" | "conflict" | "unavailable" | "storage" | "internal";
+export type ErrorCode = "validation" | "not_found" | "auth_expired" | "rate_limited" | "conflict" | "unavailable" | "storage" | "internal" | 
+/**  A provider's answer pointed Switchyard at a host it does not trust with a token. */
+"untrusted_host";
 
 export type ExportFormat = "csv" | "json";
 

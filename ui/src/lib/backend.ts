@@ -119,6 +119,7 @@ const ERROR_CODES: readonly ErrorCode[] = [
   "unavailable",
   "storage",
   "internal",
+  "untrusted_host",
 ];
 
 /** An error from the back end, with a stable code the UI can branch on. */

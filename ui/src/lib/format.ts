@@ -186,6 +186,7 @@ const ERROR_HINTS: Record<ErrorCode, string> = {
   unavailable: "A service Switchyard depends on did not answer.",
   storage: "The local database could not be read or written.",
   internal: "Something unexpected went wrong inside Switchyard.",
+  untrusted_host: "The provider pointed Switchyard at an address it does not trust, so nothing was sent there.",
 };
 
 /** A one-line explanation of an error code, for error panels. */

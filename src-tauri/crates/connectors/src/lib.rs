@@ -14,6 +14,7 @@ pub mod cursor;
 pub mod http;
 pub mod identity;
 pub mod keyset;
+pub mod record_ids;
 pub mod registry;
 pub mod schema;
 pub mod value;

@@ -8,6 +8,8 @@ mod common;
 
 use common::{config, connect_via_loopback, Browser};
 use regex::Regex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use switchyard_connectors::auth::{begin, FlowError};
 use switchyard_sandbox::{Sandbox, SandboxConfig};
@@ -127,4 +129,86 @@ async fn the_flow_times_out_or_is_cancelled_and_closes_its_port() {
         .finish(async { tokio::time::sleep(Duration::from_millis(50)).await })
         .await;
     assert_eq!(cancelled.unwrap_err(), FlowError::Cancelled);
+}
+
+/// A token endpoint that answers every code with `instance_url` = `instance`, and counts
+/// the requests a second listener (the "attacker") receives.
+async fn lying_token_endpoint(instance: impl Fn(u16) -> String) -> (String, Arc<AtomicUsize>) {
+    use axum::routing::{any, post};
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    let attacker = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let attacker_port = attacker.local_addr().unwrap().port();
+    let trap = axum::Router::new().fallback(any(move || {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async { "gotcha" }
+    }));
+    tokio::spawn(async move { axum::serve(attacker, trap).await });
+    let body = serde_json::json!({
+        "access_token": "00Dxx!secret-access",
+        "refresh_token": "5Aep-secret-refresh",
+        "instance_url": instance(attacker_port),
+        "id": "https://login.salesforce.com/id/00D/005",
+        "token_type": "Bearer",
+        "issued_at": "1700000000000",
+    });
+    let token = axum::Router::new().route(
+        "/services/oauth2/token",
+        post(move || {
+            let body = body.clone();
+            async move { axum::Json(body) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+    tokio::spawn(async move { axum::serve(listener, token).await });
+    (base, hits)
+}
+
+#[tokio::test]
+async fn a_token_response_naming_an_attacker_host_is_refused_before_any_call() {
+    use switchyard_connectors::auth::{oauth_endpoints, FlowConfig, Target};
+    let attackers: [fn(u16) -> String; 3] = [
+        |_| "https://attacker.example".to_owned(),
+        |port| format!("http://127.0.0.1:{port}"),
+        |_| "https://acme.my.salesforce.com.attacker.example".to_owned(),
+    ];
+    let state_in = Regex::new(r"[?&]state=([^&]+)").unwrap();
+    for attacker in attackers {
+        let (base, hits) = lying_token_endpoint(attacker).await;
+        let config = FlowConfig {
+            provider: ProviderId::Salesforce,
+            endpoints: oauth_endpoints(
+                ProviderId::Salesforce,
+                &Target::Sandbox {
+                    base_url: base.clone(),
+                },
+            )
+            .unwrap(),
+            client_id: "client".into(),
+            client_secret: None,
+            loopback_port: 0,
+            loopback_path: "/callback".into(),
+            paste_redirect_uri: Some("https://switchyard.example/oauth/callback".into()),
+            timeout: Duration::from_secs(10),
+        };
+        let flow = begin(&config).await.unwrap();
+        let state = state_in.captures(&flow.authorize_url).unwrap()[1].to_owned();
+        let pasted = format!("https://switchyard.example/oauth/callback?code=c0de&state={state}");
+        let refused = flow
+            .finish_pasted(&pasted)
+            .await
+            .expect_err("an instance_url off the sandbox's port is refused");
+        let message = refused.to_string();
+        assert!(message.contains("not this computer's sandbox"), "{message}");
+        assert!(
+            !message.contains("secret"),
+            "no token in the error: {message}"
+        );
+        assert_eq!(
+            hits.load(Ordering::SeqCst),
+            0,
+            "nothing reached the attacker"
+        );
+    }
 }

@@ -254,3 +254,27 @@ async fn deletions_are_found_for_customers_and_transactions() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_id_that_is_not_digits_never_reaches_a_query_or_a_batch() {
+    let f = Fixture::start(ProviderId::Quickbooks, 5).await;
+    let qb = f.quickbooks(40, 30);
+    let spec = qb.describe("Customer").await.unwrap();
+    let before = f.calls().await;
+    let injected = "58') or Id in ('1".to_owned();
+    let archived = qb
+        .archive(&spec, std::slice::from_ref(&injected))
+        .await
+        .unwrap();
+    let update = WriteRow {
+        id: Some(injected),
+        version: Some("0".into()),
+        ..row(&[("Notes", Value::text("x"))])
+    };
+    let updated = qb.write(&spec, &WriteOp::Update, &[update]).await.unwrap();
+    for result in archived.iter().chain(&updated) {
+        let e = result.as_ref().unwrap_err();
+        assert_eq!(e.code, "INVALID_ID", "{e:?}");
+    }
+    assert_eq!(f.calls().await, before, "refused before any call");
+}

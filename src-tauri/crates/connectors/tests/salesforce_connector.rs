@@ -258,3 +258,28 @@ async fn lookups_and_batched_writes_with_per_record_results() {
         .unwrap()
         .is_empty());
 }
+
+#[tokio::test]
+async fn a_delete_names_only_ids_of_the_mappings_object() {
+    let f = Fixture::start(ProviderId::Salesforce, 5).await;
+    let sf = f.salesforce(2000, 200);
+    let spec = sf.describe("Lead").await.unwrap();
+    let before = f.calls().await;
+    // A well-formed Account id (Salesforce prints 001D000000K0fXO as …IAZ), and two
+    // strings that would widen the `ids=` list.
+    let foreign = [
+        "001D000000K0fXOIAZ".to_owned(),
+        "00QD000000K0fXO,001D000000K0fXO".to_owned(),
+        String::new(),
+    ];
+    let results = sf.archive(&spec, &foreign).await.unwrap();
+    assert_eq!(results.len(), 3);
+    for result in &results {
+        assert_eq!(
+            result.as_ref().unwrap_err().code,
+            "INVALID_ID",
+            "{result:?}"
+        );
+    }
+    assert_eq!(f.calls().await, before, "nothing was sent");
+}

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     Unavailable,
     Storage,
     Internal,
+    /// A provider's answer pointed Switchyard at a host it does not trust with a token.
+    UntrustedHost,
 }
 
 impl ErrorCode {
@@ -28,6 +30,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => "unavailable",
             ErrorCode::Storage => "storage",
             ErrorCode::Internal => "internal",
+            ErrorCode::UntrustedHost => "untrusted_host",
         }
     }
 }

@@ -516,6 +516,34 @@ async fn health_data_and_run_logs_export_as_csv_and_json() {
     assert_eq!(missing.code.as_str(), "not_found");
 }
 
+#[tokio::test]
+async fn a_connection_named_like_a_formula_exports_as_text_beside_plain_numbers() {
+    use switchyard_engine::health::export::ExportFormat;
+    let (_dir, engine, ids) = engine_with(&["=HYPERLINK(\"https://evil.example\")"]).await;
+    let pool = engine.store().pool();
+    let now = now_ms();
+    request_metrics::insert_batch(pool, &traffic(&ids[0], 9, 1, now))
+        .await
+        .unwrap();
+    engine.health_tick(now).await.unwrap();
+    let csv = engine
+        .export_health(HealthRange::Hour1, ExportFormat::Csv)
+        .await
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.content.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(!rows.is_empty());
+    for row in &rows {
+        assert_eq!(
+            &row[column("connection")],
+            "'=HYPERLINK(\"https://evil.example\")"
+        );
+        assert!(row[column("requests")].parse::<i64>().is_ok(), "{row:?}");
+    }
+}
+
 /// How soon a provider call shows up in a health tick (the Health screen refreshes on the
 /// tick): printed, not asserted against a clock; the tick must carry the new request.
 #[tokio::test]

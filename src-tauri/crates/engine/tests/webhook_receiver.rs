@@ -281,8 +281,65 @@ async fn hubspot_v1_when_chosen() {
         ),
         ("X-HubSpot-Signature-Version", "v1".to_owned()),
     ];
-    assert_eq!(post(url, &v1, body).await.0, 200);
+    // The signature holds, but the event occurred in 2019: a v1 signature carries no
+    // timestamp, so an event older than the time its key is kept is refused as a replay.
+    let (status, answer) = post(url, &v1, body).await;
+    assert_eq!(status, 401, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("refused as replays"),
+        "{answer}"
+    );
     assert_eq!(post(url, &v1, body.replace("12345", "12346")).await.0, 401);
+}
+
+#[tokio::test]
+async fn hubspot_v1_accepts_recent_events_once_and_refuses_undated_or_old_ones() {
+    let (engine, _dir) = plain_engine().await;
+    let secret = "hs-client-secret-v1";
+    engine
+        .set_webhook_secret(ProviderId::Hubspot, Some(secret.into()))
+        .await
+        .unwrap();
+    let view = engine
+        .set_webhook_settings(WebhookSettings {
+            enabled: true,
+            port: 0,
+            debounce_ms: 60_000,
+            hubspot_signature: switchyard_engine::webhooks::HubspotSignature::V1,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let url = &view.endpoints[0].url;
+    let v1 = |body: &str| {
+        vec![
+            (
+                "X-HubSpot-Signature",
+                switchyard_sandbox::hubspot::signature::v1(secret, body),
+            ),
+            ("X-HubSpot-Signature-Version", "v1".to_owned()),
+        ]
+    };
+    let day_ms = 24 * 3600 * 1000;
+    let mut event = hubspot_event(7, "62515", "501", "contact.propertyChange");
+    // A HubSpot retry a day and a half after the event (its schedule spans about 24 h).
+    event["occurredAt"] = json!(now_ms() - 36 * 3600 * 1000);
+    let body = json!([event]).to_string();
+    assert_eq!(post(url, &v1(&body), body.clone()).await.1["received"], 1);
+    let (status, again) = post(url, &v1(&body), body.clone()).await;
+    assert_eq!((status, again["duplicates"].as_u64()), (200, Some(1)));
+
+    event["eventId"] = json!(8);
+    event["occurredAt"] = json!(now_ms() - 31 * day_ms);
+    let old = json!([event]).to_string();
+    assert_eq!(post(url, &v1(&old), old.clone()).await.0, 401);
+    event.as_object_mut().unwrap().remove("occurredAt");
+    let undated = json!([event]).to_string();
+    assert_eq!(post(url, &v1(&undated), undated.clone()).await.0, 401);
+    assert_eq!(support::verified_events(&engine).await.len(), 1);
 }
 
 fn intuit(token: &str, body: &str) -> Vec<(&'static str, String)> {
@@ -408,6 +465,60 @@ fn switchyard_signature(secret: &str, ts: i64, body: &str) -> String {
         .map(|b| format!("{b:02x}"))
         .collect();
     format!("sha256={hex}")
+}
+
+#[tokio::test]
+async fn a_generic_replay_with_a_new_delivery_header_or_a_respelled_signature_is_not_new() {
+    let setup = common::sandbox_engine(3, 20).await;
+    let engine = &setup.engine;
+    let mapping = engine
+        .create_mapping(setup.contacts_to_leads().await)
+        .await
+        .unwrap();
+    let view = enable(engine, 60_000).await;
+    let url = view
+        .generic
+        .iter()
+        .find(|g| g.mapping_id == mapping.id)
+        .unwrap()
+        .url
+        .clone();
+    let secret = engine
+        .rotate_generic_webhook_secret(&mapping.id)
+        .await
+        .unwrap()
+        .secret;
+    let body = r#"{"event":"row.updated","recordId":"42"}"#;
+    let ts = now_ms() / 1000;
+    let signature = switchyard_signature(&secret, ts, body);
+    let headers = |signature: &str, delivery: &str| {
+        vec![
+            ("X-Switchyard-Timestamp", ts.to_string()),
+            ("X-Switchyard-Signature", signature.to_owned()),
+            ("X-Switchyard-Delivery", delivery.to_owned()),
+        ]
+    };
+    let (status, first) = post(&url, &headers(&signature, "d1"), body).await;
+    assert_eq!(
+        (status, first["received"].as_u64()),
+        (200, Some(1)),
+        "{first}"
+    );
+    // The delivery header is not signed: a replay naming a new one is still a repeat.
+    let (status, replay) = post(&url, &headers(&signature, "d2"), body).await;
+    assert_eq!(
+        (
+            status,
+            replay["received"].as_u64(),
+            replay["duplicates"].as_u64()
+        ),
+        (200, Some(0), Some(1)),
+        "{replay}"
+    );
+    // Upper-case hex is not the signature's spelling: refused, not a second delivery.
+    let upper = format!("sha256={}", signature["sha256=".len()..].to_uppercase());
+    assert_eq!(post(&url, &headers(&upper, "d3"), body).await.0, 401);
+    assert_eq!(support::verified_events(engine).await.len(), 1);
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! Each provider's OAuth endpoints and default scopes, for the real service or for a
-//! sandbox base URL — the one place host names live (shared/reference/provider-apis.md §0).
+//! sandbox base URL — the one place host names live (shared/reference/provider-apis.md §0),
+//! including which API hosts a token response may name ([`InstanceHosts`]).
 
+use super::instance_url::{InstanceHosts, SALESFORCE_DOMAINS};
 use switchyard_store::kinds::ProviderId;
 
 /// Which server a connection talks to.
@@ -23,6 +25,8 @@ pub struct OAuthEndpoints {
     pub comma_scopes: bool,
     /// Client id and secret go in the form body (Salesforce, HubSpot) rather than HTTP Basic.
     pub credentials_in_body: bool,
+    /// The API hosts the token response may name (Salesforce's `instance_url`).
+    pub instance_hosts: InstanceHosts,
 }
 
 /// `None` for providers without OAuth (Zapier hooks are the credential themselves).
@@ -66,6 +70,20 @@ pub fn oauth_endpoints(provider: ProviderId, target: &Target) -> Option<OAuthEnd
         }
         _ => token_host.clone(),
     };
+    let instance_hosts = match (provider, target) {
+        (ProviderId::Salesforce, Target::Production) => InstanceHosts::Domains(SALESFORCE_DOMAINS),
+        (ProviderId::Salesforce, Target::Sandbox { base_url }) => {
+            // The simulator names its own listener (by its other loopback spelling).
+            let port = oauth2::url::Url::parse(base_url)
+                .ok()
+                .and_then(|u| u.port_or_known_default());
+            match port {
+                Some(port) => InstanceHosts::Loopback { port },
+                None => InstanceHosts::Domains(&[]),
+            }
+        }
+        _ => InstanceHosts::Ignored,
+    };
     Some(OAuthEndpoints {
         authorize: format!("{auth_host}{}", paths[0]),
         token: format!("{token_host}{}", paths[1]),
@@ -73,6 +91,7 @@ pub fn oauth_endpoints(provider: ProviderId, target: &Target) -> Option<OAuthEnd
         scopes: scopes(provider),
         comma_scopes: provider == ProviderId::Slack,
         credentials_in_body: matches!(provider, ProviderId::Salesforce | ProviderId::Hubspot),
+        instance_hosts,
     })
 }
 
@@ -165,6 +184,22 @@ mod tests {
                 "http://127.0.0.1:9/oauth/authorize",
                 "http://127.0.0.1:9/oauth/2026-03/token"
             )
+        );
+        assert_eq!(hs.instance_hosts, InstanceHosts::Ignored);
+        assert_eq!(
+            sf.instance_hosts,
+            InstanceHosts::Domains(SALESFORCE_DOMAINS)
+        );
+        let sf_sandbox = oauth_endpoints(
+            ProviderId::Salesforce,
+            &Target::Sandbox {
+                base_url: "http://127.0.0.1:47311".into(),
+            },
+        )
+        .unwrap_or_else(|| unreachable!());
+        assert_eq!(
+            sf_sandbox.instance_hosts,
+            InstanceHosts::Loopback { port: 47311 }
         );
         assert!(oauth_endpoints(ProviderId::Zapier, &Target::Production).is_none());
         assert!(

@@ -3,7 +3,8 @@
 //! shell opens the URL in the system browser; `finish` waits for the callback (with a
 //! timeout and a cancel signal) and exchanges the code. Where a provider refuses
 //! loopback redirects, `finish_pasted` completes the same flow from the redirect URL the
-//! user pastes. Tokens come back wrapped in `Secret`.
+//! user pastes. Tokens come back wrapped in `Secret`, and only with an `instance_url` the
+//! endpoints allow (`instance_url`).
 
 use super::endpoints::OAuthEndpoints;
 use super::loopback::{CallbackParams, Loopback};
@@ -104,6 +105,9 @@ pub enum FlowError {
     Network(String),
     #[error("the connection settings are not valid: {0}")]
     Config(String),
+    /// The token response named an API host the endpoints do not allow; no token was used.
+    #[error("{0}")]
+    UntrustedInstance(#[from] super::instance_url::UntrustedInstance),
 }
 
 /// A started flow: show `authorize_url` in the browser, then call `finish`.
@@ -114,6 +118,7 @@ pub struct PendingFlow {
     state: String,
     verifier: PkceCodeVerifier,
     client: OAuthClient,
+    instance_hosts: super::instance_url::InstanceHosts,
     loopback: Option<Loopback>,
     timeout: Duration,
 }
@@ -167,6 +172,7 @@ pub async fn begin(config: &FlowConfig) -> Result<PendingFlow, FlowError> {
         state: state.secret().clone(),
         verifier,
         client,
+        instance_hosts: config.endpoints.instance_hosts.clone(),
         loopback,
         timeout: config.timeout,
     })
@@ -245,7 +251,10 @@ impl PendingFlow {
             .request_async(&http)
             .await
             .map_err(token_error)?;
-        Ok(grant(response, params.realm_id))
+        let mut grant = grant(response, params.realm_id);
+        // Before the grant (and so any token) can reach the host it names.
+        grant.instance_url = self.instance_hosts.check(grant.instance_url.as_deref())?;
+        Ok(grant)
     }
 }
 

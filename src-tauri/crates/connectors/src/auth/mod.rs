@@ -6,6 +6,7 @@
 mod authed;
 mod endpoints;
 mod flow;
+mod instance_url;
 mod loopback;
 mod revoke;
 mod tokens;
@@ -13,6 +14,7 @@ mod tokens;
 pub use authed::{AuthedClient, AuthedError};
 pub use endpoints::{oauth_endpoints, production_api_base, OAuthEndpoints, Target};
 pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
+pub use instance_url::{InstanceHosts, UntrustedInstance, SALESFORCE_DOMAINS};
 pub use loopback::{CallbackParams, Loopback};
 pub use revoke::revoke;
 pub use tokens::{RefreshConfig, TokenError, TokenSource, ACCESS, REFRESH, REFRESH_MARGIN};

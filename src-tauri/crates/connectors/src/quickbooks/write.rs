@@ -2,7 +2,8 @@
 //! updates that must name the current `SyncToken`. An item refused with 5010 (stale
 //! object: someone saved it since we read it) is read again and sent once more with the
 //! fresh token. QuickBooks has no delete for name-list entities: archiving a customer
-//! sets `Active` to false. Faults arrive per item inside an HTTP 200.
+//! sets `Active` to false. Faults arrive per item inside an HTTP 200. Ids are digit
+//! strings; any other is refused per record before it reaches a query or a batch.
 
 use super::{codec, read, Quickbooks};
 use crate::api::Request;
@@ -47,6 +48,8 @@ fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Item, Recor
                 .id
                 .clone()
                 .ok_or_else(|| RecordError::new("MISSING_ID", "an update needs the record's id"))?;
+            crate::record_ids::check(crate::ProviderId::Quickbooks, &spec.name, &id)
+                .map_err(|why| RecordError::new("INVALID_ID", why))?;
             let token = row.version.clone().ok_or_else(|| {
                 RecordError::new(
                     "MISSING_SYNC_TOKEN",
@@ -181,6 +184,12 @@ async fn current_tokens(
     ids: &[String],
 ) -> Result<HashMap<String, String>, ConnectorError> {
     let mut tokens = HashMap::new();
+    // Only digit strings go into the query (the rest are refused per record by `encode`),
+    // so nothing in an id can end the quoted literal.
+    let ids: Vec<&String> = ids
+        .iter()
+        .filter(|id| crate::record_ids::is_numeric_id(id))
+        .collect();
     for chunk in ids.chunks(100) {
         let list: Vec<String> = chunk.iter().map(|id| format!("'{id}'")).collect();
         let active = if spec.field("Active").is_some() {

@@ -2,6 +2,7 @@
 //! false so one bad record does not sink the others): create (`POST`), update by id
 //! (`PATCH`), upsert by an external-id field (`PATCH …/{Obj}/{Field}`) and delete
 //! (`DELETE ?ids=`). Each answer is an array of `{id, success, errors}` in input order.
+//! Updates and deletes name only ids of the mapping's own object (its key prefix).
 
 use super::{codec, Salesforce};
 use crate::api::Request;
@@ -21,7 +22,7 @@ fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Json, Recor
             .id
             .as_ref()
             .ok_or_else(|| RecordError::new("MISSING_ID", "an update needs the record's id"))?;
-        body.insert("id".into(), Json::from(id.clone()));
+        body.insert("id".into(), Json::from(own_id(spec, id)?));
     }
     for (name, value) in &row.fields {
         let field = spec.field(name).ok_or_else(|| {
@@ -148,12 +149,21 @@ fn created_flags(op: &WriteOp, results: Vec<WriteResult>) -> Vec<WriteResult> {
         .collect()
 }
 
+/// `id` when it is a record of `spec`'s object. `DELETE /composite/sobjects?ids=` takes
+/// ids of any object, so an id of another object (or not an id at all) is refused here,
+/// per record, and never sent.
+fn own_id(spec: &ObjectSpec, id: &str) -> Result<String, RecordError> {
+    crate::record_ids::check(crate::ProviderId::Salesforce, &spec.name, id)
+        .map(|()| id.to_owned())
+        .map_err(|why| RecordError::new("INVALID_ID", why))
+}
+
 pub async fn delete(
     sf: &Salesforce,
     spec: &ObjectSpec,
     ids: &[String],
 ) -> Result<Vec<WriteResult>, ConnectorError> {
-    let prepared: Vec<Result<String, RecordError>> = ids.iter().map(|i| Ok(i.clone())).collect();
+    let prepared: Vec<Result<String, RecordError>> = ids.iter().map(|i| own_id(spec, i)).collect();
     let out = in_batches(prepared, sf.batch_size, |chunk| {
         let query = serde_urlencoded::to_string([
             ("ids", chunk.join(",").as_str()),

@@ -61,6 +61,7 @@ fn flow_error(provider: ProviderId, e: FlowError) -> EngineError {
         FlowError::Provider { .. } => ErrorCode::AuthExpired,
         FlowError::Network(_) => ErrorCode::Unavailable,
         FlowError::Config(_) => ErrorCode::Validation,
+        FlowError::UntrustedInstance(_) => ErrorCode::UntrustedHost,
     };
     EngineError::new(code, format!("{name}: {e}"))
 }

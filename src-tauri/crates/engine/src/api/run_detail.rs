@@ -115,23 +115,46 @@ impl Engine {
     }
 
     /// Pairs two records by hand; runs keep the pair even when the match rule disagrees.
+    /// Each id must be one its provider could have given a record of the mapping's object
+    /// (a pinned id is later put in look-ups, updates and deletes): refused with
+    /// `validation` otherwise.
     pub async fn pin_link(
         &self,
         mapping_id: &str,
         source_id: &str,
         target_id: &str,
     ) -> EngineResult<()> {
-        if source_id.trim().is_empty() || target_id.trim().is_empty() {
+        let (source_id, target_id) = (source_id.trim(), target_id.trim());
+        if source_id.is_empty() || target_id.is_empty() {
             return Err(EngineError::validation("Give both record ids."));
         }
-        mappings::get(self.store().pool(), mapping_id).await?;
+        let pool = self.store().pool();
+        let mapping = mappings::get(pool, mapping_id).await?;
+        for (connection, object, id) in [
+            (
+                &mapping.source_connection_id,
+                &mapping.source_object,
+                source_id,
+            ),
+            (
+                &mapping.target_connection_id,
+                &mapping.target_object,
+                target_id,
+            ),
+        ] {
+            let provider = switchyard_store::tables::connections::get(pool, connection)
+                .await?
+                .provider;
+            switchyard_connectors::record_ids::check(provider, object, id)
+                .map_err(EngineError::validation)?;
+        }
         let mut tx = self
             .store()
             .pool()
             .begin()
             .await
             .map_err(switchyard_store::StoreError::from)?;
-        links::pin(&mut tx, mapping_id, source_id.trim(), target_id.trim()).await?;
+        links::pin(&mut tx, mapping_id, source_id, target_id).await?;
         tx.commit()
             .await
             .map_err(switchyard_store::StoreError::from)?;

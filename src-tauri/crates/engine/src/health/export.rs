@@ -1,7 +1,9 @@
 //! Health data and run logs as CSV or JSON files: one row per connection and bucket for
 //! the charts' data, one row per run for the timeline, one row per failed record for a
-//! run. Times are ISO 8601 UTC in CSV and epoch milliseconds in JSON.
+//! run. Times are ISO 8601 UTC in CSV and epoch milliseconds in JSON. Text cells that a
+//! spreadsheet would run as a formula are quoted ([`super::csv_cell`]); numbers are not.
 
+use super::csv_cell::text_cell;
 use super::series::HealthRange;
 use crate::{Engine, EngineError, EngineResult, ErrorCode};
 use serde::Serialize;
@@ -136,7 +138,7 @@ fn render<T: Serialize>(
                     Some(serde_json::Value::Number(n)) if time_fields.contains(&k.as_str()) => {
                         n.as_i64().map(iso).unwrap_or_default()
                     }
-                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(serde_json::Value::String(s)) => text_cell(s).into_owned(),
                     Some(serde_json::Value::Null) | None => String::new(),
                     Some(v) => v.to_string(),
                 });
@@ -288,6 +290,55 @@ mod tests {
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back[0]["at"], 1_700_000_000_000_i64);
         assert_eq!(back[1]["rate"], serde_json::Value::Null);
+    }
+
+    #[derive(Serialize)]
+    struct Cells {
+        amount: f64,
+        count: i64,
+        name: &'static str,
+        note: &'static str,
+    }
+
+    #[test]
+    fn csv_text_that_would_be_a_formula_is_quoted_but_numbers_stay_numbers() {
+        let rows = [
+            Cells {
+                amount: -5.0,
+                count: -5,
+                name: "=HYPERLINK(\"https://evil.example\",\"x\")",
+                note: "-5",
+            },
+            Cells {
+                amount: 1.5,
+                count: 2,
+                name: "@SUM(A1)",
+                note: "\tcmd",
+            },
+        ];
+        let csv = render(ExportFormat::Csv, &rows, &[], &[]).unwrap();
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let cells: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                [
+                    "-5.0",
+                    "-5",
+                    "'=HYPERLINK(\"https://evil.example\",\"x\")",
+                    "'-5"
+                ],
+                ["1.5", "2", "'@SUM(A1)", "'\tcmd"],
+            ]
+        );
+        let json = render(ExportFormat::Json, &rows, &[], &[]).unwrap();
+        assert!(
+            json.contains(r#""name": "@SUM(A1)""#),
+            "JSON keeps the text: {json}"
+        );
     }
 
     #[test]

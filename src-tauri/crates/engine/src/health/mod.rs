@@ -2,6 +2,7 @@
 //! their delivery, the live monitor, and exports. The dashboard's summary numbers are
 //! in `api::health`.
 
+mod csv_cell;
 pub mod evaluate;
 pub mod export;
 pub mod monitor;

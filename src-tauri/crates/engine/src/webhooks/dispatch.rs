@@ -23,8 +23,6 @@ use tokio::time::{sleep_until, Instant};
 const PAGE: i64 = 500;
 /// A run that could not start for a passing reason (database busy …) is tried again after this.
 const RETRY_AFTER: Duration = Duration::from_secs(30);
-/// Processed and refused deliveries are forgotten after 30 days.
-const KEEP_MS: i64 = 30 * 24 * 3600 * 1000;
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 enum Msg {
@@ -277,7 +275,7 @@ impl Dispatcher {
             return;
         }
         self.pruned_at = Some(Instant::now());
-        let before = switchyard_store::now_ms() - KEEP_MS;
+        let before = switchyard_store::now_ms() - super::replay::KEEP_MS;
         match webhook_events::prune(self.engine.store().pool(), before).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(pruned = n, "old webhook events forgotten"),

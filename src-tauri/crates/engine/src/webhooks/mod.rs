@@ -8,6 +8,7 @@ mod intake;
 mod keys;
 pub mod payloads;
 pub(crate) mod receiver;
+mod replay;
 mod routes;
 mod sandbox;
 mod service;

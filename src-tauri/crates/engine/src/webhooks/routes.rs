@@ -7,6 +7,7 @@ use super::checks::{any_of, candidates, decoded, header, hubspot_uris, now_secs,
 use super::intake::{accept, refuse, Route};
 use super::payloads::{self, slack::SlackBody, Incoming, Malformed};
 use super::receiver::Ctx;
+use super::replay;
 use super::settings::{generic_secret_name, HubspotSignature, SCOPE};
 use super::signatures::{self, Rejected};
 use axum::body::Body;
@@ -108,6 +109,12 @@ pub(super) async fn hubspot(
     };
     if let Err(r) = verdict {
         return refuse(&ctx, provider, StatusCode::UNAUTHORIZED, &reason(&r)).await;
+    }
+    if ctx.settings.hubspot_signature != HubspotSignature::V3 && parsed.is_ok() {
+        let oldest = payloads::hubspot::oldest_occurrence(&body);
+        if let Err(why) = replay::untimestamped_fresh(oldest, now * 1000) {
+            return refuse(&ctx, provider, StatusCode::UNAUTHORIZED, &why).await;
+        }
     }
     deliver(&ctx, provider, parsed).await
 }
@@ -221,8 +228,9 @@ pub(super) async fn generic(
     if let Err(r) = signatures::switchyard(secret.expose(), ts, &body, signature, now_secs()) {
         return refuse(&ctx, provider, StatusCode::UNAUTHORIZED, &reason(&r)).await;
     }
-    let delivery = header(&headers, "x-switchyard-delivery");
-    match payloads::generic::parse(&body, delivery, signature, &mapping.source_object) {
+    // The `X-Switchyard-Delivery` header is not signed: it never names the delivery.
+    let replay_key = signatures::switchyard_replay_key(ts, &body);
+    match payloads::generic::parse(&body, &replay_key, &mapping.source_object) {
         Ok(mut event) => {
             event.delivery_id = format!("{}:{}", mapping.id, event.delivery_id);
             let route = Route {

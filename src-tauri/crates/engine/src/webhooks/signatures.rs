@@ -10,6 +10,11 @@
 //! - Switchyard's own endpoint (Zapier and other senders): `X-Switchyard-Signature` =
 //!   `sha256=` + hex(HMAC-SHA256(the mapping's secret, `{timestamp}.{body}`)),
 //!   `X-Switchyard-Timestamp` in seconds.
+//!
+//! Only the canonical encoding of a signature is accepted: lower-case hex (as every one of
+//! these providers sends it) and padded standard base64, with nothing around it. A
+//! signature that can be re-spelled (upper case, a sign, spaces) would otherwise verify
+//! under many spellings of one signed request.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -38,14 +43,29 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Lower-case hex only: `u8::from_str_radix` alone would also take `AB` and `+a`.
 fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() % 2 != 0 {
         return None;
     }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+    bytes
+        .chunks(2)
+        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
         .collect()
+}
+
+/// Padded standard base64, as HubSpot v3 and Intuit send it (the `base64` crate refuses
+/// missing padding and non-zero trailing bits, so each digest has one spelling).
+fn unbase64(text: &str) -> Option<Vec<u8>> {
+    STANDARD.decode(text).ok()
 }
 
 #[allow(clippy::expect_used)]
@@ -79,11 +99,9 @@ pub fn hubspot_v3(
     signature: &str,
     now_secs: i64,
 ) -> Result<(), Rejected> {
-    let ts: i64 = timestamp_ms.trim().parse().map_err(|_| Rejected::Missing)?;
+    let ts: i64 = timestamp_ms.parse().map_err(|_| Rejected::Missing)?;
     fresh(ts / 1000, now_secs)?;
-    let expected = STANDARD
-        .decode(signature.trim())
-        .map_err(|_| Rejected::Missing)?;
+    let expected = unbase64(signature).ok_or(Rejected::Missing)?;
     check_hmac(
         hmac(
             secret.as_bytes(),
@@ -91,7 +109,7 @@ pub fn hubspot_v3(
                 method.as_bytes(),
                 uri.as_bytes(),
                 body,
-                timestamp_ms.trim().as_bytes(),
+                timestamp_ms.as_bytes(),
             ],
         ),
         &expected,
@@ -99,7 +117,7 @@ pub fn hubspot_v3(
 }
 
 fn sha256_matches(parts: &[&[u8]], signature: &str) -> Result<(), Rejected> {
-    let expected = unhex(signature.trim()).ok_or(Rejected::Missing)?;
+    let expected = unhex(signature).ok_or(Rejected::Missing)?;
     let mut digest = Sha256::new();
     for p in parts {
         digest.update(p);
@@ -148,9 +166,7 @@ pub fn slack(
 
 /// QuickBooks `intuit-signature`.
 pub fn intuit(verifier_token: &str, body: &[u8], signature: &str) -> Result<(), Rejected> {
-    let expected = STANDARD
-        .decode(signature.trim())
-        .map_err(|_| Rejected::Missing)?;
+    let expected = unbase64(signature).ok_or(Rejected::Missing)?;
     check_hmac(hmac(verifier_token.as_bytes(), &[body]), &expected)
 }
 
@@ -189,10 +205,9 @@ impl Timestamped {
         signature: &str,
         now_secs: i64,
     ) -> Result<(), Rejected> {
-        let ts = timestamp_secs.trim();
+        let ts = timestamp_secs;
         fresh(ts.parse().map_err(|_| Rejected::Missing)?, now_secs)?;
         let hex_part = signature
-            .trim()
             .strip_prefix(self.prefix)
             .ok_or(Rejected::Missing)?;
         let expected = unhex(hex_part).ok_or(Rejected::Missing)?;
@@ -204,6 +219,18 @@ impl Timestamped {
             &expected,
         )
     }
+}
+
+/// What a delivery to a mapping's endpoint is recognised by when it comes again: the
+/// SHA-256 of exactly what its signature covers (`{timestamp}.{body}`). Nothing a
+/// replayer can change without breaking the signature (an unsigned header, the spelling
+/// of the signature) goes into it.
+pub fn switchyard_replay_key(timestamp_secs: &str, body: &[u8]) -> String {
+    let mut digest = Sha256::new();
+    digest.update(timestamp_secs.as_bytes());
+    digest.update(b".");
+    digest.update(body);
+    format!("sha256:{}", hex(&digest.finalize()))
 }
 
 /// The header value Switchyard's scheme expects (for documentation and for the sandbox).
@@ -347,6 +374,48 @@ mod tests {
             intuit("verifier-token-124", body.as_bytes(), signature),
             Err(Rejected::Mismatch)
         );
+    }
+
+    #[test]
+    fn only_the_canonical_spelling_of_a_signature_verifies() {
+        let body = br#"{"mapping":"x"}"#;
+        let good = switchyard_sign("whsec_test", 1_700_000_000, body);
+        let now = 1_700_000_010;
+        assert_eq!(
+            switchyard("whsec_test", "1700000000", body, &good, now),
+            Ok(())
+        );
+        let upper = format!("sha256={}", good["sha256=".len()..].to_uppercase());
+        let padded = format!(" {good} ");
+        for respelled in [upper.as_str(), padded.as_str()] {
+            assert_eq!(
+                switchyard("whsec_test", "1700000000", body, respelled, now),
+                Err(Rejected::Missing),
+                "{respelled}"
+            );
+        }
+        // `from_str_radix` takes a leading sign: "+7" would have read as 0x07.
+        assert_eq!(unhex("+7"), None);
+        assert_eq!(unhex("0a"), Some(vec![10]));
+        assert_eq!(
+            switchyard("whsec_test", " 1700000000", body, &good, now),
+            Err(Rejected::Missing),
+            "the timestamp is signed as sent"
+        );
+        let v1 = "232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de";
+        assert_eq!(
+            hubspot_v1(HS_SECRET, HS_BODY.as_bytes(), &v1.to_uppercase()),
+            Err(Rejected::Missing)
+        );
+    }
+
+    #[test]
+    fn the_replay_key_is_what_the_signature_covers() {
+        let key = switchyard_replay_key("1700000000", b"{}");
+        assert_eq!(key, switchyard_replay_key("1700000000", b"{}"));
+        assert_ne!(key, switchyard_replay_key("1700000001", b"{}"));
+        assert_ne!(key, switchyard_replay_key("1700000000", b"{ }"));
+        assert!(key.starts_with("sha256:") && key.len() == 7 + 64, "{key}");
     }
 
     #[test]

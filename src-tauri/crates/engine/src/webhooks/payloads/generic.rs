@@ -1,17 +1,14 @@
 //! Switchyard's own endpoint, `/webhooks/generic/{mapping_id}`, for senders such as Zapier:
-//! any JSON object (or nothing). Its delivery id is the `X-Switchyard-Delivery` header, else
-//! the body's `id`, else the signature itself (a replay of the same signed request is then
-//! recognised). `recordId` (or `record_id`) names the record that changed, when known.
+//! any JSON object (or nothing). Its delivery id comes only from what the signature covers:
+//! the body's `id`, else the hash of the signed timestamp and body
+//! ([`super::super::signatures::switchyard_replay_key`]), so a replay is recognised however
+//! its unsigned parts (an `X-Switchyard-Delivery` header, the signature's spelling) were
+//! changed. `recordId` (or `record_id`) names the record that changed, when known.
 
 use super::{malformed, text, Incoming, Malformed};
 use serde_json::Value;
 
-pub fn parse(
-    body: &[u8],
-    delivery_header: Option<&str>,
-    signature: &str,
-    object: &str,
-) -> Result<Incoming, Malformed> {
+pub fn parse(body: &[u8], replay_key: &str, object: &str) -> Result<Incoming, Malformed> {
     let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
         Value::Object(serde_json::Map::new())
     } else {
@@ -20,12 +17,10 @@ pub fn parse(
     if !value.is_object() {
         return Err(malformed("the body must be a JSON object"));
     }
-    let delivery = delivery_header
-        .map(str::trim)
-        .filter(|d| !d.is_empty() && d.len() <= 200)
-        .map(str::to_owned)
-        .or_else(|| text(&value["id"]))
-        .unwrap_or_else(|| format!("sig:{}", signature.trim()));
+    let delivery = text(&value["id"])
+        .filter(|id| !id.is_empty() && id.len() <= 200)
+        .map(|id| format!("id:{id}"))
+        .unwrap_or_else(|| replay_key.to_owned());
     Ok(Incoming {
         delivery_id: delivery,
         account_id: None,
@@ -46,25 +41,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn delivery_id_from_header_then_body_then_signature() {
+    fn delivery_id_from_the_signed_body_then_the_signed_content() {
         let body = br#"{"id":"zap-1","recordId":42,"event":"contact.updated"}"#;
-        let from_header = parse(body, Some("d-9"), "sha256=ab", "contacts").unwrap();
-        assert_eq!(from_header.delivery_id, "d-9");
-        assert_eq!(from_header.record_id.as_deref(), Some("42"));
-        assert_eq!(from_header.event_type, "contact.updated");
-        assert_eq!(
-            parse(body, None, "sha256=ab", "contacts")
-                .unwrap()
-                .delivery_id,
-            "zap-1"
-        );
-        let bare = parse(b"", None, "sha256=ab", "contacts").unwrap();
+        let with_id = parse(body, "sha256:k", "contacts").unwrap();
+        assert_eq!(with_id.delivery_id, "id:zap-1");
+        assert_eq!(with_id.record_id.as_deref(), Some("42"));
+        assert_eq!(with_id.event_type, "contact.updated");
+        let bare = parse(b"", "sha256:k", "contacts").unwrap();
         assert_eq!(
             (bare.delivery_id.as_str(), bare.event_type.as_str()),
-            ("sig:sha256=ab", "generic")
+            ("sha256:k", "generic")
         );
         assert_eq!(bare.object.as_deref(), Some("contacts"));
-        assert!(parse(b"[1]", None, "s", "contacts").is_err());
-        assert!(parse(b"name=x", None, "s", "contacts").is_err());
+        assert!(parse(b"[1]", "k", "contacts").is_err());
+        assert!(parse(b"name=x", "k", "contacts").is_err());
     }
 }

@@ -47,6 +47,17 @@ pub fn parse(body: &[u8]) -> Result<Vec<Incoming>, Malformed> {
         .collect()
 }
 
+/// When the oldest event of a delivery occurred (epoch ms); `None` when one does not say
+/// or the body is not an event array.
+pub fn oldest_occurrence(body: &[u8]) -> Option<i64> {
+    let events: Vec<Value> = serde_json::from_slice(body).ok()?;
+    events
+        .iter()
+        .map(|e| e["occurredAt"].as_i64())
+        .try_fold(i64::MAX, |oldest, at| Some(oldest.min(at?)))
+        .filter(|_| !events.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,6 +76,15 @@ mod tests {
         assert_eq!(events[1].object.as_deref(), Some("deals"));
         assert_eq!(events[1].event_type, "object.propertyChange");
         assert_eq!(events[2].object, None, "not an object Switchyard syncs");
+    }
+
+    #[test]
+    fn the_oldest_occurrence_of_a_delivery() {
+        let body = br#"[{"occurredAt":5},{"occurredAt":3},{"occurredAt":9}]"#;
+        assert_eq!(oldest_occurrence(body), Some(3));
+        assert_eq!(oldest_occurrence(br#"[{"occurredAt":5},{}]"#), None);
+        assert_eq!(oldest_occurrence(b"[]"), None);
+        assert_eq!(oldest_occurrence(b"{}"), None);
     }
 
     #[test]
