@@ -125,12 +125,7 @@ impl Engine {
             return Err(EngineError::validation("Give both record ids."));
         }
         mappings::get(self.store().pool(), mapping_id).await?;
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(self.store().pool()).await?;
         links::pin(&mut tx, mapping_id, source_id.trim(), target_id.trim()).await?;
         tx.commit()
             .await

@@ -141,10 +141,7 @@ impl Engine {
         };
         let mut base = parse_base(&pair.base);
         base.insert(conflict.field, chosen);
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         links::set_base(&mut *tx, &error.mapping_id, &source_id, &base_json(&base)).await?;
         run_errors::set_status(&mut *tx, error_id, RunErrorStatus::Resolved).await?;
         tx.commit()

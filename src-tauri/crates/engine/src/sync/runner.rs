@@ -927,12 +927,7 @@ impl Engine {
         deletes_since: Option<chrono::DateTime<chrono::Utc>>,
         add: &Tally,
     ) -> EngineResult<()> {
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(self.store().pool()).await?;
         if let Some(read) = pending.committable() {
             let stored = super::deletes::Stored {
                 read,
@@ -961,10 +956,7 @@ impl Engine {
         failures: &[Failed],
     ) -> EngineResult<()> {
         let pool = self.store().pool();
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();
         let found: Vec<links::LinkUpsert<'_>> = pairs
             .iter()
@@ -1027,10 +1019,7 @@ impl Engine {
         let mut intents: Vec<(i64, &Decision, usize)> = Vec::new();
         let payloads: Vec<String>;
         {
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(switchyard_store::StoreError::from)?;
+            let mut tx = switchyard_store::begin_write(pool).await?;
             let ops: Vec<OutboxOp> = todo
                 .iter()
                 .map(|d| {
@@ -1132,10 +1121,7 @@ impl Engine {
                 .write(spec, &op, &rows)
                 .await
                 .map_err(|e| connector_error(connector.provider(), e))?;
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(switchyard_store::StoreError::from)?;
+            let mut tx = switchyard_store::begin_write(pool).await?;
             // (intent id, decision, index into `payloads`, the written record's id)
             let mut written = Vec::new();
             for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
