@@ -31,7 +31,7 @@ async fn write_one(
 ) -> EngineResult<()> {
     let version = if connector.provider() == ProviderId::Quickbooks {
         let current = connector
-            .lookup(spec, &spec.id_field, &[id.to_owned()], &[])
+            .reread(spec, &[id.to_owned()], &[])
             .await
             .map_err(|e| connector_error(connector.provider(), e))?;
         current.into_iter().next().and_then(|r| r.version)
