@@ -129,6 +129,16 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
         fields: &[String],
     ) -> Result<Vec<Record>, ConnectorError>;
 
+    /// The current state of records by id, read from the provider now (never from the
+    /// read cache), with their last-modified time and version: what a write about to
+    /// land on them must be checked against. Ids that no longer exist are left out.
+    async fn reread(
+        &self,
+        spec: &ObjectSpec,
+        ids: &[String],
+        fields: &[String],
+    ) -> Result<Vec<Record>, ConnectorError>;
+
     /// Writes `rows` in batches; one result per row, in order. A whole-call failure (the
     /// provider down, the token revoked) is an `Err` and nothing is known to be written.
     async fn write(

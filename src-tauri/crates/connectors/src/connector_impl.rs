@@ -3,11 +3,11 @@
 //! writes that delegation once, so each provider names only its own functions.
 
 /// `connector_impl!(Type, ProviderId::X, objects = f, describe = f, read = f, lookup = f,
-/// write = f, deleted_since = f, archive = f)`; every `f` is an async function taking the
+/// reread = f, write = f, deleted_since = f, archive = f)`; every `f` is an async function taking the
 /// provider struct first (`objects` is a plain function returning the list).
 macro_rules! connector_impl {
     ($ty:ty, $provider:expr, objects = $objects:path, describe = $describe:path, read = $read:path,
-     lookup = $lookup:path, write = $write:path, deleted_since = $deleted:path, archive = $archive:path) => {
+     lookup = $lookup:path, reread = $reread:path, write = $write:path, deleted_since = $deleted:path, archive = $archive:path) => {
         #[async_trait::async_trait]
         impl $crate::connector::Connector for $ty {
             fn provider(&self) -> switchyard_store::kinds::ProviderId {
@@ -59,6 +59,15 @@ macro_rules! connector_impl {
                 fields: &[String],
             ) -> Result<Vec<$crate::value::Record>, $crate::connector::ConnectorError> {
                 $lookup(self, spec, field, values, fields).await
+            }
+
+            async fn reread(
+                &self,
+                spec: &$crate::schema::ObjectSpec,
+                ids: &[String],
+                fields: &[String],
+            ) -> Result<Vec<$crate::value::Record>, $crate::connector::ConnectorError> {
+                $reread(self, spec, ids, fields).await
             }
 
             async fn write(

@@ -2,7 +2,7 @@
 //! keyset paging, the equal-timestamp boundary (MetaData times have whole
 //! seconds, so every record saved in one second shares one), inactive customers,
 //! `IN` look-ups on nested fields, batches of 30 with per-item faults, and a stale
-//! SyncToken read again and retried once.
+//! SyncToken (someone saved the customer since) returned as 5010, never resent blindly.
 
 #![allow(clippy::unwrap_used)]
 
@@ -128,32 +128,43 @@ async fn writes_in_batches_with_faults_and_stale_tokens() {
         .unwrap();
     assert_eq!(*zoe0.get("DisplayName"), Value::text("Zoë Ltd 0"));
 
-    // Someone edits a customer after we read it: the stale update is read again and retried once.
+    // Someone edits a customer after we read it: a real 5010 comes back for that item and
+    // is not resent with a fresh token (that would overwrite their edit); the engine
+    // re-checks it three ways. Their edit survives.
     let stale = results[0].as_ref().unwrap().clone();
     f.control(
-        "faults",
-        serde_json::json!({ "kind": "stale_sync_token", "next": 1 }),
+        "mutate",
+        serde_json::json!({ "object": "Customer", "id": stale.id, "fields": { "Notes": "theirs" } }),
     )
     .await;
     let update = vec![WriteRow {
         id: Some(stale.id.clone()),
         version: stale.version.clone(),
-        ..row(&[("Notes", Value::text("after 5010"))])
+        ..row(&[("Notes", Value::text("ours"))])
     }];
     let before = f.calls().await;
     let results = qb.write(&spec, &WriteOp::Update, &update).await.unwrap();
-    assert!(results[0].is_ok(), "{results:?}");
-    assert_eq!(f.calls().await - before, 3, "batch, re-read, batch");
+    let refused = results[0].as_ref().unwrap_err();
+    assert_eq!(refused.code, "5010", "{refused:?}");
+    assert!(refused.retryable, "a later, re-checked try may succeed");
+    assert_eq!(f.calls().await - before, 1, "one batch, no blind resend");
     let now = qb
-        .lookup(
-            &spec,
-            "Id",
-            std::slice::from_ref(&stale.id),
-            &["Notes".into()],
-        )
+        .reread(&spec, std::slice::from_ref(&stale.id), &["Notes".into()])
         .await
         .unwrap();
-    assert_eq!(*now[0].get("Notes"), Value::text("after 5010"));
+    assert_eq!(*now[0].get("Notes"), Value::text("theirs"));
+    assert_ne!(
+        now[0].version, stale.version,
+        "their save moved the SyncToken"
+    );
+
+    // With the current token (as the engine sends after its re-check) it lands.
+    let update = vec![WriteRow {
+        id: Some(stale.id.clone()),
+        version: now[0].version.clone(),
+        ..row(&[("Notes", Value::text("ours"))])
+    }];
+    assert!(qb.write(&spec, &WriteOp::Update, &update).await.unwrap()[0].is_ok());
 
     // Partial batch: per-item faults in an HTTP 200.
     f.control(

@@ -1,6 +1,8 @@
 //! Writing to QuickBooks: HubSpot companies → QuickBooks customers, matched by name.
 //! Updates name the customer's current SyncToken; when someone saved the customer in
-//! between (a stale SyncToken, 5010), the update is read again and sent once more.
+//! between (a stale SyncToken, 5010), the customer is read again, checked three ways
+//! against what the update was decided on (`sync::recheck`), and what nobody else
+//! changed is sent once more with the fresh token.
 
 #![allow(clippy::unwrap_used)]
 

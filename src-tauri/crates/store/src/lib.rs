@@ -11,6 +11,7 @@ mod paths;
 mod secret;
 pub mod tables;
 mod time;
+mod tx;
 mod vault;
 
 pub use db::{Store, StoreOptions};
@@ -20,6 +21,7 @@ pub use paths::{default_data_dir, DataPaths, APP_IDENTIFIER, DATA_DIR_ENV, DB_FI
 pub use secret::Secret;
 pub use sqlx;
 pub use time::now_ms;
+pub use tx::begin_write;
 pub use vault::{KeyPolicy, KeySource, Vault, KEY_POLICY_ENV};
 
 /// A new random id for rows keyed by text (time-ordered UUIDv7).

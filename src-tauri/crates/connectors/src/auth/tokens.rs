@@ -91,7 +91,7 @@ impl TokenSource {
         refresh: Option<&Secret<String>>,
         expires_at: Option<i64>,
     ) -> Result<(), TokenError> {
-        let mut tx = store.pool().begin().await.map_err(StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(store.pool()).await?;
         secrets::put(
             &mut *tx,
             store.vault(),

@@ -6,6 +6,7 @@
 mod codec;
 pub mod describe;
 mod read;
+mod reread;
 mod write;
 
 pub use read::SEARCH_MAX;
@@ -102,6 +103,7 @@ crate::connector_impl::connector_impl!(
     describe = describe::describe,
     read = read::read,
     lookup = read::lookup,
+    reread = reread::reread,
     write = write::write,
     deleted_since = read::deleted_since,
     archive = write::archive

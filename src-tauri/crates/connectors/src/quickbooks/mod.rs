@@ -5,6 +5,7 @@
 mod codec;
 pub mod fields;
 mod read;
+mod reread;
 mod write;
 
 pub use read::MAX_RESULTS;
@@ -94,6 +95,7 @@ crate::connector_impl::connector_impl!(
     describe = describe,
     read = read::read,
     lookup = read::lookup,
+    reread = reread::reread,
     write = write::write,
     deleted_since = read::deleted_since,
     archive = write::deactivate

@@ -1,7 +1,10 @@
 //! QuickBooks writes through `POST /batch` (≤ 30 items a call): creates, and sparse
 //! updates that must name the current `SyncToken`. An item refused with 5010 (stale
-//! object: someone saved it since we read it) is read again and sent once more with the
-//! fresh token. QuickBooks has no delete for name-list entities: archiving a customer
+//! object: someone saved it since its token was read) comes back as that error and is
+//! NOT sent again here: its values were decided against the record as it was, and
+//! resending them with a fresh token would overwrite the other person's edit. The engine
+//! re-reads it and writes only what nobody else changed (`engine::sync::recheck`).
+//! QuickBooks has no delete for name-list entities: archiving a customer
 //! sets `Active` to false. Faults arrive per item inside an HTTP 200. Ids are digit
 //! strings; any other is refused per record before it reaches a query or a batch.
 
@@ -87,6 +90,7 @@ fn item_result(spec: &ObjectSpec, item: &Json, created: bool) -> WriteResult {
         code.unwrap_or_else(|| "FAULT".into()),
         message.unwrap_or_default(),
     );
+    // Safe to try again later (the engine re-checks it first); never resent blindly.
     e.retryable = e.code == STALE;
     e.fields = item
         .pointer("/Fault/Error/0/element")
@@ -140,43 +144,6 @@ async fn send_batch(
         .collect())
 }
 
-/// Sends a batch; updates refused as stale get the current SyncToken and one more try.
-async fn send_with_refresh(
-    qb: &Quickbooks,
-    spec: &ObjectSpec,
-    items: Vec<Item>,
-) -> Result<Vec<WriteResult>, ConnectorError> {
-    let mut results = send_batch(qb, spec, &items).await?;
-    let stale: Vec<usize> = (0..items.len())
-        .filter(|i| {
-            items[*i].operation == "update" && matches!(&results[*i], Err(e) if e.code == STALE)
-        })
-        .collect();
-    if stale.is_empty() {
-        return Ok(results);
-    }
-    let ids: Vec<String> = stale
-        .iter()
-        .filter_map(|i| items[*i].entity.get("Id").and_then(crate::codec::text_of))
-        .collect();
-    let current = current_tokens(qb, spec, &ids).await?;
-    let retry: Vec<(usize, Item)> = stale
-        .into_iter()
-        .filter_map(|i| {
-            let mut item = items[i].clone();
-            let id = item.entity.get("Id").and_then(crate::codec::text_of)?;
-            item.entity
-                .insert("SyncToken".into(), Json::from(current.get(&id)?.clone()));
-            Some((i, item))
-        })
-        .collect();
-    let (slots, again): (Vec<usize>, Vec<Item>) = retry.into_iter().unzip();
-    for (i, r) in slots.into_iter().zip(send_batch(qb, spec, &again).await?) {
-        results[i] = r;
-    }
-    Ok(results)
-}
-
 /// The current `SyncToken` of each id (inactive records included).
 async fn current_tokens(
     qb: &Quickbooks,
@@ -227,8 +194,8 @@ pub async fn write(
         )));
     }
     let prepared: Vec<_> = rows.iter().map(|r| encode(spec, op, r)).collect();
-    let out = in_batches(prepared, qb.batch_size, |items| {
-        send_with_refresh(qb, spec, items)
+    let out = in_batches(prepared, qb.batch_size, |items| async move {
+        send_batch(qb, spec, &items).await
     })
     .await;
     qb.api.invalidate(&spec.name.to_lowercase());

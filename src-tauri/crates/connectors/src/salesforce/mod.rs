@@ -74,6 +74,7 @@ crate::connector_impl::connector_impl!(
     describe = describe::describe,
     read = read::read,
     lookup = read::lookup,
+    reread = read::reread,
     write = write::write,
     deleted_since = read::deleted_since,
     archive = write::delete

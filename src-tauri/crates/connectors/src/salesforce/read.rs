@@ -238,6 +238,16 @@ pub async fn lookup(
         .await
 }
 
+/// Records by id, read now (not through the cache): the engine's check before a write.
+pub async fn reread(
+    sf: &Salesforce,
+    spec: &ObjectSpec,
+    ids: &[String],
+    fields: &[String],
+) -> Result<Vec<Record>, ConnectorError> {
+    fetch_lookup(sf, spec, &spec.id_field, ids, fields).await
+}
+
 /// Ids deleted since `since` (to the second): `queryAll` on `IsDeleted = true`.
 pub async fn deleted_since(
     sf: &Salesforce,

@@ -80,10 +80,7 @@ impl Engine {
         let pool = self.store().pool();
         connections::get(pool, &draft.source_connection_id).await?;
         connections::get(pool, &draft.target_connection_id).await?;
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         let m = mappings::insert(&mut *tx, &draft.to_row()).await?;
         field_maps::replace(&mut tx, &m.id, &draft.field_rows()).await?;
         tx.commit()
@@ -101,10 +98,7 @@ impl Engine {
         let pool = self.store().pool();
         connections::get(pool, &draft.source_connection_id).await?;
         connections::get(pool, &draft.target_connection_id).await?;
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         mappings::update(&mut *tx, id, &draft.to_row()).await?;
         field_maps::replace(&mut tx, id, &draft.field_rows()).await?;
         tx.commit()

@@ -21,10 +21,7 @@ impl Engine {
         let mark: Option<i64> = settings::get(pool, MARK).await?;
         let from = mark.map_or(now - RAW_KEPT_MS, |m| m - REDO_MS);
         // One transaction: a week of minutes is one commit, not one per row.
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         let written = metric_rollups::roll_up(&mut tx, from, now).await?;
         tx.commit()
             .await

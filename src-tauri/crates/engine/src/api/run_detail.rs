@@ -148,12 +148,7 @@ impl Engine {
             switchyard_connectors::record_ids::check(provider, object, id)
                 .map_err(EngineError::validation)?;
         }
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         links::pin(&mut tx, mapping_id, source_id, target_id).await?;
         tx.commit()
             .await

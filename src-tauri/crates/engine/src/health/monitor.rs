@@ -68,10 +68,7 @@ impl Engine {
         let mut memory = hub.memory.lock().await;
         let pool = self.store().pool();
         {
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(switchyard_store::StoreError::from)?;
+            let mut tx = switchyard_store::begin_write(pool).await?;
             // The minute in progress and the one before (rows written late), so the
             // charts show traffic within a second.
             let minute = metric_rollups::MINUTE_MS;

@@ -103,10 +103,7 @@ impl Engine {
                         .archive(other_spec, &targets)
                         .await
                         .map_err(|e| connector_error(other.provider(), e))?;
-                    let mut tx = pool
-                        .begin()
-                        .await
-                        .map_err(switchyard_store::StoreError::from)?;
+                    let mut tx = switchyard_store::begin_write(pool).await?;
                     for (pair, result) in pairs.iter().zip(results) {
                         match result {
                             Ok(_) => {

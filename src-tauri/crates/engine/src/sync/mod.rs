@@ -11,6 +11,7 @@ mod deletes;
 mod matching;
 mod pending;
 pub mod plan;
+mod recheck;
 mod reconcile;
 mod resolve;
 mod retry;

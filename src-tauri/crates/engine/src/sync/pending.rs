@@ -9,7 +9,7 @@
 use super::matching;
 use super::plan::{Action, Decision};
 use crate::mapping::model::MatchRule;
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::value::Record;
 
@@ -27,8 +27,8 @@ pub(super) struct Pending {
     waiting: VecDeque<Waiting>,
     source_ids: HashSet<String>,
     create_keys: HashSet<String>,
-    /// Current versions of matched target records (QuickBooks' SyncToken), by target id.
-    pub(super) versions: HashMap<String, String>,
+    /// What was seen of matched target records (version, last-modified), by target id.
+    pub(super) snapshots: super::recheck::Snapshots,
     /// Cursors after each page read whose records may still wait, oldest first.
     cursors: VecDeque<(u64, Cursor)>,
 }
@@ -139,6 +139,7 @@ mod tests {
             action,
             values: Default::default(),
             changes: Default::default(),
+            expected: Default::default(),
             diff: Vec::new(),
             error: None,
         }

@@ -40,6 +40,10 @@ pub struct Decision {
     pub values: Values,
     /// What is sent: every non-empty value on create, the changed ones on update.
     pub changes: Values,
+    /// On update, the value each changed field had when the update was decided (the
+    /// base, or the target's value when just matched): what a re-check before or after
+    /// the write compares the target's current value with.
+    pub expected: Values,
     pub diff: Vec<FieldChange>,
     /// `(code, message)` when the record cannot be converted.
     pub error: Option<(String, String)>,
@@ -72,6 +76,7 @@ pub fn decide(
         action: Action::Skip,
         values: Values::new(),
         changes: Values::new(),
+        expected: Values::new(),
         diff: Vec::new(),
         error: None,
     };
@@ -124,6 +129,7 @@ pub fn decide(
             }
         } else if !same {
             decision.changes.insert(field.clone(), value.clone());
+            decision.expected.insert(field.clone(), old.clone());
             decision.diff.push(FieldChange {
                 field: field.clone(),
                 before: shown(old),

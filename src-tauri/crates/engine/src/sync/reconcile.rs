@@ -132,10 +132,7 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
                 } else {
                     (read_id, record.id.as_str())
                 };
-                let mut tx = pool
-                    .begin()
-                    .await
-                    .map_err(switchyard_store::StoreError::from)?;
+                let mut tx = switchyard_store::begin_write(pool).await?;
                 links::upsert(
                     &mut *tx,
                     &links::LinkUpsert {
@@ -165,10 +162,7 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
             }
             _ => {
                 let message = "A create was interrupted and Switchyard cannot tell whether it landed (several records could be it, or it has no match value): check, link the right one by hand, then retry.";
-                let mut tx = pool
-                    .begin()
-                    .await
-                    .map_err(switchyard_store::StoreError::from)?;
+                let mut tx = switchyard_store::begin_write(pool).await?;
                 // Settled without a target: never sent again on its own.
                 outbox::confirm(&mut *tx, intent.id, None).await?;
                 run_errors::insert(

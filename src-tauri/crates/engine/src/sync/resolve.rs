@@ -31,7 +31,7 @@ async fn write_one(
 ) -> EngineResult<()> {
     let version = if connector.provider() == ProviderId::Quickbooks {
         let current = connector
-            .lookup(spec, &spec.id_field, &[id.to_owned()], &[])
+            .reread(spec, &[id.to_owned()], &[])
             .await
             .map_err(|e| connector_error(connector.provider(), e))?;
         current.into_iter().next().and_then(|r| r.version)
@@ -141,10 +141,7 @@ impl Engine {
         };
         let mut base = parse_base(&pair.base);
         base.insert(conflict.field, chosen);
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         links::set_base(&mut *tx, &error.mapping_id, &source_id, &base_json(&base)).await?;
         run_errors::set_status(&mut *tx, error_id, RunErrorStatus::Resolved).await?;
         tx.commit()

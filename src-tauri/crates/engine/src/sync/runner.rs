@@ -18,9 +18,7 @@ use switchyard_connectors::connector::{Connector, ReadRequest, WriteOp, WriteRow
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
-use switchyard_store::kinds::{
-    DeletePolicy, OutboxOp, OutboxState, ProviderId, RunStatus, RunTrigger, Side,
-};
+use switchyard_store::kinds::{DeletePolicy, OutboxOp, OutboxState, RunStatus, RunTrigger, Side};
 use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
 
 #[derive(Debug, Clone, Default)]
@@ -694,7 +692,7 @@ impl Engine {
         let mut failures: Vec<Failed> = Vec::new();
         let mut reviews: Vec<Failed> = Vec::new();
         let mut fresh_links: Vec<(String, String, Values)> = Vec::new();
-        let mut versions: HashMap<String, String> = HashMap::new();
+        let mut seen = super::recheck::Snapshots::default();
         let mut seen_keys: HashSet<String> = HashSet::new();
         for record in records {
             let (target_id, before) = if let Some(link) = linked.get(&record.id) {
@@ -712,9 +710,7 @@ impl Engine {
                                 continue;
                             }
                             Some([one]) => {
-                                if let Some(v) = &one.version {
-                                    versions.insert(one.id.clone(), v.clone());
-                                }
+                                seen.saw(one);
                                 let current: Values = ctx
                                     .target_fields
                                     .iter()
@@ -852,7 +848,7 @@ impl Engine {
             return Ok(tally);
         }
         // Creates and updates wait for full batches; see `flush`.
-        pending.versions.extend(versions);
+        pending.snapshots.extend(seen);
         for (d, key) in decisions.into_iter().zip(create_keys) {
             pending.push(page_no, d, key);
         }
@@ -907,18 +903,20 @@ impl Engine {
                 ctx,
                 Way::Forward,
                 &decisions,
-                &mut pending.versions,
+                &mut pending.snapshots,
                 &mut failures,
             )
             .await?;
         for t in decisions.iter().filter_map(|d| d.target_id.as_ref()) {
-            pending.versions.remove(t);
+            pending.snapshots.forget(t);
         }
         self.commit_links_and_errors(ctx, &[], &failures).await?;
+        let raced = failures.iter().filter(|f| f.code == "conflict").count();
         Ok(Tally {
             created,
             updated,
-            failed: u32::try_from(failures.len()).unwrap_or(u32::MAX),
+            failed: u32::try_from(failures.len() - raced).unwrap_or(u32::MAX),
+            conflicts: u32::try_from(raced).unwrap_or(u32::MAX),
             ..Default::default()
         })
     }
@@ -932,12 +930,7 @@ impl Engine {
         deletes_since: Option<chrono::DateTime<chrono::Utc>>,
         add: &Tally,
     ) -> EngineResult<()> {
-        let mut tx = self
-            .store()
-            .pool()
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(self.store().pool()).await?;
         if let Some(read) = pending.committable() {
             let stored = super::deletes::Stored {
                 read,
@@ -966,10 +959,7 @@ impl Engine {
         failures: &[Failed],
     ) -> EngineResult<()> {
         let pool = self.store().pool();
-        let mut tx = pool
-            .begin()
-            .await
-            .map_err(switchyard_store::StoreError::from)?;
+        let mut tx = switchyard_store::begin_write(pool).await?;
         let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();
         let found: Vec<links::LinkUpsert<'_>> = pairs
             .iter()
@@ -1012,7 +1002,7 @@ impl Engine {
         ctx: &Ctx<'_>,
         to: Way,
         decisions: &[Decision],
-        versions: &mut HashMap<String, String>,
+        snaps: &mut super::recheck::Snapshots,
         failures: &mut Vec<Failed>,
     ) -> EngineResult<(u32, u32)> {
         let pool = self.store().pool();
@@ -1032,10 +1022,7 @@ impl Engine {
         let mut intents: Vec<(i64, &Decision, usize)> = Vec::new();
         let payloads: Vec<String>;
         {
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(switchyard_store::StoreError::from)?;
+            let mut tx = switchyard_store::begin_write(pool).await?;
             let ops: Vec<OutboxOp> = todo
                 .iter()
                 .map(|d| {
@@ -1090,26 +1077,12 @@ impl Engine {
                 .await
                 .map_err(switchyard_store::StoreError::from)?;
         }
-        // QuickBooks updates must name the record's current SyncToken.
-        if connector.provider() == ProviderId::Quickbooks {
-            let missing: Vec<String> = intents
-                .iter()
-                .filter(|(_, d, _)| d.action == Action::Update)
-                .filter_map(|(_, d, _)| d.target_id.clone())
-                .filter(|t| !versions.contains_key(t))
-                .collect();
-            if !missing.is_empty() {
-                let current = connector
-                    .lookup(spec, &spec.id_field, &missing, &[])
-                    .await
-                    .map_err(|e| connector_error(connector.provider(), e))?;
-                versions.extend(
-                    current
-                        .into_iter()
-                        .filter_map(|r| Some((r.id.clone(), r.version?))),
-                );
-            }
-        }
+        let updates: Vec<&Decision> = intents
+            .iter()
+            .filter(|(_, d, _)| d.action == Action::Update)
+            .map(|(_, d, _)| *d)
+            .collect();
+        super::recheck::fill_versions(ctx, to, connector, spec, &updates, snaps).await?;
         let mut created = 0;
         let mut updated = 0;
         for action in [Action::Create, Action::Update] {
@@ -1120,27 +1093,25 @@ impl Engine {
             if group.is_empty() {
                 continue;
             }
-            let rows: Vec<WriteRow> = group
-                .iter()
-                .map(|(_, d, _)| WriteRow {
-                    id: d.target_id.clone(),
-                    version: d.target_id.as_ref().and_then(|t| versions.get(t).cloned()),
-                    fields: d.changes.clone(),
-                })
-                .collect();
-            let op = if action == Action::Create {
-                WriteOp::Create
+            let results = if action == Action::Create {
+                let rows: Vec<WriteRow> = group
+                    .iter()
+                    .map(|(_, d, _)| WriteRow {
+                        id: None,
+                        version: None,
+                        fields: d.changes.clone(),
+                    })
+                    .collect();
+                connector
+                    .write(spec, &WriteOp::Create, &rows)
+                    .await
+                    .map_err(|e| connector_error(connector.provider(), e))?
             } else {
-                WriteOp::Update
+                let updates: Vec<&Decision> = group.iter().map(|(_, d, _)| *d).collect();
+                super::recheck::send_updates(ctx, to, connector, spec, &updates, snaps, failures)
+                    .await?
             };
-            let results = connector
-                .write(spec, &op, &rows)
-                .await
-                .map_err(|e| connector_error(connector.provider(), e))?;
-            let mut tx = pool
-                .begin()
-                .await
-                .map_err(switchyard_store::StoreError::from)?;
+            let mut tx = switchyard_store::begin_write(pool).await?;
             // (intent id, decision, index into `payloads`, the written record's id)
             let mut written = Vec::new();
             for (&&(intent_id, d, payload), result) in group.iter().zip(results) {

@@ -262,6 +262,7 @@ pub(super) async fn apply_target_changes(
             action: Action::Update,
             values: base,
             changes: write,
+            expected: Default::default(),
             diff: Vec::new(),
             error: None,
         });
@@ -383,6 +384,7 @@ pub(super) async fn apply_target_changes(
                         action: Action::Create,
                         values,
                         changes: write,
+                        expected: Default::default(),
                         diff: Vec::new(),
                         error: None,
                     }),
@@ -390,9 +392,9 @@ pub(super) async fn apply_target_changes(
             }
         }
     }
-    let mut versions = HashMap::new();
+    let mut snaps = super::recheck::Snapshots::default();
     let (created, updated) = engine
-        .write_decisions(ctx, Way::Backward, &decisions, &mut versions, &mut failures)
+        .write_decisions(ctx, Way::Backward, &decisions, &mut snaps, &mut failures)
         .await?;
     engine
         .commit_links_and_errors(ctx, &fresh, &failures)

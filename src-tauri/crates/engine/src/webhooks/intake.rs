@@ -88,13 +88,7 @@ async fn store(
 ) -> crate::EngineResult<(usize, usize)> {
     let accounts: Vec<String> = events.iter().filter_map(|e| e.account_id.clone()).collect();
     let owners = super::keys::connections_for(&ctx.engine, provider, &accounts).await?;
-    let mut tx = ctx
-        .engine
-        .store()
-        .pool()
-        .begin()
-        .await
-        .map_err(switchyard_store::StoreError::from)?;
+    let mut tx = switchyard_store::begin_write(ctx.engine.store().pool()).await?;
     let (mut new, mut repeats) = (0, 0);
     let mut touched: Vec<(String, String)> = Vec::new();
     for e in events {
