@@ -228,7 +228,7 @@ async fn links_identity_map() {
         run_id: None,
     };
     links::upsert_many(
-        store.pool(),
+        &mut *store.pool().acquire().await.unwrap(),
         &[
             pair("00Q1", "998"),
             pair("00Q3", "903"),
@@ -510,23 +510,26 @@ async fn run_errors_and_outbox() {
     outbox::fail(store.pool(), other, "DUPLICATE_VALUE")
         .await
         .unwrap();
-    outbox::confirm_many(store.pool(), &[(third_id, Some("903"))])
-        .await
-        .unwrap();
+    outbox::confirm_many(
+        &mut *store.pool().acquire().await.unwrap(),
+        &[(third_id, Some("903"))],
+    )
+    .await
+    .unwrap();
     assert_eq!(outbox::count_unfinished(store.pool()).await.unwrap(), 0);
-    // Recording again: a failed intent is pending again, a confirmed one stays confirmed.
+    // Recording again: a failed intent is pending again; a confirmed one is history, so
+    // its key starts a new intent and the confirmed row keeps what was written.
     let mut conn = store.pool().acquire().await.unwrap();
+    let template = intent.clone();
     let again = outbox::record_many(&mut conn, &[second, third, intent])
         .await
         .unwrap();
-    assert_eq!(
-        again,
-        vec![
-            (other, OutboxState::Pending),
-            (third_id, OutboxState::Confirmed),
-            (id1, OutboxState::Confirmed)
-        ]
-    );
+    assert_eq!(again[0], (other, OutboxState::Pending));
+    let fresh = [again[1], again[2]];
+    for (id, state) in fresh {
+        assert_eq!(state, OutboxState::Pending);
+        assert!(id != third_id && id != id1 && id != other, "a new intent");
+    }
     let row: (String, Option<String>) =
         sqlx::query_as("SELECT state, target_id FROM outbox WHERE id = ?")
             .bind(third_id)
@@ -534,6 +537,16 @@ async fn run_errors_and_outbox() {
             .await
             .unwrap();
     assert_eq!(row, ("confirmed".to_owned(), Some("903".to_owned())));
+    // Open keys stay unique: recording the new ones again returns them.
+    let third_again = outbox::NewIntent {
+        idempotency_key: "run1:00Q3:create",
+        source_id: Some("00Q3"),
+        ..template
+    };
+    let repeat = outbox::record_many(&mut conn, &[third_again])
+        .await
+        .unwrap();
+    assert_eq!(repeat, vec![fresh[0]]);
 }
 
 #[tokio::test]

@@ -958,6 +958,9 @@ impl Engine {
         pairs: &[(String, String, Values)],
         failures: &[Failed],
     ) -> EngineResult<()> {
+        if pairs.is_empty() && failures.is_empty() {
+            return Ok(());
+        }
         let pool = self.store().pool();
         let mut tx = switchyard_store::begin_write(pool).await?;
         let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();

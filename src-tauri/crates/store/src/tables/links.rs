@@ -54,39 +54,39 @@ pub async fn upsert(db: impl SqliteExecutor<'_>, link: &LinkUpsert<'_>) -> Store
     Ok(())
 }
 
-/// `upsert` for a batch in one statement.
-pub async fn upsert_many(db: impl SqliteExecutor<'_>, links: &[LinkUpsert<'_>]) -> StoreResult<()> {
-    if links.is_empty() {
-        return Ok(());
+/// Rows per multi-row statement: 8 bound values each stays far below SQLite's 32,766.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// `upsert` for a batch, a statement per thousand pairs.
+pub async fn upsert_many(
+    db: &mut sqlx::SqliteConnection,
+    links: &[LinkUpsert<'_>],
+) -> StoreResult<()> {
+    let now = now_ms();
+    for chunk in links.chunks(ROWS_PER_STATEMENT) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO links (mapping_id, source_id, target_id, base, source_modified_at,
+                 target_modified_at, last_synced_at, last_run_id) ",
+        );
+        qb.push_values(chunk, |mut row, l| {
+            row.push_bind(l.mapping_id)
+                .push_bind(l.source_id)
+                .push_bind(l.target_id)
+                .push_bind(l.base)
+                .push_bind(l.source_modified_at)
+                .push_bind(l.target_modified_at)
+                .push_bind(now)
+                .push_bind(l.run_id);
+        });
+        qb.push(
+            " ON CONFLICT (mapping_id, source_id) DO UPDATE SET
+                 target_id = CASE WHEN links.pinned = 1 THEN links.target_id ELSE excluded.target_id END,
+                 base = excluded.base, source_modified_at = excluded.source_modified_at,
+                 target_modified_at = excluded.target_modified_at, last_synced_at = excluded.last_synced_at,
+                 last_run_id = excluded.last_run_id",
+        );
+        qb.build().execute(&mut *db).await?;
     }
-    let rows: Vec<serde_json::Value> = links
-        .iter()
-        .map(|l| {
-            serde_json::json!({
-                "mapping": l.mapping_id, "source": l.source_id, "target": l.target_id,
-                "base": l.base, "source_at": l.source_modified_at,
-                "target_at": l.target_modified_at, "run": l.run_id,
-            })
-        })
-        .collect();
-    let rows = serde_json::to_string(&rows).map_err(crate::StoreError::json("links"))?;
-    sqlx::query(
-        "INSERT INTO links (mapping_id, source_id, target_id, base, source_modified_at, target_modified_at, last_synced_at, last_run_id)
-         SELECT json_extract(value, '$.mapping'), json_extract(value, '$.source'),
-             json_extract(value, '$.target'), json_extract(value, '$.base'),
-             json_extract(value, '$.source_at'), json_extract(value, '$.target_at'), ?2,
-             json_extract(value, '$.run')
-         FROM json_each(?1) WHERE true
-         ON CONFLICT (mapping_id, source_id) DO UPDATE SET
-             target_id = CASE WHEN links.pinned = 1 THEN links.target_id ELSE excluded.target_id END,
-             base = excluded.base, source_modified_at = excluded.source_modified_at,
-             target_modified_at = excluded.target_modified_at, last_synced_at = excluded.last_synced_at,
-             last_run_id = excluded.last_run_id",
-    )
-    .bind(rows)
-    .bind(now_ms())
-    .execute(db)
-    .await?;
     Ok(())
 }
 

@@ -37,52 +37,49 @@ pub struct NewIntent<'a> {
     pub payload: &'a str,
 }
 
-/// Records intents in one statement; returns each one's id and state, in order. An
-/// intent with an existing idempotency key returns that intent instead (a failed one goes
-/// back to pending: recording it again means trying again; a confirmed one stays
-/// confirmed and must not be sent).
+/// Rows per multi-row statement: 11 bound values each stays far below SQLite's 32,766.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Records intents, a statement per thousand; returns each one's id and state, in order.
+/// An intent with the idempotency key of an open one (pending, sent or failed) returns
+/// that intent instead: a failed one goes back to pending (recording it again means
+/// trying again). Keys are unique among open intents only; a confirmed intent is history,
+/// and recording its key again is a new intent.
 pub async fn record_many(
     db: &mut sqlx::SqliteConnection,
     intents: &[NewIntent<'_>],
 ) -> StoreResult<Vec<(i64, OutboxState)>> {
-    if intents.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows: Vec<serde_json::Value> = intents
-        .iter()
-        .map(|i| {
-            serde_json::json!({
-                "run": i.run_id, "mapping": i.mapping_id, "connection": i.connection_id,
-                "object": i.object, "op": i.operation.as_str(), "source": i.source_id,
-                "target": i.target_id, "key": i.idempotency_key, "payload": i.payload,
-            })
-        })
-        .collect();
-    let rows = serde_json::to_string(&rows).map_err(crate::StoreError::json("outbox intents"))?;
     let now = now_ms();
-    // `WHERE true` keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-    let done: Vec<(i64, OutboxState, String)> = sqlx::query_as(
-        "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id, target_id,
-             idempotency_key, payload, created_at, updated_at)
-         SELECT json_extract(value, '$.run'), json_extract(value, '$.mapping'),
-             json_extract(value, '$.connection'), json_extract(value, '$.object'),
-             json_extract(value, '$.op'), json_extract(value, '$.source'),
-             json_extract(value, '$.target'), json_extract(value, '$.key'),
-             json_extract(value, '$.payload'), ?2, ?2
-         FROM json_each(?1) WHERE true
-         ON CONFLICT (idempotency_key) DO UPDATE SET run_id = excluded.run_id,
-             state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
-             updated_at = excluded.updated_at
-         RETURNING id, state, idempotency_key",
-    )
-    .bind(rows)
-    .bind(now)
-    .fetch_all(&mut *db)
-    .await?;
-    let by_key: std::collections::HashMap<String, (i64, OutboxState)> = done
-        .into_iter()
-        .map(|(id, state, key)| (key, (id, state)))
-        .collect();
+    let mut by_key: std::collections::HashMap<String, (i64, OutboxState)> =
+        std::collections::HashMap::with_capacity(intents.len());
+    for chunk in intents.chunks(ROWS_PER_STATEMENT) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id,
+                 target_id, idempotency_key, payload, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut row, i| {
+            row.push_bind(i.run_id)
+                .push_bind(i.mapping_id)
+                .push_bind(i.connection_id)
+                .push_bind(i.object)
+                .push_bind(i.operation.as_str())
+                .push_bind(i.source_id)
+                .push_bind(i.target_id)
+                .push_bind(i.idempotency_key)
+                .push_bind(i.payload)
+                .push_bind(now)
+                .push_bind(now);
+        });
+        qb.push(
+            " ON CONFLICT (idempotency_key) WHERE state IN ('pending', 'sent', 'failed')
+             DO UPDATE SET run_id = excluded.run_id,
+                 state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
+                 updated_at = excluded.updated_at
+             RETURNING id, state, idempotency_key",
+        );
+        let done: Vec<(i64, OutboxState, String)> = qb.build_query_as().fetch_all(&mut *db).await?;
+        by_key.extend(done.into_iter().map(|(id, state, key)| (key, (id, state))));
+    }
     intents
         .iter()
         .map(|i| {
@@ -125,30 +122,25 @@ pub async fn confirm(
     Ok(())
 }
 
-/// `confirm` for a batch in one statement: (intent id, the written record's id).
+/// `confirm` for a batch, a statement per thousand: (intent id, the written record's id).
 pub async fn confirm_many(
-    db: impl SqliteExecutor<'_>,
+    db: &mut sqlx::SqliteConnection,
     done: &[(i64, Option<&str>)],
 ) -> StoreResult<()> {
-    if done.is_empty() {
-        return Ok(());
+    let now = now_ms();
+    for chunk in done.chunks(ROWS_PER_STATEMENT) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("WITH done (id, target) AS (");
+        qb.push_values(chunk, |mut row, (id, target)| {
+            row.push_bind(*id).push_bind(*target);
+        });
+        qb.push(
+            ") UPDATE outbox SET state = 'confirmed', target_id = COALESCE(done.target, outbox.target_id),
+                 last_error = NULL, updated_at = ",
+        );
+        qb.push_bind(now);
+        qb.push(" FROM done WHERE outbox.id = done.id");
+        qb.build().execute(&mut *db).await?;
     }
-    let rows: Vec<serde_json::Value> = done
-        .iter()
-        .map(|(id, target)| serde_json::json!({ "id": id, "target": target }))
-        .collect();
-    let rows = serde_json::to_string(&rows).map_err(crate::StoreError::json("outbox ids"))?;
-    sqlx::query(
-        "UPDATE outbox SET state = 'confirmed', target_id = COALESCE(done.target, outbox.target_id),
-             last_error = NULL, updated_at = ?2
-         FROM (SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.target') AS target
-               FROM json_each(?1)) AS done
-         WHERE outbox.id = done.id",
-    )
-    .bind(rows)
-    .bind(now_ms())
-    .execute(db)
-    .await?;
     Ok(())
 }
 
