@@ -173,6 +173,8 @@ fn row(s: Summary) -> Row {
         records_per_s: 0.0,
         peak_rss_mb: None,
         sandbox_peak_rss_mb: None,
+        engine_cpu_s: None,
+        sandbox_cpu_s: None,
         target: Some(format!("≤ {TARGET_S} s to first screen (median)")),
         met: Some(s.met()),
         run_message: format!(

@@ -17,17 +17,27 @@ fn failed(what: &str, e: impl std::fmt::Display) -> EngineError {
     EngineError::new(ErrorCode::Unavailable, format!("B4: {what}: {e}"))
 }
 
-/// B4's row. Run against an external sandbox already (`SWITCHYARD_SANDBOX_URLS` set, as
-/// in the child bench process) it runs here.
-pub async fn run(settings: &Settings) -> Result<Row, EngineError> {
+/// B4's rows: one per size (`--records`, else 20k, 200k and 1M), each in fresh
+/// processes. Run against an external sandbox already (`SWITCHYARD_SANDBOX_URLS` set, as
+/// in the child bench process) it runs here, at one size.
+pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
     if std::env::var_os(SANDBOX_URLS_ENV).is_some() {
-        return scale::run_here(settings).await;
+        return Ok(vec![scale::run_here(settings).await?]);
     }
+    let sizes: Vec<usize> = match settings.records {
+        Some(n) => vec![n],
+        None => scale::SIZES.to_vec(),
+    };
+    let mut rows = Vec::new();
+    for records in sizes {
+        rows.push(run_one(settings, records).await?);
+    }
+    Ok(rows)
+}
+
+async fn run_one(settings: &Settings, records: usize) -> Result<Row, EngineError> {
     let exe = std::env::current_exe().map_err(|e| failed("own executable", e))?;
-    let (records, seed) = (
-        scale::records(settings).to_string(),
-        settings.seed.to_string(),
-    );
+    let (records, seed) = (records.to_string(), settings.seed.to_string());
     super::progress(&format!(
         "B4: seeding {records} HubSpot contacts in a sandbox process"
     ));
@@ -58,6 +68,10 @@ async fn measure(
     seed: &str,
 ) -> Result<Row, EngineError> {
     let urls = sandbox_urls(sandbox).await?;
+    // The sandbox's CPU from here on is what serving the run (and its small set-up) took.
+    let sandbox_pid = sandbox.id().map(|p| p.to_string());
+    let sandbox_cpu = || sandbox_pid.as_deref().and_then(super::machine::cpu_seconds);
+    let sandbox_before = sandbox_cpu();
     let bench = Command::new(exe)
         .args([
             "bench",
@@ -77,6 +91,9 @@ async fn measure(
         .output()
         .await
         .map_err(|e| failed("run the bench process", e))?;
+    let sandbox_cpu_s = sandbox_before
+        .zip(sandbox_cpu())
+        .map(|(before, after)| after - before);
     let sandbox_rss = sandbox
         .id()
         .and_then(|pid| peak_rss_mb(&format!("/proc/{pid}/status")));
@@ -94,6 +111,7 @@ async fn measure(
     Ok(scale::judged(Row {
         peak_rss_mb: doc["process_peak_rss_mb"].as_f64().or(row.peak_rss_mb),
         sandbox_peak_rss_mb: sandbox_rss,
+        sandbox_cpu_s,
         ..row
     }))
 }

@@ -77,9 +77,50 @@ pub fn peak_rss_mb() -> Option<f64> {
     vm_hwm_mb(&read("/proc/self/status"))
 }
 
+/// CPU time (user + system, every thread) a process has used so far, in seconds:
+/// `pid` is a number or `self`. `None` off Linux or when the process is gone.
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    cpu_seconds_of(
+        &read(&format!("/proc/{pid}/stat")),
+        rustix::param::clock_ticks_per_second(),
+    )
+}
+
+/// utime + stime of a /proc `stat` line, in seconds at `ticks` per second. The command
+/// name (field 2, in parentheses) may hold spaces, so fields are counted after its `)`:
+/// utime and stime are fields 14 and 15, the 12th and 13th after it.
+fn cpu_seconds_of(stat: &str, ticks: u64) -> Option<f64> {
+    let rest = stat.rsplit_once(')')?.1;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    (ticks > 0).then(|| (utime + stime) as f64 / ticks as f64)
+}
+
 /// VmHWM of a /proc `status` text, in MB.
 pub fn vm_hwm_mb(status: &str) -> Option<f64> {
     field(status, "VmHWM")
         .and_then(|v| v.trim_end_matches("kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_is_read_after_the_command_name() {
+        // A command name with spaces and parentheses; utime 250, stime 50 ticks.
+        let stat = "4242 (bench (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 4 0 100 200";
+        assert_eq!(cpu_seconds_of(stat, 100), Some(3.0));
+        assert_eq!(cpu_seconds_of("garbage", 100), None);
+    }
+
+    #[test]
+    fn this_process_has_used_some_cpu() {
+        let spent = cpu_seconds("self");
+        if cfg!(target_os = "linux") {
+            assert!(spent.is_some_and(|s| s >= 0.0), "{spent:?}");
+        }
+    }
 }

@@ -14,6 +14,7 @@ pub mod procs;
 pub mod quickbooks_salesforce;
 pub mod report;
 pub mod scale;
+mod scaling;
 pub mod two_way;
 
 use std::path::PathBuf;
@@ -150,7 +151,7 @@ pub async fn measure(
         rows.extend(hubspot_salesforce::run(settings, &hs_sf).await?);
     }
     if scenarios.contains(&Scenario::B4) {
-        rows.push(isolated::run(settings).await?);
+        rows.extend(isolated::run(settings).await?);
     }
     if scenarios.contains(&Scenario::B5) {
         rows.extend(two_way::run(settings).await?);

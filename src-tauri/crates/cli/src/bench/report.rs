@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What one scenario measured. Figures a scenario does not measure are `None`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub scenario: String,
     pub title: String,
@@ -34,6 +34,10 @@ pub struct Row {
     pub peak_rss_mb: Option<f64>,
     /// Peak RSS of the sandbox's own process, when it ran in one.
     pub sandbox_peak_rss_mb: Option<f64>,
+    /// CPU seconds (all threads) the engine's process spent on the measured run (B4).
+    pub engine_cpu_s: Option<f64>,
+    /// CPU seconds the sandbox's process spent serving it (B4).
+    pub sandbox_cpu_s: Option<f64>,
     /// The target for this scenario, if it sets one.
     pub target: Option<String>,
     pub met: Option<bool>,
@@ -80,6 +84,8 @@ impl Row {
             },
             peak_rss_mb: None,
             sandbox_peak_rss_mb: None,
+            engine_cpu_s: None,
+            sandbox_cpu_s: None,
             target: None,
             met: None,
             run_message: m.report.message.clone(),
@@ -264,7 +270,11 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
     for r in &doc.rows {
         md.push_str(&format!("| {} |\n", cells(r).join(" | ")));
     }
-    md.push_str("\n## Scenarios\n\n");
+    md.push('\n');
+    if let Some(scaling) = super::scaling::section(&doc.rows) {
+        md.push_str(&scaling);
+    }
+    md.push_str("## Scenarios\n\n");
     for r in &doc.rows {
         md.push_str(&format!("### {} — {}\n\n", r.scenario, r.title));
         if let Some(d) = &r.desktop {

@@ -15,10 +15,14 @@ use switchyard_engine::EngineError;
 use switchyard_sandbox::SeedScope;
 
 pub const DEFAULT_RECORDS: usize = 1_000_000;
+/// The sizes B4 runs at when no `--records` is given: per-record cost must stay flat.
+pub const SIZES: [usize; 3] = [20_000, 200_000, DEFAULT_RECORDS];
+/// The most the wall time per record may grow from the smallest size to the largest.
+pub const TARGET_FLATNESS: f64 = 0.20;
 /// The only objects the sandbox seeds for B4.
 pub const SEED_ONLY: &str = "hubspot/contacts";
 pub const TARGET_RECORDS_PER_S: f64 = 20_000.0;
-pub const TARGET_PEAK_RSS_MB: f64 = 200.0;
+pub const TARGET_PEAK_RSS_MB: f64 = 100.0;
 const PAIR: [ProviderId; 2] = [ProviderId::Hubspot, ProviderId::Salesforce];
 /// High enough never to be reached.
 const UNLIMITED: u64 = 1_000_000_000_000;
@@ -70,7 +74,11 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     super::progress(&format!(
         "B4: full run of {records} contacts, no latency, no limits"
     ));
+    let cpu_before = machine::cpu_seconds("self");
     let m = env.measured_run(&mapping.id, PAIR).await?;
+    let engine_cpu_s = cpu_before
+        .zip(machine::cpu_seconds("self"))
+        .map(|(before, after)| after - before);
     let r = &m.report;
     let minimum = minimum_calls(
         u64::from(r.read),
@@ -97,6 +105,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         bound_s: None,
         wall_ratio: None,
         peak_rss_mb: peak,
+        engine_cpu_s,
         ..judged(row)
     })
 }
