@@ -105,6 +105,9 @@ pub(super) struct Ctx<'a> {
     pub(super) tspec: ObjectSpec,
     pub(super) source: Arc<dyn Connector>,
     pub(super) target: Arc<dyn Connector>,
+    /// The run's own connection (`Store::dedicated_pool`): its pages' statements keep one
+    /// warm page cache.
+    pub(super) db: switchyard_store::sqlx::SqlitePool,
     pub(super) dry_run: bool,
     pub(super) target_fields: Vec<String>,
     source_fields: Vec<String>,
@@ -209,9 +212,16 @@ impl Engine {
         progress(Progress::Started {
             run_id: run.id.clone(),
         });
-        let result = self
-            .run_inner(&run.id, mapping_id, draft, &options, progress)
-            .await;
+        let result = match self.store().dedicated_pool().await {
+            Ok(db) => {
+                let result = self
+                    .run_inner(&run.id, mapping_id, draft, &options, progress, &db)
+                    .await;
+                db.close().await;
+                result
+            }
+            Err(e) => Err(e.into()),
+        };
         if let Ok(report) = &result {
             runs::checkpoint(
                 pool,
@@ -264,8 +274,9 @@ impl Engine {
         draft: MappingDraft,
         options: &RunOptions,
         progress: &(dyn Fn(Progress) + Send + Sync),
+        db: &switchyard_store::sqlx::SqlitePool,
     ) -> EngineResult<RunReport> {
-        let pool = self.store().pool();
+        let pool = db;
         let source = self
             .connector_for_run(&draft.source_connection_id, Some(run_id))
             .await?;
@@ -316,6 +327,7 @@ impl Engine {
             tspec,
             source,
             target,
+            db: db.clone(),
             dry_run: options.dry_run,
             target_fields,
             source_fields,
@@ -651,7 +663,7 @@ impl Engine {
         pending: &mut Pending,
         page_no: u64,
     ) -> EngineResult<Tally> {
-        let pool = self.store().pool();
+        let pool = &ctx.db;
         let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
         let linked: HashMap<String, links::Link> = links::by_source_ids(pool, ctx.mapping_id, &ids)
             .await?
@@ -930,7 +942,7 @@ impl Engine {
         deletes_since: Option<chrono::DateTime<chrono::Utc>>,
         add: &Tally,
     ) -> EngineResult<()> {
-        let mut tx = switchyard_store::begin_write(self.store().pool()).await?;
+        let mut tx = switchyard_store::begin_write(&ctx.db).await?;
         if let Some(read) = pending.committable() {
             let stored = super::deletes::Stored {
                 read,
@@ -961,7 +973,7 @@ impl Engine {
         if pairs.is_empty() && failures.is_empty() {
             return Ok(());
         }
-        let pool = self.store().pool();
+        let pool = &ctx.db;
         let mut tx = switchyard_store::begin_write(pool).await?;
         let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();
         let found: Vec<links::LinkUpsert<'_>> = pairs
@@ -1008,7 +1020,7 @@ impl Engine {
         snaps: &mut super::recheck::Snapshots,
         failures: &mut Vec<Failed>,
     ) -> EngineResult<(u32, u32)> {
-        let pool = self.store().pool();
+        let pool = &ctx.db;
         let (connector, spec, connection_id) = match to {
             Way::Forward => (&ctx.target, &ctx.tspec, &ctx.draft.target_connection_id),
             Way::Backward => (&ctx.source, &ctx.sspec, &ctx.draft.source_connection_id),
