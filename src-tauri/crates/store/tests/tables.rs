@@ -228,7 +228,7 @@ async fn links_identity_map() {
         run_id: None,
     };
     links::upsert_many(
-        &mut *store.pool().acquire().await.unwrap(),
+        &mut store.pool().acquire().await.unwrap(),
         &[
             pair("00Q1", "998"),
             pair("00Q3", "903"),
@@ -511,7 +511,7 @@ async fn run_errors_and_outbox() {
         .await
         .unwrap();
     outbox::confirm_many(
-        &mut *store.pool().acquire().await.unwrap(),
+        &mut store.pool().acquire().await.unwrap(),
         &[(third_id, Some("903"))],
     )
     .await

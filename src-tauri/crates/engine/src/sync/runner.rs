@@ -989,7 +989,7 @@ impl Engine {
                 run_id: Some(&ctx.run_id),
             })
             .collect();
-        links::upsert_many(&mut *tx, &found).await?;
+        links::upsert_many(&mut tx, &found).await?;
         for f in failures {
             let error = run_errors::NewRunError {
                 run_id: &ctx.run_id,
@@ -1170,12 +1170,12 @@ impl Engine {
                     }
                 })
                 .collect();
-            links::upsert_many(&mut *tx, &pairs).await?;
+            links::upsert_many(&mut tx, &pairs).await?;
             let done: Vec<(i64, Option<&str>)> = written
                 .iter()
                 .map(|(id, _, _, written_id)| (*id, Some(written_id.as_str())))
                 .collect();
-            outbox::confirm_many(&mut *tx, &done).await?;
+            outbox::confirm_many(&mut tx, &done).await?;
             let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
             if action == Action::Create {
                 created += n;
