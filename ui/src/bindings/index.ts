@@ -303,6 +303,12 @@ export type FieldSpec = {
 	unique: boolean,
 	/**  An external-id field (Salesforce upserts by it). */
 	externalId: boolean,
+	/**
+	 *  Records can be written by upsert on this field: created or updated in one call,
+	 *  with no look-up first (Salesforce external-id fields, HubSpot unique-value
+	 *  properties and contacts' `email`; QuickBooks has no upsert).
+	 */
+	upsertKey?: boolean,
 	/**  Maximum length of text values, when the provider says. */
 	length: number | null,
 	/**  The allowed values of a picklist; empty for other types. */

@@ -7,7 +7,7 @@ export const SALESFORCE: ConnectionSummary = { ...CONNECTION, status: "connected
 export const HUBSPOT: ConnectionSummary = { ...SALESFORCE, id: "c2", provider: "hubspot", label: "Acme HubSpot" };
 export const SLACK: ConnectionSummary = { ...SALESFORCE, id: "c3", provider: "slack", label: "Acme Slack" };
 
-function field(name: string, label: string, type: FieldSpec["type"], more: Partial<FieldSpec> = {}): FieldSpec {
+export function field(name: string, label: string, type: FieldSpec["type"], more: Partial<FieldSpec> = {}): FieldSpec {
   return {
     name,
     label,
@@ -18,6 +18,7 @@ function field(name: string, label: string, type: FieldSpec["type"], more: Parti
     updateable: true,
     unique: false,
     externalId: false,
+    upsertKey: false,
     length: null,
     picklist: [],
     referenceTo: [],

@@ -78,6 +78,11 @@ pub struct FieldSpec {
     pub unique: bool,
     /// An external-id field (Salesforce upserts by it).
     pub external_id: bool,
+    /// Records can be written by upsert on this field: created or updated in one call,
+    /// with no look-up first (Salesforce external-id fields, HubSpot unique-value
+    /// properties and contacts' `email`; QuickBooks has no upsert).
+    #[serde(default)]
+    pub upsert_key: bool,
     /// Maximum length of text values, when the provider says.
     pub length: Option<u32>,
     /// The allowed values of a picklist; empty for other types.
@@ -105,6 +110,7 @@ impl FieldSpec {
             updateable: true,
             unique: false,
             external_id: false,
+            upsert_key: false,
             length: None,
             picklist: Vec::new(),
             reference_to: Vec::new(),

@@ -104,6 +104,8 @@ fn field(object: &str, p: &Json) -> Option<FieldSpec> {
         .unwrap_or(false)
         || ty == FieldType::Id
         || (object == "contacts" && name == "email");
+    // `idProperty` of a batch upsert: a unique-value property (the record id is not one).
+    spec.upsert_key = spec.unique && ty != FieldType::Id;
     spec.custom = !p
         .get("hubspotDefined")
         .and_then(Json::as_bool)

@@ -81,6 +81,9 @@ fn field(f: &Json) -> Option<FieldSpec> {
     spec.required = spec.createable && !spec.nillable && !flag(f, "defaultedOnCreate");
     spec.unique = flag(f, "unique") || ty == FieldType::Id;
     spec.external_id = flag(f, "externalId");
+    // Upsert keys: external-id fields, and on standard objects any field with idLookup
+    // (the Id itself only forces a create, so it is not one).
+    spec.upsert_key = ty != FieldType::Id && (spec.external_id || flag(f, "idLookup"));
     spec.custom = flag(f, "custom");
     spec.length = f
         .get("length")

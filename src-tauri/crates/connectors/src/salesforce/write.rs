@@ -110,8 +110,8 @@ pub async fn write(
             false,
         ),
         WriteOp::Upsert { key_field } => {
-            let key = spec.field(key_field).filter(|f| f.external_id || f.name == spec.id_field).ok_or_else(|| {
-                ConnectorError::Unsupported(format!("{}.{key_field} is not an external-id field; Salesforce upserts only by one", spec.name))
+            let key = spec.field(key_field).filter(|f| f.upsert_key || f.name == spec.id_field).ok_or_else(|| {
+                ConnectorError::Unsupported(format!("{}.{key_field} is neither an external-id nor an idLookup field; Salesforce upserts only by one", spec.name))
             })?;
             (
                 Method::PATCH,

@@ -17,6 +17,7 @@ mod resolve;
 mod retry;
 mod runner;
 mod two_way;
+mod upsert;
 
 pub use plan::{Action, FieldChange};
 pub use resolve::Keep;

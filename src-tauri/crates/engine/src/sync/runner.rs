@@ -678,15 +678,21 @@ impl Engine {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let matches = matching::find(
-            ctx.target.as_ref(),
-            &ctx.tspec,
-            rule,
-            keys,
-            &ctx.target_fields,
-        )
-        .await
-        .map_err(|e| connector_error(ctx.target.provider(), e))?;
+        // Upserted records need no look-up: the target finds them by their key.
+        let upsert_key = super::upsert::key_field(rule, &ctx.tspec, ctx.dry_run);
+        let matches = if upsert_key.is_some() {
+            HashMap::new()
+        } else {
+            matching::find(
+                ctx.target.as_ref(),
+                &ctx.tspec,
+                rule,
+                keys,
+                &ctx.target_fields,
+            )
+            .await
+            .map_err(|e| connector_error(ctx.target.provider(), e))?
+        };
         let candidate_ids: Vec<String> = matches.values().flatten().map(|r| r.id.clone()).collect();
         let taken: HashSet<String> = links::by_target_ids(pool, ctx.mapping_id, &candidate_ids)
             .await?
@@ -757,6 +763,9 @@ impl Engine {
                 target_id.as_deref(),
                 before.as_ref(),
             );
+            if upsert_key.is_some() {
+                super::upsert::carry_key(&mut d, rule, record);
+            }
             if let Some(changes) = &ctx.target_changes {
                 match linked.get(&record.id) {
                     // A conflict waits for the user: the record is left alone.
@@ -1108,7 +1117,15 @@ impl Engine {
             if group.is_empty() {
                 continue;
             }
-            let results = if action == Action::Create {
+            let upsert_key = super::upsert::key_field(&ctx.draft.match_rule, spec, ctx.dry_run)
+                .filter(|_| to == Way::Forward && action == Action::Create);
+            let mut results = if action == Action::Create {
+                let op = match upsert_key {
+                    Some(key) => WriteOp::Upsert {
+                        key_field: key.to_owned(),
+                    },
+                    None => WriteOp::Create,
+                };
                 let rows: Vec<WriteRow> = group
                     .iter()
                     .map(|(_, d, _)| WriteRow {
@@ -1118,7 +1135,7 @@ impl Engine {
                     })
                     .collect();
                 connector
-                    .write(spec, &WriteOp::Create, &rows)
+                    .write(spec, &op, &rows)
                     .await
                     .map_err(|e| connector_error(connector.provider(), e))?
             } else {
@@ -1126,12 +1143,31 @@ impl Engine {
                 super::recheck::send_updates(ctx, to, connector, spec, &updates, snaps, failures)
                     .await?
             };
+            if upsert_key.is_some() {
+                let sources: Vec<&str> =
+                    group.iter().map(|(_, d, _)| d.source_id.as_str()).collect();
+                let linked_now = ctx.target_changes.is_some().then_some(&ctx.linked_now);
+                results = super::upsert::checked(
+                    pool,
+                    ctx.mapping_id,
+                    &spec.label,
+                    linked_now,
+                    &sources,
+                    results,
+                )
+                .await?;
+            }
             let mut tx = switchyard_store::begin_write(pool).await?;
             // (intent id, decision, index into `payloads`, the written record's id)
             let mut written = Vec::new();
+            // Upserts: how many of the written updated a record that was there already.
+            let mut upserted_existing = 0;
             for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
                 match result {
                     Ok(w) => {
+                        if upsert_key.is_some() && !w.created {
+                            upserted_existing += 1;
+                        }
                         let written_id = d.target_id.clone().unwrap_or(w.id);
                         written.push((intent_id, d, payload, written_id));
                     }
@@ -1178,7 +1214,8 @@ impl Engine {
             outbox::confirm_many(&mut tx, &done).await?;
             let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
             if action == Action::Create {
-                created += n;
+                created += n - upserted_existing;
+                updated += upserted_existing;
             } else {
                 updated += n;
             }
