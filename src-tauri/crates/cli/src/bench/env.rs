@@ -3,7 +3,6 @@
 //! (limits, mutations, dumps and per-route request statistics) to set it up and to
 //! count the calls that reached it independently of the engine's own counter.
 
-use super::hubspot_salesforce::{BURST_PER_10S, SEARCH_PER_S};
 use serde_json::Value as Json;
 use switchyard_engine::api::provider_limits::ProviderLimits;
 use switchyard_engine::mapping::model::MappingDraft;
@@ -12,6 +11,12 @@ use switchyard_engine::store::KeyPolicy;
 use switchyard_engine::sync::{RunOptions, RunReport};
 use switchyard_engine::{Engine, EngineConfig, EngineError, ErrorCode};
 use switchyard_sandbox::{Latency, SandboxConfig, SeedScope, SeedSpec};
+
+/// HubSpot's burst limit per token: requests per 10 s.
+pub const BURST_PER_10S: u64 = 100;
+/// HubSpot's search limit per portal: requests per second (search does not count
+/// against the burst limit).
+pub const SEARCH_PER_S: u64 = 5;
 
 pub fn unavailable(e: impl std::fmt::Display) -> EngineError {
     EngineError::new(ErrorCode::Unavailable, format!("benchmark sandbox: {e}"))

@@ -4,9 +4,9 @@
 //! incremental run after 1 % of the linked contacts were edited by "another user", B3 the
 //! run after that with nothing changed. B2 and B3 need B1's links, so B1 always runs.
 
-use super::env::{BenchEnv, Measured, Requests};
-use super::report::Row;
-use super::{Scenario, Settings};
+use super::env::{BenchEnv, Measured, Requests, BURST_PER_10S, SEARCH_PER_S};
+use super::row::Row;
+use super::scenario::{progress, Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
 use switchyard_engine::store::tables::links;
@@ -16,11 +16,6 @@ use switchyard_engine::EngineError;
 const PAIR: [ProviderId; 2] = [ProviderId::Hubspot, ProviderId::Salesforce];
 pub const DEFAULT_RECORDS: usize = 10_000;
 pub const LATENCY_MS: u64 = 20;
-/// HubSpot's burst limit per token: requests per 10 s.
-pub const BURST_PER_10S: u64 = 100;
-/// HubSpot's search limit per portal: requests per second (search does not count
-/// against the burst limit).
-pub const SEARCH_PER_S: u64 = 5;
 
 fn div_ceil(n: u64, d: usize) -> u64 {
     n.div_ceil(d as u64)
@@ -128,7 +123,7 @@ async fn scenarios(
         .count() as u64;
 
     let mut rows = Vec::new();
-    super::progress(&format!("B1: full run of {records} contacts"));
+    progress(&format!("B1: full run of {records} contacts"));
     let b1 = env.measured_run(&mapping.id, PAIR).await?;
     if wanted.contains(&Scenario::B1) {
         let r = &b1.report;
@@ -150,7 +145,7 @@ async fn scenarios(
             .map(|l| l.source_id)
             .collect();
         let changed = records.div_ceil(100).min(linked.len());
-        super::progress(&format!("B2: {changed} contacts edited, incremental run"));
+        progress(&format!("B2: {changed} contacts edited, incremental run"));
         let edits = linked
             .iter()
             .take(changed)
@@ -173,7 +168,7 @@ async fn scenarios(
     }
 
     if wanted.contains(&Scenario::B3) {
-        super::progress("B3: re-run with nothing changed");
+        progress("B3: re-run with nothing changed");
         let b3 = env.measured_run(&mapping.id, PAIR).await?;
         let minimum = minimum_calls(0, 0, 0, 0);
         let title = format!("re-run of {records} contacts with nothing changed");

@@ -6,9 +6,9 @@
 //! process reads the sandbox's VmHWM from /proc before stopping it. The bench process
 //! also leaves out everything the other scenarios of this run allocated.
 
-use super::report::Row;
+use super::row::Row;
 use super::scale;
-use super::{Scenario, Settings};
+use super::scenario::{progress, Scenario, Settings};
 use switchyard_engine::{EngineError, ErrorCode, SANDBOX_URLS_ENV};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -38,7 +38,7 @@ pub async fn run(settings: &Settings) -> Result<Vec<Row>, EngineError> {
 async fn run_one(settings: &Settings, records: usize) -> Result<Row, EngineError> {
     let exe = std::env::current_exe().map_err(|e| failed("own executable", e))?;
     let (records, seed) = (records.to_string(), settings.seed.to_string());
-    super::progress(&format!(
+    progress(&format!(
         "B4: seeding {records} HubSpot contacts in a sandbox process"
     ));
     let mut sandbox = Command::new(&exe)

@@ -9,14 +9,18 @@ pub mod desktop;
 mod env;
 pub mod hubspot_salesforce;
 mod isolated;
+mod launches;
 mod machine;
 pub mod procs;
 pub mod quickbooks_salesforce;
 pub mod report;
+pub mod row;
 pub mod scale;
 mod scaling;
+mod scenario;
 pub mod two_way;
 
+pub use scenario::{progress, Scenario, Settings};
 use std::path::PathBuf;
 use switchyard_engine::{EngineError, ErrorCode};
 
@@ -50,52 +54,8 @@ pub struct BenchArgs {
     launches: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Scenario {
-    B1,
-    B2,
-    B3,
-    B4,
-    B5,
-    B6,
-    B7,
-}
-
-impl Scenario {
-    /// Built scenarios, in the order they run.
-    pub const BUILT: [Scenario; 7] = [
-        Scenario::B1,
-        Scenario::B2,
-        Scenario::B3,
-        Scenario::B4,
-        Scenario::B5,
-        Scenario::B6,
-        Scenario::B7,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scenario::B1 => "B1",
-            Scenario::B2 => "B2",
-            Scenario::B3 => "B3",
-            Scenario::B4 => "B4",
-            Scenario::B5 => "B5",
-            Scenario::B6 => "B6",
-            Scenario::B7 => "B7",
-        }
-    }
-}
-
 /// Scenarios of issue 8 not offered yet, listed as such in docs/benchmarks.md (none left).
 pub const NOT_BUILT: [(&str, &str); 0] = [];
-
-pub struct Settings {
-    pub records: Option<usize>,
-    pub seed: u64,
-    /// B7's app binary, as given (`--app-bin`); see [`desktop::app_binary`].
-    pub app_bin: Option<PathBuf>,
-    pub launches: usize,
-}
 
 fn parse(names: &[String]) -> Result<Vec<Scenario>, EngineError> {
     if names.is_empty() {
@@ -120,12 +80,6 @@ fn parse(names: &[String]) -> Result<Vec<Scenario>, EngineError> {
     }
     out.sort();
     Ok(out)
-}
-
-/// A line on stderr, so `--json` output stays one document on stdout.
-#[allow(clippy::print_stderr)]
-pub fn progress(line: &str) {
-    eprintln!("bench: {line}");
 }
 
 pub fn build_profile() -> &'static str {

@@ -5,8 +5,8 @@
 //! The issue sets no target for B6: it is reported only.
 
 use super::env::BenchEnv;
-use super::report::Row;
-use super::{Scenario, Settings};
+use super::row::Row;
+use super::scenario::{progress, Scenario, Settings};
 use switchyard_engine::connectors::{quickbooks, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
 use switchyard_engine::EngineError;
@@ -65,7 +65,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     draft.direction = SyncDirection::OneWay;
     let mapping = env.engine.create_mapping(draft).await?;
 
-    super::progress(&format!("B6: full run of {records} QuickBooks customers"));
+    progress(&format!("B6: full run of {records} QuickBooks customers"));
     let m = env.measured_run(&mapping.id, PAIR).await?;
     let r = &m.report;
     let minimum = minimum_calls(

@@ -1,110 +1,10 @@
-//! One row per scenario and the three ways to show them: a text table, one JSON
+//! The three ways to show the rows (`row`) of the scenarios: a text table, one JSON
 //! document, and `docs/benchmarks.md` (the table plus the machine, date, commit and
 //! build profile it was measured on, and the command that regenerates it).
 
-use serde::{Deserialize, Serialize};
-
-/// What one scenario measured. Figures a scenario does not measure are `None`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Row {
-    pub scenario: String,
-    pub title: String,
-    pub records: u64,
-    /// API calls the engine counted (source + target connectors).
-    pub calls: u64,
-    /// The same calls as the sandbox's own request statistics count them.
-    pub sandbox_calls: u64,
-    /// Writes that reached the target (sandbox statistics).
-    pub write_calls: u64,
-    /// The sandbox's count per provider, method, route and status.
-    pub requests: Vec<String>,
-    /// Requests the sandbox refused with 429.
-    pub rate_limited: u64,
-    /// The fewest calls the providers' page and batch sizes allow, and how it is derived.
-    pub minimum: Option<u64>,
-    pub minimum_formula: Option<String>,
-    pub calls_ratio: Option<f64>,
-    pub wall_s: f64,
-    /// The shortest wall time the rate limits allow, and how it is derived.
-    pub bound_s: Option<f64>,
-    pub bound_formula: Option<String>,
-    pub wall_ratio: Option<f64>,
-    pub records_per_s: f64,
-    /// Peak RSS of the process the engine ran in, when the scenario measures it.
-    pub peak_rss_mb: Option<f64>,
-    /// Peak RSS of the sandbox's own process, when it ran in one.
-    pub sandbox_peak_rss_mb: Option<f64>,
-    /// CPU seconds (all threads) the engine's process spent on the measured run (B4).
-    pub engine_cpu_s: Option<f64>,
-    /// CPU seconds the sandbox's process spent serving it (B4).
-    pub sandbox_cpu_s: Option<f64>,
-    /// The target for this scenario, if it sets one.
-    pub target: Option<String>,
-    pub met: Option<bool>,
-    /// What the engine's run report said (B7: a summary of its launches).
-    pub run_message: String,
-    /// B7 only: the app's launches; it has no records, calls or bounds.
-    pub desktop: Option<super::desktop::Summary>,
-}
-
-impl Row {
-    /// A row from one measured run between two providers (named for the request lines):
-    /// its calls set against `minimum` and its wall time against `bound`, both with how
-    /// they are derived. No target: scenarios that have one set `target` and `met`.
-    pub fn measured(
-        scenario: super::Scenario,
-        title: String,
-        m: &super::env::Measured,
-        names: (&str, &str),
-        minimum: (u64, String),
-        bound: (f64, String),
-    ) -> Row {
-        let calls = u64::from(m.report.calls);
-        let read = u64::from(m.report.read);
-        Row {
-            scenario: scenario.as_str().to_owned(),
-            title,
-            records: read,
-            calls,
-            sandbox_calls: m.source.total + m.target.total,
-            write_calls: m.source.writes + m.target.writes,
-            requests: requests(&[(names.0, &m.source), (names.1, &m.target)]),
-            rate_limited: m.source.refused + m.target.refused,
-            minimum: Some(minimum.0),
-            minimum_formula: Some(minimum.1),
-            calls_ratio: ratio(calls as f64, minimum.0 as f64),
-            wall_s: m.wall_s,
-            bound_s: Some(bound.0),
-            bound_formula: Some(bound.1),
-            wall_ratio: ratio(m.wall_s, bound.0),
-            records_per_s: if m.wall_s > 0.0 {
-                read as f64 / m.wall_s
-            } else {
-                0.0
-            },
-            peak_rss_mb: None,
-            sandbox_peak_rss_mb: None,
-            engine_cpu_s: None,
-            sandbox_cpu_s: None,
-            target: None,
-            met: None,
-            run_message: m.report.message.clone(),
-            desktop: None,
-        }
-    }
-}
-
-pub fn ratio(value: f64, reference: f64) -> Option<f64> {
-    (reference > 0.0).then(|| value / reference)
-}
-
-/// Both simulators' per-route counts, each line named by its provider.
-pub fn requests(sides: &[(&str, &super::env::Requests)]) -> Vec<String> {
-    sides
-        .iter()
-        .flat_map(|(name, r)| r.routes.iter().map(move |line| format!("{name} {line}")))
-        .collect()
-}
+use super::launches::{self, Summary};
+use super::row::Row;
+use serde::Serialize;
 
 /// The whole benchmark as one JSON document.
 #[derive(Debug, Clone, Serialize)]
@@ -178,7 +78,7 @@ fn met_cell(met: Option<bool>) -> String {
 
 /// B7's cells: wall time is the median launch → first screen, the memory column the
 /// median idle RSS of all the app's processes; it has no records, calls or bounds.
-fn desktop_cells(r: &Row, d: &super::desktop::Summary) -> Vec<String> {
+fn desktop_cells(r: &Row, d: &Summary) -> Vec<String> {
     let none = || "—".to_owned();
     vec![
         r.scenario.clone(),
@@ -278,7 +178,7 @@ pub fn markdown(doc: &Document, command: &str, not_built: &[(&str, &str)]) -> St
     for r in &doc.rows {
         md.push_str(&format!("### {} — {}\n\n", r.scenario, r.title));
         if let Some(d) = &r.desktop {
-            for line in super::desktop::details(d) {
+            for line in launches::details(d) {
                 md.push_str(&format!("- {line}\n"));
             }
             target_line(&mut md, r);

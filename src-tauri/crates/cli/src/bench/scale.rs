@@ -8,8 +8,9 @@
 
 use super::env::{BenchEnv, Setup};
 use super::hubspot_salesforce::minimum_calls;
-use super::report::Row;
-use super::{machine, Scenario, Settings};
+use super::machine;
+use super::row::Row;
+use super::scenario::{progress, Scenario, Settings};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
 use switchyard_engine::EngineError;
 use switchyard_sandbox::SeedScope;
@@ -71,7 +72,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         .as_u64()
         .unwrap_or(0);
 
-    super::progress(&format!(
+    progress(&format!(
         "B4: full run of {records} contacts, no latency, no limits"
     ));
     let cpu_before = machine::cpu_seconds("self");

@@ -3,7 +3,7 @@
 //! spent per record, and how much the wall cost per record grew from the smallest size to
 //! the largest (the target is flat: within `scale::TARGET_FLATNESS`).
 
-use super::report::Row;
+use super::row::Row;
 use super::scale;
 
 /// Rows of scenario B4 that ran in processes of their own (they carry CPU times).

@@ -7,8 +7,8 @@
 
 use super::env::BenchEnv;
 use super::hubspot_salesforce::hubspot_bound;
-use super::report::Row;
-use super::{Scenario, Settings};
+use super::row::Row;
+use super::scenario::{progress, Scenario, Settings};
 use switchyard_engine::connectors::{hubspot, salesforce};
 use switchyard_engine::store::kinds::{ProviderId, SyncDirection};
 use switchyard_engine::store::tables::links;
@@ -56,7 +56,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     }
     let mapping = env.engine.create_mapping(draft).await?;
     let quiet = |_| {};
-    super::progress(&format!(
+    progress(&format!(
         "B5: linking {records} contacts and {records} Leads (two unmeasured runs)"
     ));
     let mut prep = Vec::new();
@@ -73,7 +73,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
     let edited = (linked * 5).div_ceil(100);
     let pairs = links::search(pool, &mapping.id, "", edited as i64).await?;
     let edited = pairs.len();
-    super::progress(&format!(
+    progress(&format!(
         "B5: {edited} of {linked} linked pairs edited on both sides"
     ));
     let hs_edits = pairs
@@ -91,7 +91,7 @@ async fn scenario(env: &BenchEnv, records: usize) -> Result<Row, EngineError> {
         .collect();
     env.mutate_many(ProviderId::Salesforce, sf_edits).await?;
 
-    super::progress("B5: two-way run settling the conflicts");
+    progress("B5: two-way run settling the conflicts");
     let m = env.measured_run(&mapping.id, PAIR).await?;
     let title = format!("two-way {records} / {records}, {edited} pairs (5 % of {linked} linked) with conflicting edits, newest wins, {LATENCY_MS} ms latency, HubSpot limits on");
     let row = Row::measured(

@@ -2,7 +2,7 @@
 //! on 127.0.0.1. A request whose `state` does not match is refused and the listener keeps
 //! waiting; the first matching one (code or provider error) ends it and closes the port.
 
-use super::flow::FlowError;
+use super::error::FlowError;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};

@@ -5,6 +5,7 @@
 
 mod authed;
 mod endpoints;
+mod error;
 mod flow;
 mod instance_url;
 mod loopback;
@@ -13,7 +14,8 @@ mod tokens;
 
 pub use authed::{AuthedClient, AuthedError};
 pub use endpoints::{oauth_endpoints, production_api_base, OAuthEndpoints, Target};
-pub use flow::{begin, FlowConfig, FlowError, PendingFlow, TokenGrant};
+pub use error::FlowError;
+pub use flow::{begin, FlowConfig, PendingFlow, TokenGrant};
 pub use instance_url::{InstanceHosts, UntrustedInstance, SALESFORCE_DOMAINS};
 pub use loopback::{CallbackParams, Loopback};
 pub use revoke::revoke;

@@ -28,7 +28,7 @@ pub(super) struct Pending {
     source_ids: HashSet<String>,
     create_keys: HashSet<String>,
     /// What was seen of matched target records (version, last-modified), by target id.
-    pub(super) snapshots: super::recheck::Snapshots,
+    pub(super) snapshots: super::snapshots::Snapshots,
     /// Cursors after each page read whose records may still wait, oldest first.
     cursors: VecDeque<(u64, Cursor)>,
 }

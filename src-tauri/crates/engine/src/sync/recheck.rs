@@ -8,7 +8,7 @@
 //! ours, and its value now. Now equal to expected: nobody else touched it, write ours.
 //! Now equal to ours: nothing to write. Otherwise both sides changed it to different
 //! values: a collision, left as the other person set it and queued for the user as a
-//! `conflict` run error (payload `two_way::Conflict`), settled from the review queue
+//! `conflict` run error (payload `conflict::Conflict`), settled from the review queue
 //! like any other conflict (`resolve.rs`). Fields we do not write are never sent, so
 //! edits to them survive anyway (updates are sparse everywhere).
 //!
@@ -31,9 +31,10 @@
 //!   again: its decision did not depend on the target's state, and re-reading every
 //!   update batch would double the cost of incremental runs (B2).
 
+use super::conflict::Conflict;
+use super::context::{Ctx, Failed, Way};
 use super::plan::{Decision, Values};
-use super::runner::{Ctx, Failed, Way};
-use super::two_way::Conflict;
+use super::snapshots::Snapshots;
 use crate::api::schema::connector_error;
 use crate::EngineResult;
 use chrono::{DateTime, Utc};
@@ -46,38 +47,6 @@ use switchyard_store::kinds::{ProviderId, Side};
 
 /// QuickBooks' Stale Object Error: the SyncToken sent is not the record's current one.
 pub(super) const STALE: &str = "5010";
-
-/// What was seen of target records when their updates were decided, by target id.
-#[derive(Debug, Default)]
-pub(super) struct Snapshots {
-    /// Current versions (QuickBooks' SyncToken).
-    pub(super) versions: HashMap<String, String>,
-    /// Last-modified times seen (the record was read from the target when decided).
-    pub(super) seen: HashMap<String, Option<DateTime<Utc>>>,
-    /// Records read just before their write (QuickBooks' SyncToken read), with values.
-    pub(super) current: HashMap<String, Record>,
-}
-
-impl Snapshots {
-    /// Remembers a target record read while deciding.
-    pub(super) fn saw(&mut self, record: &Record) {
-        if let Some(v) = &record.version {
-            self.versions.insert(record.id.clone(), v.clone());
-        }
-        self.seen.insert(record.id.clone(), record.modified);
-    }
-
-    pub(super) fn extend(&mut self, other: Snapshots) {
-        self.versions.extend(other.versions);
-        self.seen.extend(other.seen);
-    }
-
-    pub(super) fn forget(&mut self, id: &str) {
-        self.versions.remove(id);
-        self.seen.remove(id);
-        self.current.remove(id);
-    }
-}
 
 /// The three-way result for one record.
 #[derive(Debug, Default, PartialEq)]

@@ -6,9 +6,9 @@
 //! record holding exactly what was sent); when that cannot tell, it is settled without
 //! sending and reported for the user to check — never sent blind a second time.
 
+use super::context::Ctx;
 use super::matching;
 use super::plan::{base_json, Values};
-use super::runner::Ctx;
 use crate::api::schema::connector_error;
 use crate::{Engine, EngineResult};
 use std::collections::HashMap;

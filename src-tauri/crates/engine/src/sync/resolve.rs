@@ -3,8 +3,8 @@
 //! source), the pair's base becomes that value, and the record error is closed — so the
 //! next run sees nothing to do for that field.
 
+use super::conflict::Conflict;
 use super::plan::{base_json, parse_base};
-use super::two_way::Conflict;
 use crate::api::schema::connector_error;
 use crate::mapping::transform::{apply, coerce};
 use crate::{Engine, EngineError, EngineResult, ErrorCode};

@@ -2,7 +2,7 @@
 //! open. Those errors are then closed: a record that went through is done, and one that
 //! failed again has a fresh error from the retry run, which is the open one now.
 
-use super::runner::{Progress, RunOptions, RunReport};
+use super::report::{Progress, RunOptions, RunReport};
 use crate::{Engine, EngineError, EngineResult};
 use switchyard_store::kinds::{RunErrorStatus, RunTrigger};
 use switchyard_store::tables::run_errors;

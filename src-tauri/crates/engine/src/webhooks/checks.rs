@@ -3,8 +3,8 @@
 //! `signatures`), and, for HubSpot, the URLs it may have been signed for.
 
 use super::intake::refuse;
-use super::receiver::{Ctx, MAX_BODY_BYTES};
 use super::signatures::Rejected;
+use super::state::{Ctx, MAX_BODY_BYTES};
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

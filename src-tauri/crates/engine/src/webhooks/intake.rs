@@ -4,7 +4,7 @@
 //! dispatcher woken) — and answered at once either way.
 
 use super::payloads::Incoming;
-use super::receiver::Ctx;
+use super::state::Ctx;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;

@@ -14,10 +14,11 @@ mod sandbox;
 mod service;
 pub mod settings;
 pub mod signatures;
+mod state;
 
 pub(crate) use dispatch::spawn as spawn_dispatcher;
 pub(crate) use receiver::start as start_receiver;
-pub use receiver::MAX_BODY_BYTES;
 pub(crate) use service::WebhookService;
 pub use service::{ReceiverState, ReceiverStatus};
 pub use settings::{HubspotSignature, WebhookSettings};
+pub use state::MAX_BODY_BYTES;

@@ -7,9 +7,10 @@
 //!
 //! A delivery is answered as soon as its events are stored: 200 (repeats included), 401
 //! for a missing, wrong or stale signature, 400 for a body the provider would not send,
-//! 404 for an unknown mapping, 413 over [`MAX_BODY_BYTES`]. Syncing happens afterwards.
+//! 404 for an unknown mapping, 413 over [`MAX_BODY_BYTES`](super::MAX_BODY_BYTES). Syncing happens afterwards.
 
 use super::settings::WebhookSettings;
+use super::state::Ctx;
 use crate::Engine;
 use axum::routing::post;
 use axum::Router;
@@ -17,16 +18,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-
-/// Largest body accepted (a full HubSpot batch of 100 events is a few tens of kB).
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
-
-/// What every handler shares: the engine and the settings the receiver started with.
-#[derive(Debug)]
-pub(crate) struct Ctx {
-    pub engine: Engine,
-    pub settings: WebhookSettings,
-}
 
 /// A listening receiver.
 #[derive(Debug)]

@@ -6,10 +6,10 @@
 use super::checks::{any_of, candidates, decoded, header, hubspot_uris, now_secs, read, reason};
 use super::intake::{accept, refuse, Route};
 use super::payloads::{self, slack::SlackBody, Incoming, Malformed};
-use super::receiver::Ctx;
 use super::replay;
 use super::settings::{generic_secret_name, HubspotSignature, SCOPE};
 use super::signatures::{self, Rejected};
+use super::state::Ctx;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{HeaderMap, StatusCode};

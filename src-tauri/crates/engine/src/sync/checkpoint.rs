@@ -1,0 +1,155 @@
+//! Stage 5, confirm and checkpoint: what a run commits to SQLite once something is
+//! settled, each in one transaction — a batch's answers (links with their new base,
+//! intents confirmed, failures requeued or failed), the links found without a write
+//! with the page's record errors, and the source cursor with the run's counters as far
+//! as nothing waits behind it.
+
+use super::context::{Ctx, Failed, Way};
+use super::cursor_row::Stored;
+use super::pending::Pending;
+use super::plan::{base_json, Decision, Values};
+use super::tally::Tally;
+use crate::EngineResult;
+use switchyard_connectors::connector::{WriteResult, NOT_SENT};
+use switchyard_store::kinds::Side;
+use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
+
+/// An intent sent: (intent id, decision, index into the batch's payloads).
+pub(super) type Sent<'d> = (i64, &'d Decision, usize);
+
+/// Stores the answers to one group of writes: a written record is linked (its payload
+/// the new base) and its intent confirmed; a failed one's intent is requeued (retryable,
+/// or never sent) or failed, and the failure added to `failures`. Returns how many were
+/// written.
+pub(super) async fn confirm(
+    ctx: &Ctx<'_>,
+    to: Way,
+    group: &[&Sent<'_>],
+    results: Vec<WriteResult>,
+    payloads: &[String],
+    failures: &mut Vec<Failed>,
+) -> EngineResult<u32> {
+    let pool = &ctx.db;
+    let mut tx = switchyard_store::begin_write(pool).await?;
+    // (intent id, decision, index into `payloads`, the written record's id)
+    let mut written = Vec::new();
+    for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
+        match result {
+            Ok(w) => {
+                let written_id = d.target_id.clone().unwrap_or(w.id);
+                written.push((intent_id, d, payload, written_id));
+            }
+            Err(e) => {
+                let payload = serde_json::to_string(&d.changes).ok();
+                if e.retryable || e.code == NOT_SENT {
+                    outbox::requeue(&mut *tx, intent_id, &e.message).await?;
+                } else {
+                    outbox::fail(&mut *tx, intent_id, &e.message).await?;
+                }
+                failures.push(Failed {
+                    side: to.written_side(),
+                    record_id: d.source_id.clone(),
+                    code: e.code,
+                    message: e.message,
+                    payload,
+                });
+            }
+        }
+    }
+    let pairs: Vec<links::LinkUpsert<'_>> = written
+        .iter()
+        .map(|(_, d, payload, written_id)| {
+            let (source_id, target_id) = match to {
+                Way::Forward => (d.source_id.as_str(), written_id.as_str()),
+                Way::Backward => (written_id.as_str(), d.source_id.as_str()),
+            };
+            links::LinkUpsert {
+                mapping_id: ctx.mapping_id,
+                source_id,
+                target_id,
+                base: &payloads[*payload],
+                source_modified_at: None,
+                target_modified_at: None,
+                run_id: Some(&ctx.run_id),
+            }
+        })
+        .collect();
+    links::upsert_many(&mut tx, &pairs).await?;
+    let done: Vec<(i64, Option<&str>)> = written
+        .iter()
+        .map(|(id, _, _, written_id)| (*id, Some(written_id.as_str())))
+        .collect();
+    outbox::confirm_many(&mut tx, &done).await?;
+    let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
+    tx.commit()
+        .await
+        .map_err(switchyard_store::StoreError::from)?;
+    Ok(n)
+}
+
+/// Commits the source cursor as far as nothing waits behind it, with the counters
+/// `add`s to the run's row, in one transaction.
+pub(super) async fn commit_progress(
+    ctx: &Ctx<'_>,
+    pending: &mut Pending,
+    deletes_since: Option<chrono::DateTime<chrono::Utc>>,
+    add: &Tally,
+) -> EngineResult<()> {
+    let mut tx = switchyard_store::begin_write(&ctx.db).await?;
+    if let Some(read) = pending.committable() {
+        let stored = Stored {
+            read,
+            deletes_since,
+        };
+        cursors::set(&mut *tx, ctx.mapping_id, Side::Source, &stored.to_row()).await?;
+    }
+    runs::checkpoint(&mut *tx, &ctx.run_id, "writing", add.counts(), None).await?;
+    tx.commit()
+        .await
+        .map_err(switchyard_store::StoreError::from)?;
+    Ok(())
+}
+
+/// Links pairs found without a write, and stores record errors, in one transaction.
+pub(super) async fn commit_links_and_errors(
+    ctx: &Ctx<'_>,
+    pairs: &[(String, String, Values)],
+    failures: &[Failed],
+) -> EngineResult<()> {
+    if pairs.is_empty() && failures.is_empty() {
+        return Ok(());
+    }
+    let pool = &ctx.db;
+    let mut tx = switchyard_store::begin_write(pool).await?;
+    let bases: Vec<String> = pairs.iter().map(|(_, _, v)| base_json(v)).collect();
+    let found: Vec<links::LinkUpsert<'_>> = pairs
+        .iter()
+        .zip(&bases)
+        .map(|((source_id, target_id, _), base)| links::LinkUpsert {
+            mapping_id: ctx.mapping_id,
+            source_id,
+            target_id,
+            base,
+            source_modified_at: None,
+            target_modified_at: None,
+            run_id: Some(&ctx.run_id),
+        })
+        .collect();
+    links::upsert_many(&mut tx, &found).await?;
+    for f in failures {
+        let error = run_errors::NewRunError {
+            run_id: &ctx.run_id,
+            mapping_id: ctx.mapping_id,
+            side: f.side,
+            record_id: Some(&f.record_id),
+            code: &f.code,
+            message: &f.message,
+            payload: f.payload.as_deref(),
+        };
+        run_errors::insert(&mut *tx, &error).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(switchyard_store::StoreError::from)?;
+    Ok(())
+}
