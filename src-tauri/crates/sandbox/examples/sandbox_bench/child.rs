@@ -24,7 +24,8 @@ pub async fn serve(n: usize) {
     let seed_secs = started.elapsed().as_secs_f64();
     let rss_after = super::procfs::status_bytes("self", "VmRSS");
     let http = reqwest::Client::new();
-    let mut info = json!({ "seed_secs": seed_secs, "rss_before": rss_before, "rss_after": rss_after });
+    let mut info =
+        json!({ "seed_secs": seed_secs, "rss_before": rss_before, "rss_after": rss_after });
     for provider in ["hubspot", "salesforce"] {
         let base = sandbox.base_url(provider).unwrap().to_owned();
         let token: Value = http
@@ -40,7 +41,10 @@ pub async fn serve(n: usize) {
     // How many contacts the seed holds (duplicates by email were merged away).
     let hs = &info["hubspot"];
     let total: Value = http
-        .post(format!("{}/crm/v3/objects/contacts/search", hs["base"].as_str().unwrap()))
+        .post(format!(
+            "{}/crm/v3/objects/contacts/search",
+            hs["base"].as_str().unwrap()
+        ))
         .bearer_auth(hs["token"]["access_token"].as_str().unwrap())
         .json(&json!({ "limit": 1 }))
         .send()
@@ -85,7 +89,10 @@ impl Served {
     pub async fn raise_limits(&self, http: &reqwest::Client) {
         let big = 1_000_000_000u64;
         for (provider, limits) in [
-            ("hubspot", json!({ "ten_secondly": big, "daily": big, "search_per_second": big })),
+            (
+                "hubspot",
+                json!({ "ten_secondly": big, "daily": big, "search_per_second": big }),
+            ),
             ("salesforce", json!({ "daily": big, "concurrent": 1000 })),
         ] {
             let base = self.info[provider]["base"].as_str().unwrap();

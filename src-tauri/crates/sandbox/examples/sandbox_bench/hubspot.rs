@@ -24,7 +24,14 @@ pub struct Client<'a> {
 }
 
 const PAGE: usize = 200;
-const PROPS: [&str; 6] = ["firstname", "lastname", "email", "phone", "company", "jobtitle"];
+const PROPS: [&str; 6] = [
+    "firstname",
+    "lastname",
+    "email",
+    "phone",
+    "company",
+    "jobtitle",
+];
 
 fn ms(record: &Value) -> i64 {
     record["properties"]["lastmodifieddate"]
@@ -42,8 +49,14 @@ impl<'a> Client<'a> {
         let hs = &info["hubspot"];
         Self {
             http,
-            url: format!("{}/crm/v3/objects/contacts/search", hs["base"].as_str().unwrap_or_default()),
-            token: hs["token"]["access_token"].as_str().unwrap_or_default().to_owned(),
+            url: format!(
+                "{}/crm/v3/objects/contacts/search",
+                hs["base"].as_str().unwrap_or_default()
+            ),
+            token: hs["token"]["access_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 
@@ -54,7 +67,14 @@ impl<'a> Client<'a> {
             "properties": PROPS,
             "limit": PAGE,
         });
-        let r = self.http.post(&self.url).bearer_auth(&self.token).json(&body).send().await.unwrap();
+        let r = self
+            .http
+            .post(&self.url)
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
         assert!(r.status().is_success(), "search: {}", r.status());
         let mut page: Value = r.json().await.unwrap();
         match page["results"].take() {
@@ -80,7 +100,8 @@ impl<'a> Client<'a> {
                 });
             }
         };
-        let mut filter = json!({ "propertyName": "lastmodifieddate", "operator": "GTE", "value": "0" });
+        let mut filter =
+            json!({ "propertyName": "lastmodifieddate", "operator": "GTE", "value": "0" });
         loop {
             let page = self.search(json!([filter]), "lastmodifieddate").await;
             requests += 1;
@@ -107,7 +128,9 @@ impl<'a> Client<'a> {
                     served += tie.len() as u64;
                     tie.iter().for_each(|r| keep(r, out));
                     match tie.last() {
-                        Some(r) if tie.len() == PAGE => after = r["id"].as_str().unwrap_or("0").to_owned(),
+                        Some(r) if tie.len() == PAGE => {
+                            after = r["id"].as_str().unwrap_or("0").to_owned()
+                        }
                         _ => break,
                     }
                 }

@@ -13,7 +13,13 @@ pub fn status_bytes(pid: &str, key: &str) -> u64 {
     let text = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     text.lines()
         .find_map(|l| l.strip_prefix(key))
-        .and_then(|rest| rest.trim_start_matches(':').split_whitespace().next()?.parse().ok())
+        .and_then(|rest| {
+            rest.trim_start_matches(':')
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
         .map_or(0, |kb: u64| kb * 1024)
 }
 
@@ -32,7 +38,12 @@ impl Proc {
         // Fields after the command name (which may hold spaces) start at ") ".
         let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        let tick = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok()).unwrap_or(0);
+        let tick = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
         // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
         Duration::from_millis((tick(11) + tick(12)) * 1000 / TICKS)
     }

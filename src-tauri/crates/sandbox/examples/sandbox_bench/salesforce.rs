@@ -21,11 +21,17 @@ fn quoted(s: &str) -> String {
 impl<'a> Client<'a> {
     pub fn new(http: &'a reqwest::Client, info: &Value) -> Self {
         let sf = &info["salesforce"];
-        let base = sf["token"]["instance_url"].as_str().or(sf["base"].as_str()).unwrap_or_default();
+        let base = sf["token"]["instance_url"]
+            .as_str()
+            .or(sf["base"].as_str())
+            .unwrap_or_default();
         Self {
             http,
             base: base.to_owned(),
-            token: sf["token"]["access_token"].as_str().unwrap_or_default().to_owned(),
+            token: sf["token"]["access_token"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 
@@ -45,8 +51,13 @@ impl<'a> Client<'a> {
         let (mut records, mut requests) = (0, 0);
         for chunk in emails.chunks(BATCH) {
             let list: Vec<String> = chunk.iter().map(|e| quoted(e)).collect();
-            let q = format!("SELECT Id, Email FROM Lead WHERE Email IN ({})", list.join(","));
-            let (status, body) = self.send(self.http.get(self.url("/query")).query(&[("q", q)])).await;
+            let q = format!(
+                "SELECT Id, Email FROM Lead WHERE Email IN ({})",
+                list.join(",")
+            );
+            let (status, body) = self
+                .send(self.http.get(self.url("/query")).query(&[("q", q)]))
+                .await;
             assert!(status.is_success(), "look-up: {status} {body}");
             records += chunk.len() as u64;
             requests += 1;
@@ -63,9 +74,13 @@ impl<'a> Client<'a> {
                 .map(|p| json!({ "attributes": { "type": "Lead" }, "FirstName": p.first, "LastName": p.last, "Email": p.email, "Phone": p.phone, "Company": p.company, "Title": p.title }))
                 .collect();
             let body = json!({ "allOrNone": false, "records": leads });
-            let (status, answer) = self.send(self.http.post(self.url("/composite/sobjects")).json(&body)).await;
+            let (status, answer) = self
+                .send(self.http.post(self.url("/composite/sobjects")).json(&body))
+                .await;
             assert!(status.is_success(), "create: {status} {answer}");
-            failed += answer.as_array().map_or(0, |a| a.iter().filter(|r| r["success"] != true).count());
+            failed += answer
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|r| r["success"] != true).count());
             records += chunk.len() as u64;
             requests += 1;
         }
@@ -81,14 +96,18 @@ impl<'a> Client<'a> {
         let mut request = self.http.get(self.url("/query")).query(&[("q", q)]);
         let mut requests = 0;
         loop {
-            let (status, body) = self.send(request.header("Sforce-Query-Options", "batchSize=2000")).await;
+            let (status, body) = self
+                .send(request.header("Sforce-Query-Options", "batchSize=2000"))
+                .await;
             assert!(status.is_success(), "query: {status} {body}");
             requests += 1;
             for r in body["records"].as_array().into_iter().flatten() {
                 ids.push(r["Id"].as_str().unwrap_or_default().to_owned());
             }
             match body["nextRecordsUrl"].as_str() {
-                Some(next) if body["done"] == false => request = self.http.get(format!("{}{next}", self.base)),
+                Some(next) if body["done"] == false => {
+                    request = self.http.get(format!("{}{next}", self.base))
+                }
                 _ => return (ids.len() as u64, requests),
             }
         }
@@ -104,12 +123,20 @@ impl<'a> Client<'a> {
                 .map(|e| json!({ "attributes": { "type": "Lead" }, "Email": e, "Title": "Synced" }))
                 .collect();
             let body = json!({ "allOrNone": false, "records": leads });
-            let (status, answer) = self.send(self.http.patch(self.url("/composite/sobjects/Lead/Email")).json(&body)).await;
+            let (status, answer) = self
+                .send(
+                    self.http
+                        .patch(self.url("/composite/sobjects/Lead/Email"))
+                        .json(&body),
+                )
+                .await;
             if !status.is_success() {
                 println!("  (upsert by Lead.Email refused: {status} {answer})");
                 return (0, requests + 1);
             }
-            created += answer.as_array().map_or(0, |a| a.iter().filter(|r| r["created"] == true).count());
+            created += answer
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|r| r["created"] == true).count());
             records += chunk.len() as u64;
             requests += 1;
         }

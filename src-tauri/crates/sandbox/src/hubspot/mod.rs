@@ -12,6 +12,7 @@
 mod auth;
 mod batch;
 mod catalog;
+mod email_index;
 mod errors;
 mod filters;
 mod limits;
@@ -19,6 +20,7 @@ mod modified_index;
 mod oauth;
 mod objects;
 mod properties;
+mod records;
 mod render;
 mod schema;
 mod search;
@@ -27,6 +29,7 @@ pub mod signature;
 mod store;
 mod tokens;
 mod validate;
+mod values;
 mod webhooks;
 
 use crate::config::SeedSpec;

@@ -54,8 +54,7 @@ pub async fn list(
         for r in data
             .store(kind)
             .records
-            .range(after..)
-            .map(|(_, r)| r)
+            .from(after)
             .filter(|r| r.is_live() != q.archived)
         {
             if results.len() == limit {

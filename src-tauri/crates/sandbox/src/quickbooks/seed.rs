@@ -53,6 +53,7 @@ pub fn build(spec: SeedSpec) -> Store {
     }
     let people = slice(spec, 2);
     let wanted = records.saturating_sub(population.companies.len().min(records));
+    let first = people.start;
     for (n, person) in population.people[people].iter().take(wanted).enumerate() {
         let company = &population.companies[person.company];
         let mut body = obj(json!({
@@ -62,11 +63,14 @@ pub fn build(spec: SeedSpec) -> Store {
             "CompanyName": company.name,
             "BillAddr": { "Line1": company.street, "City": company.city, "CountrySubDivisionCode": company.region, "PostalCode": company.postal_code, "Country": "USA" },
         }));
-        if let Some(email) = &person.email {
+        if let Some(email) = population.email(first + n) {
             body.insert("PrimaryEmailAddr".into(), json!({ "Address": email }));
         }
-        if let Some(phone) = &person.phone {
-            body.insert("PrimaryPhone".into(), json!({ "FreeFormNumber": phone }));
+        if let Some(phone) = person.phone {
+            body.insert(
+                "PrimaryPhone".into(),
+                json!({ "FreeFormNumber": phone.text() }),
+            );
         }
         add_customer(
             &mut store,

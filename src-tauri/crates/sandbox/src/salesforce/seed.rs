@@ -131,15 +131,18 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
         let Some(p) = pop.people.get(i) else { break };
         let company = &pop.companies[p.company];
         let source = p.lead_source.map_or(Value::Null, text);
+        let email = pop.email(i).map_or(Value::Null, Value::String);
+        let phone = p.phone.map_or(Value::Null, |x| Value::String(x.text()));
+        let title = p.title.map_or(Value::Null, text);
         if n % 2 == 0 && leads {
             let status = picklists::LEAD_STATUS[[0, 0, 0, 0, 1, 1, 3][n / 2 % 7]];
             let fields = [
-                ("FirstName", text(&p.first)),
-                ("LastName", text(&p.last)),
+                ("FirstName", text(p.first)),
+                ("LastName", text(p.last)),
                 ("Company", text(&company.name)),
-                ("Title", opt(&p.title)),
-                ("Email", opt(&p.email)),
-                ("Phone", opt(&p.phone)),
+                ("Title", title),
+                ("Email", email),
+                ("Phone", phone),
                 ("LeadSource", source),
                 ("Status", text(status)),
                 ("Industry", text(company.industry)),
@@ -159,12 +162,12 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
                 .get(p.company)
                 .map_or(Value::Null, |id| text(id));
             let fields = [
-                ("FirstName", text(&p.first)),
-                ("LastName", text(&p.last)),
+                ("FirstName", text(p.first)),
+                ("LastName", text(p.last)),
                 ("AccountId", account),
-                ("Title", opt(&p.title)),
-                ("Email", opt(&p.email)),
-                ("Phone", opt(&p.phone)),
+                ("Title", title),
+                ("Email", email),
+                ("Phone", phone),
                 ("LeadSource", source),
                 ("MailingCity", text(company.city)),
                 ("MailingState", text(company.region)),
