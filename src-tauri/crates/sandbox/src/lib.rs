@@ -15,6 +15,7 @@ pub mod consent;
 mod control;
 mod faults;
 mod harness;
+mod hashed;
 pub mod oauth;
 pub mod seed;
 mod server;

@@ -4,36 +4,8 @@
 //! email. The rare address whose hash another address already took is kept whole in a
 //! small spill map, so two addresses never shadow each other.
 
-use std::collections::hash_map::DefaultHasher;
+use crate::hashed::{hash, lower_eq as same, HashKeyed};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
-
-/// The keys are hashes already; hashing them again would only cost time.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
-
-/// The stable 64-bit hash of a key (SipHash with fixed keys).
-pub fn hash(key: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    key.hash(&mut h);
-    h.finish()
-}
 
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct EmailIndex {
@@ -92,11 +64,6 @@ impl EmailIndex {
     pub fn reserve(&mut self, additional: usize) {
         self.by_hash.reserve(additional);
     }
-}
-
-/// Whether a stored email is `key` once lower-cased, without allocating.
-fn same(email: &str, key: &str) -> bool {
-    email.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 
 #[cfg(test)]

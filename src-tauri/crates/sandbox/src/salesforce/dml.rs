@@ -55,14 +55,7 @@ pub fn create(
     values[F_MODSTAMP] = stamp;
     values[F_CREATED_BY] = Value::String(actor.user.to_owned());
     values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
-    store.put(
-        obj,
-        &id,
-        Some(Record {
-            values,
-            deleted_ms: None,
-        }),
-    );
+    store.put(obj, &id, Some(Record::new(&values, None)));
     Ok(id)
 }
 
@@ -74,20 +67,20 @@ pub fn update(
     changes: &[(usize, Value)],
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
+    let mut values = live(store, obj, id)?.values(obj.fields.len());
     let stage_changed = changes
         .iter()
-        .any(|(i, v)| obj.fields[*i].name == "StageName" && *v != record.values[*i]);
+        .any(|(i, v)| obj.fields[*i].name == "StageName" && *v != values[*i]);
     let probability_given = changes
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
     for (i, v) in changes {
-        record.values[*i] = v.clone();
+        values[*i] = v.clone();
     }
-    derive(obj, &mut record.values, stage_changed && !probability_given);
-    check(store, obj, &record.values, changes, Some(id), actor)?;
-    touch(&mut record, actor);
-    store.put(obj, id, Some(record));
+    derive(obj, &mut values, stage_changed && !probability_given);
+    check(store, obj, &values, changes, Some(id), actor)?;
+    touch(&mut values, actor);
+    store.put(obj, id, Some(Record::new(&values, None)));
     Ok(())
 }
 
@@ -98,10 +91,9 @@ pub fn delete(
     id: &str,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
-    touch(&mut record, actor);
-    record.deleted_ms = Some(actor.now);
-    store.put(obj, id, Some(record));
+    let mut values = live(store, obj, id)?.values(obj.fields.len());
+    touch(&mut values, actor);
+    store.put(obj, id, Some(Record::new(&values, Some(actor.now))));
     Ok(())
 }
 
@@ -116,11 +108,11 @@ pub fn live<'s>(store: &'s Store, obj: &SObject, id: &str) -> Result<&'s Record,
     }
 }
 
-fn touch(record: &mut Record, actor: &Actor<'_>) {
+fn touch(values: &mut [Value], actor: &Actor<'_>) {
     let stamp = Value::String(sf_datetime(actor.now));
-    record.values[F_MODIFIED] = stamp.clone();
-    record.values[F_MODSTAMP] = stamp;
-    record.values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
+    values[F_MODIFIED] = stamp.clone();
+    values[F_MODSTAMP] = stamp;
+    values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
 }
 
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and

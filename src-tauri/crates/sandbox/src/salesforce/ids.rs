@@ -30,6 +30,15 @@ fn checksum(id15: &[u8]) -> String {
         .collect()
 }
 
+/// The sequence number an id made by [`make`] carries (characters 6–15, base 62).
+pub fn sequence(id: &str) -> Option<u64> {
+    let digits = id.as_bytes().get(5..15)?;
+    digits.iter().try_fold(0u64, |n, c| {
+        let d = BASE62.iter().position(|b| b == c)? as u64;
+        n.checked_mul(62)?.checked_add(d)
+    })
+}
+
 /// An 18-character id: key prefix, two instance characters and a 10-digit sequence.
 pub fn make(prefix: &str, pod: &str, n: u64) -> String {
     let id15 = format!("{prefix}{pod}{}", base62(n, 10));
@@ -84,6 +93,8 @@ mod tests {
         let b = make("00Q", "Ab", 62);
         assert_eq!(a.len(), 18);
         assert!(a < b);
+        assert_eq!((sequence(&a), sequence(&b)), (Some(1), Some(62)));
+        assert_eq!(sequence("00Qshort"), None);
         assert_eq!(normalize(&a[..15]), Some(a));
     }
 }

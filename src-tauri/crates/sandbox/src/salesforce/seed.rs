@@ -57,14 +57,7 @@ fn put(
             .collect();
         values[name] = Value::String(parts.join(" "));
     }
-    store.put(
-        obj,
-        &id,
-        Some(Record {
-            values,
-            deleted_ms: None,
-        }),
-    );
+    store.put(obj, &id, Some(Record::new(&values, None)));
     id
 }
 
@@ -127,6 +120,9 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
             owner(i),
         ));
     }
+    let half = spec.records / 2 + 1;
+    store.reserve(lead, if leads { half } else { 0 });
+    store.reserve(contact, if contacts { half } else { 0 });
     for (n, i) in population::slice(spec, 0).enumerate() {
         let Some(p) = pop.people.get(i) else { break };
         let company = &pop.companies[p.company];
@@ -261,7 +257,7 @@ mod tests {
             s.table(lead)
                 .rows
                 .values()
-                .map(|r| r.values.clone())
+                .map(|r| r.values(lead.fields.len()))
                 .collect()
         };
         assert_eq!(values(&leads), values(&full), "the same Leads");

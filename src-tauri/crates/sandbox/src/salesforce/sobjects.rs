@@ -82,7 +82,7 @@ pub fn duplicate_fault(
     let unique = obj.fields.iter().position(|f| f.unique);
     let live = || store.table(obj).rows.values().filter(|r| !r.is_deleted());
     Some(
-        match unique.and_then(|i| live().find(|r| !r.values[i].is_null()).map(|r| (i, r))) {
+        match unique.and_then(|i| live().find(|r| !r.get(i).is_null()).map(|r| (i, r))) {
             Some((i, r)) => duplicate_value(obj.fields[i].name, r.id()),
             None => duplicate_value("<unknown>", live().next().map_or("<unknown>", |r| r.id())),
         },
