@@ -19,6 +19,7 @@ mod limits;
 mod modified_index;
 mod oauth;
 mod objects;
+mod page_json;
 mod properties;
 mod records;
 mod render;

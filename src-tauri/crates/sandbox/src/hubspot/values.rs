@@ -111,10 +111,18 @@ impl Values {
 
     /// The value at schema position `p`.
     pub fn get(&self, p: usize) -> Option<&str> {
-        if p >= MAX_PROPS || self.bits() & (1 << p) == 0 {
+        let bits = self.bits();
+        if p >= MAX_PROPS || bits & (1 << p) == 0 {
             return None;
         }
-        self.iter().find(|(q, _)| *q == p).map(|(_, v)| v)
+        // Skip the values of the present properties before `p`.
+        let mut at = 2;
+        for _ in 0..(bits & ((1u16 << p) - 1)).count_ones() {
+            let len = take_len(&self.0, &mut at);
+            at += len;
+        }
+        let len = take_len(&self.0, &mut at);
+        std::str::from_utf8(self.0.get(at..at + len)?).ok()
     }
 
     /// These values with `changes` applied (an empty value clears one).

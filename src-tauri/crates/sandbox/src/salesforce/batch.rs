@@ -9,7 +9,7 @@ use super::schema::{self, SObject};
 use super::sobjects::json_object;
 use super::store::{Record, Store};
 use axum::body::Bytes;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 pub const MAX_RECORDS: usize = 200;
 const MAX_CHUNKS: usize = 10;
@@ -23,13 +23,13 @@ pub fn too_many() -> ApiError {
 
 /// `{"allOrNone": …, "records": […]}`.
 pub fn parse(body: &Bytes) -> Result<(bool, Vec<Map<String, Value>>), ApiError> {
-    let body = json_object(body)?;
+    let mut body = json_object(body)?;
     let all_or_none = match body.get("allOrNone") {
         Some(Value::Bool(b)) => *b,
         Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
         _ => false,
     };
-    let Some(Value::Array(items)) = body.get("records") else {
+    let Some(Value::Array(items)) = body.remove("records") else {
         return Err(ApiError::json_parser(
             "records: a list of sObjects is required",
         ));
@@ -38,8 +38,11 @@ pub fn parse(body: &Bytes) -> Result<(bool, Vec<Map<String, Value>>), ApiError> 
         return Err(too_many());
     }
     let records: Vec<Map<String, Value>> = items
-        .iter()
-        .map(|v| v.as_object().cloned().unwrap_or_default())
+        .into_iter()
+        .map(|v| match v {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        })
         .collect();
     let types: Vec<Option<&str>> = records.iter().map(type_name).collect();
     let chunks = types.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!types.is_empty());
@@ -90,9 +93,10 @@ impl ItemResult {
         }
     }
 
+    #[cfg(test)]
     pub fn json(&self) -> Value {
         let errors: Vec<Value> = self.error.iter().map(ApiError::save_error).collect();
-        let mut v = json!({ "success": self.error.is_none(), "errors": errors });
+        let mut v = serde_json::json!({ "success": self.error.is_none(), "errors": errors });
         if let Some(map) = v.as_object_mut() {
             if let Some(id) = &self.id {
                 map.insert("id".into(), Value::String(id.clone()));
@@ -103,6 +107,53 @@ impl ItemResult {
         }
         v
     }
+
+    /// [`Self::json`] written to bytes (keys in sorted order, as a `Value` prints them).
+    pub fn write(&self, out: &mut Vec<u8>) {
+        use crate::json_out::{key, raw, str, value};
+        raw(out, "{");
+        if let (Some(created), None) = (self.created, &self.error) {
+            key(out, "created");
+            value(out, &created);
+            raw(out, ",");
+        }
+        key(out, "errors");
+        raw(out, "[");
+        for (i, e) in self.error.iter().enumerate() {
+            if i > 0 {
+                raw(out, ",");
+            }
+            value(out, &e.save_error());
+        }
+        raw(out, "],");
+        if let Some(id) = &self.id {
+            key(out, "id");
+            str(out, id);
+            raw(out, ",");
+        }
+        key(out, "success");
+        value(out, &self.error.is_none());
+        raw(out, "}");
+    }
+}
+
+/// Per-item results as the collections resources answer them: a JSON array, HTTP 200.
+pub fn results_response(results: &[ItemResult]) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut out = Vec::with_capacity(16 + results.len() * 64);
+    out.push(b'[');
+    for (i, r) in results.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        r.write(&mut out);
+    }
+    out.push(b']');
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        out,
+    )
+        .into_response()
 }
 
 /// Rows as they were before this batch touched them, oldest first.
@@ -169,4 +220,24 @@ pub fn lock_failure(id: Option<&str>) -> ApiError {
 /// Which items an injected PartialBatch fault fails: every second one (at least one).
 pub fn fault_victims(len: usize) -> Vec<bool> {
     (0..len).map(|i| i % 2 == 1 || len == 1).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_results_are_what_their_values_print() {
+        let results = [
+            ItemResult::ok("00Q000000000001AAA".into(), None),
+            ItemResult::ok("00Q000000000002AAA".into(), Some(true)),
+            ItemResult::failed(None, rolled_back()),
+            ItemResult::failed(Some("x\"y".into()), lock_failure(Some("a"))),
+        ];
+        for r in &results {
+            let mut out = Vec::new();
+            r.write(&mut out);
+            assert_eq!(String::from_utf8_lossy(&out), r.json().to_string());
+        }
+    }
 }

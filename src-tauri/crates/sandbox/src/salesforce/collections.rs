@@ -21,7 +21,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -59,7 +58,7 @@ fn run(
         })
         .collect();
     settle(&mut results, journal, &mut store, all_or_none);
-    Json(results.iter().map(ItemResult::json).collect::<Vec<_>>()).into_response()
+    batch::results_response(&results)
 }
 
 pub async fn create(

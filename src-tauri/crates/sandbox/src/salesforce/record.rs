@@ -81,6 +81,34 @@ fn put_len(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
+/// The LEB128 length at `at`, moving past it.
+fn take_len(bytes: &[u8], at: &mut usize) -> usize {
+    let (mut len, mut shift) = (0usize, 0);
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        len |= usize::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            break;
+        }
+        shift += 7;
+    }
+    len
+}
+
+/// Moves past the cell at `at` without reading it.
+fn skip(bytes: &[u8], at: &mut usize) {
+    let tag = bytes.get(*at).copied().unwrap_or(FALSE);
+    *at += 1;
+    match tag {
+        INT | FLOAT => *at += 8,
+        TEXT => {
+            let len = take_len(bytes, at);
+            *at += len;
+        }
+        _ => {}
+    }
+}
+
 /// Reads the cell at `at` and moves past it.
 fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Cell<'a> {
     let tag = bytes.get(*at).copied().unwrap_or(FALSE);
@@ -98,15 +126,7 @@ fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Cell<'a> {
         INT => Cell::Int(i64::from_le_bytes(word(at))),
         FLOAT => Cell::Float(f64::from_le_bytes(word(at))),
         TEXT => {
-            let (mut len, mut shift) = (0usize, 0);
-            while let Some(&b) = bytes.get(*at) {
-                *at += 1;
-                len |= usize::from(b & 0x7f) << shift;
-                if b & 0x80 == 0 {
-                    break;
-                }
-                shift += 7;
-            }
+            let len = take_len(bytes, at);
             let text = bytes.get(*at..*at + len).unwrap_or_default();
             *at += len;
             // Packed from `&str`, so always UTF-8.
@@ -183,12 +203,16 @@ impl Record {
         if i == F_IS_DELETED {
             return Cell::Bool(self.is_deleted());
         }
-        if i >= MAX_FIELDS || self.bits() & (1 << i) == 0 {
+        let bits = self.bits();
+        if i >= MAX_FIELDS || bits & (1 << i) == 0 {
             return Cell::Null;
         }
-        self.cells()
-            .find(|(p, _)| *p == i)
-            .map_or(Cell::Null, |(_, c)| c)
+        // Skip the cells of the present fields before `i`.
+        let mut at = 8;
+        for _ in 0..(bits & ((1u64 << i) - 1)).count_ones() {
+            skip(&self.cells, &mut at);
+        }
+        take(&self.cells, &mut at)
     }
 
     /// Field `i`'s value as the API shows it.

@@ -191,6 +191,8 @@ pub struct SObject {
     pub prefix: &'static str,
     pub fields: Vec<Field>,
     by_name: HashMap<String, usize>,
+    /// The same by exact API name, which is how nearly every request spells them.
+    exact: HashMap<&'static str, usize>,
 }
 
 impl PartialEq for SObject {
@@ -214,6 +216,11 @@ impl SObject {
             .enumerate()
             .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
             .collect();
+        let exact = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name, i))
+            .collect();
         Self {
             name,
             label,
@@ -221,12 +228,16 @@ impl SObject {
             prefix,
             fields,
             by_name,
+            exact,
         }
     }
 
     /// A field by name, case-insensitively, with its position in every record.
     pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
-        let i = *self.by_name.get(&name.to_ascii_lowercase())?;
+        let i = match self.exact.get(name) {
+            Some(i) => *i,
+            None => *self.by_name.get(&name.to_ascii_lowercase())?,
+        };
         Some((i, &self.fields[i]))
     }
 

@@ -248,21 +248,7 @@ pub fn ascii_slug(text: &str) -> String {
     }
 }
 
-/// ISO 8601 UTC with milliseconds and `Z` (HubSpot).
-pub fn iso_z(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
-}
-
-/// Salesforce's `2013-05-20T20:49:32.000+0000`.
-pub fn sf_datetime(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
-        .to_string()
-}
+pub use crate::stamps::{iso_z, sf_datetime};
 
 /// QuickBooks' local time with an offset (the sandbox company is on US Pacific, -07:00).
 pub fn qbo_datetime(ms: i64) -> String {

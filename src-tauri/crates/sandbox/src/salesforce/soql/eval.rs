@@ -8,9 +8,11 @@ use super::plan::{Col, PCond, Plan};
 use super::typing::Typed;
 use super::{CmpOp, Pat};
 use crate::salesforce::record::Cell;
+#[cfg(test)]
 use crate::salesforce::render::attributes;
 use crate::salesforce::schema::{FType, SObject, F_ID};
 use crate::salesforce::store::{is_indexed, Record, Store};
+#[cfg(test)]
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -241,7 +243,9 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
     Outcome::Ids(selected.map(|r| r.id().to_owned()).collect())
 }
 
-/// One result row: attributes, then the selected columns.
+/// One result row: attributes, then the selected columns (the reference `row_json`
+/// is tested against).
+#[cfg(test)]
 pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Value {
     let mut map = Map::new();
     map.insert(
