@@ -2,7 +2,6 @@
 //! millions of rows that should not hold a second copy of every indexed string. The
 //! stored row is the authority: a look-up confirms each candidate against it.
 
-use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -27,23 +26,50 @@ impl Hasher for Prehashed {
 /// A map from [`hash`]es to `V`.
 pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 
-/// The stable 64-bit hash of a key (SipHash with fixed keys).
-pub fn hash(key: &str) -> u64 {
-    hash_chars(key.chars())
+/// FNV-1a over bytes: the hashes only spread keys over buckets (every hit is confirmed
+/// against the stored value), so a fast, fixed hash is enough.
+fn fnv(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
-/// [`hash`] of the string these characters make, without building it.
-pub fn hash_chars(chars: impl Iterator<Item = char>) -> u64 {
-    let mut h = DefaultHasher::new();
-    let mut buf = [0u8; 4];
-    for c in chars {
-        h.write(c.encode_utf8(&mut buf).as_bytes());
+/// The stable 64-bit hash of a key.
+pub fn hash(key: &str) -> u64 {
+    fnv(key.bytes())
+}
+
+/// [`hash`] of `text` lower-cased character by character, without building it.
+pub fn hash_lower(text: &str) -> u64 {
+    if text.is_ascii() {
+        return fnv(text.bytes().map(|b| b.to_ascii_lowercase()));
     }
-    h.write_u8(0xff);
-    h.finish()
+    let mut buf = [0u8; 4];
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        for b in c.encode_utf8(&mut buf).bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
 }
 
 /// Whether `text` lower-cased (character by character) is `key`, without allocating.
 pub fn lower_eq(text: &str, key: &str) -> bool {
     text.chars().flat_map(char::to_lowercase).eq(key.chars())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lower_hashes_are_the_hashes_of_the_lowered_text() {
+        for text in ["Same@X.io", "ZOË@Straße.de", "", "İstanbul"] {
+            let lowered: String = text.chars().flat_map(char::to_lowercase).collect();
+            assert_eq!(hash_lower(text), hash(&lowered), "{text}");
+            assert!(lower_eq(text, &lowered));
+        }
+        assert_ne!(hash("a@x.io"), hash("b@x.io"));
+    }
 }

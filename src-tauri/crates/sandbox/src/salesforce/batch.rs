@@ -10,6 +10,7 @@ use super::sobjects::json_object;
 use super::store::{Record, Store};
 use axum::body::Bytes;
 use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 pub const MAX_RECORDS: usize = 200;
 const MAX_CHUNKS: usize = 10;
@@ -160,16 +161,14 @@ pub fn results_response(results: &[ItemResult]) -> axum::response::Response {
 #[derive(Debug, Default)]
 pub struct Journal {
     before: Vec<(&'static SObject, String, Option<Record>)>,
+    /// The ids noted (an id's key prefix names its object, so ids alone are unique).
+    noted: HashSet<String>,
 }
 
 impl Journal {
     /// Remembers a row before it changes (`None`: it is about to be created).
     pub fn note(&mut self, store: &Store, obj: &'static SObject, id: &str) {
-        if !self
-            .before
-            .iter()
-            .any(|(o, i, _)| o.name == obj.name && i == id)
-        {
+        if self.noted.insert(id.to_owned()) {
             self.before
                 .push((obj, id.to_owned(), store.get(obj, id).cloned()));
         }
@@ -177,6 +176,7 @@ impl Journal {
 
     /// Remembers that a row did not exist before this batch created it.
     pub fn note_created(&mut self, obj: &'static SObject, id: &str) {
+        self.noted.insert(id.to_owned());
         self.before.push((obj, id.to_owned(), None));
     }
 

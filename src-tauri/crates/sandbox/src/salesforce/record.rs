@@ -81,6 +81,15 @@ fn put_len(out: &mut Vec<u8>, mut n: usize) {
     out.push(n as u8);
 }
 
+fn len_size(mut n: usize) -> usize {
+    let mut size = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        size += 1;
+    }
+    size
+}
+
 /// The LEB128 length at `at`, moving past it.
 fn take_len(bytes: &[u8], at: &mut usize) -> usize {
     let (mut len, mut shift) = (0usize, 0);
@@ -139,13 +148,29 @@ fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Cell<'a> {
 impl Record {
     /// Packs one value per field, in schema order (nulls take no space).
     pub fn new(values: &[Value], deleted_ms: Option<i64>) -> Self {
+        let stored = || {
+            values
+                .iter()
+                .enumerate()
+                .take(MAX_FIELDS)
+                .filter(|(i, v)| *i != F_IS_DELETED && !v.is_null())
+        };
+        // One allocation of the exact size: every cell's size first.
+        let size: usize = stored()
+            .map(|(_, v)| match v {
+                Value::Bool(_) => 1,
+                Value::Number(_) => 9,
+                Value::String(s) => 1 + len_size(s.len()) + s.len(),
+                other => {
+                    let n = other.to_string().len();
+                    1 + len_size(n) + n
+                }
+            })
+            .sum();
         let mut bits = 0u64;
-        let mut out = Vec::with_capacity(8 + values.len() * 8);
+        let mut out = Vec::with_capacity(8 + size);
         out.extend_from_slice(&[0; 8]);
-        for (i, v) in values.iter().enumerate().take(MAX_FIELDS) {
-            if i == F_IS_DELETED {
-                continue;
-            }
+        for (i, v) in stored() {
             match v {
                 Value::Null => continue,
                 Value::Bool(b) => out.push(if *b { TRUE } else { FALSE }),

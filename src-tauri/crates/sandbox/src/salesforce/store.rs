@@ -11,7 +11,7 @@ use super::record::Cell;
 pub use super::record::Record;
 use super::rows::Rows;
 use super::schema::{self, FType, SObject};
-use crate::hashed::{hash_chars, HashKeyed};
+use crate::hashed::{hash, hash_lower, HashKeyed};
 
 /// How indexed values are compared: lower-cased character by character, as SOQL
 /// compares text.
@@ -31,8 +31,8 @@ pub fn is_indexed(obj: &SObject, field: usize) -> bool {
 fn key_hash(cell: Cell<'_>) -> Option<u64> {
     match cell {
         Cell::Null => None,
-        Cell::Text(s) => Some(hash_chars(s.chars().flat_map(char::to_lowercase))),
-        other => Some(hash_chars(other.to_value().to_string().chars())),
+        Cell::Text(s) => Some(hash_lower(s)),
+        other => Some(hash(&other.to_value().to_string())),
     }
 }
 
@@ -159,7 +159,7 @@ impl Table {
             return Vec::new();
         };
         index
-            .slots(hash_chars(key.chars()))
+            .slots(hash(key))
             .iter()
             .copied()
             .filter(|s| {

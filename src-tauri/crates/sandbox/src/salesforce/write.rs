@@ -21,7 +21,7 @@ pub fn parse_fields(
     body: &Map<String, Value>,
     op: Op,
 ) -> Result<Vec<(usize, Value)>, ApiError> {
-    let mut changes = Vec::new();
+    let mut changes = Vec::with_capacity(body.len());
     let mut read_only = Vec::new();
     for (key, value) in body {
         if key == "attributes" {
