@@ -4,12 +4,13 @@
 //! per item, in request order, as SaveResult / UpsertResult objects. Also the request
 //! checks: at most 200 records in at most 10 chunks of one type, each naming its type.
 
+use super::body::{Collection, RecordIn, Scalar};
 use super::errors::ApiError;
 use super::schema::{self, SObject};
 use super::sobjects::json_object;
 use super::store::{Record, Store};
 use axum::body::Bytes;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashSet;
 
 pub const MAX_RECORDS: usize = 200;
@@ -22,30 +23,47 @@ pub fn too_many() -> ApiError {
     )
 }
 
-/// `{"allOrNone": …, "records": […]}`.
-pub fn parse(body: &Bytes) -> Result<(bool, Vec<Map<String, Value>>), ApiError> {
-    let mut body = json_object(body)?;
-    let all_or_none = match body.get("allOrNone") {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+/// `{"allOrNone": …, "records": […]}`, its records borrowing from `body`.
+pub fn parse(body: &Bytes) -> Result<(bool, Vec<RecordIn<'_>>), ApiError> {
+    let parsed = match serde_json::from_slice::<Collection<'_>>(body) {
+        Ok(parsed) => parsed,
+        // What the borrowing read refuses (not JSON, not an object), the `Value` read
+        // words the error for, as it always did.
+        Err(_) => {
+            let mut map = json_object(body)?;
+            Collection {
+                all_or_none: map
+                    .remove("allOrNone")
+                    .map_or(Scalar::Null, Scalar::from_value),
+                records: match map.remove("records") {
+                    Some(Value::Array(items)) => Some(
+                        items
+                            .into_iter()
+                            .map(|v| match v {
+                                Value::Object(m) => RecordIn::from_map(m),
+                                _ => RecordIn::default(),
+                            })
+                            .collect(),
+                    ),
+                    _ => None,
+                },
+            }
+        }
+    };
+    let all_or_none = match &parsed.all_or_none {
+        Scalar::Bool(b) => *b,
+        Scalar::Str(s) => s.eq_ignore_ascii_case("true"),
         _ => false,
     };
-    let Some(Value::Array(items)) = body.remove("records") else {
+    let Some(records) = parsed.records else {
         return Err(ApiError::json_parser(
             "records: a list of sObjects is required",
         ));
     };
-    if items.len() > MAX_RECORDS {
+    if records.len() > MAX_RECORDS {
         return Err(too_many());
     }
-    let records: Vec<Map<String, Value>> = items
-        .into_iter()
-        .map(|v| match v {
-            Value::Object(map) => map,
-            _ => Map::new(),
-        })
-        .collect();
-    let types: Vec<Option<&str>> = records.iter().map(type_name).collect();
+    let types: Vec<Option<&str>> = records.iter().map(RecordIn::type_name).collect();
     let chunks = types.windows(2).filter(|w| w[0] != w[1]).count() + usize::from(!types.is_empty());
     if chunks > MAX_CHUNKS {
         return Err(ApiError::bad("EXCEEDED_MAX_TYPES_LIMIT", "Cannot have more than 10 chunks in a single operation. Please rearrange the data to reduce chunking."));
@@ -53,13 +71,10 @@ pub fn parse(body: &Bytes) -> Result<(bool, Vec<Map<String, Value>>), ApiError> 
     Ok((all_or_none, records))
 }
 
-pub fn type_name(record: &Map<String, Value>) -> Option<&str> {
-    record.get("attributes")?.get("type")?.as_str()
-}
-
 /// The object a record's `attributes.type` names.
-pub fn record_type(record: &Map<String, Value>) -> Result<&'static SObject, ApiError> {
-    let name = type_name(record)
+pub fn record_type(record: &RecordIn<'_>) -> Result<&'static SObject, ApiError> {
+    let name = record
+        .type_name()
         .ok_or_else(|| ApiError::bad("INVALID_TYPE", "Must send a concrete entity type."))?;
     schema::find(name).ok_or_else(|| {
         ApiError::bad(

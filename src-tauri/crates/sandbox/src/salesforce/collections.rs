@@ -6,14 +6,15 @@
 //! UNABLE_TO_LOCK_ROW; DuplicateValue makes a created record clash.
 
 use super::batch::{
-    self, fault_victims, lock_failure, record_type, settle, too_many, type_name, ItemResult,
-    Journal, MAX_RECORDS,
+    self, fault_victims, lock_failure, record_type, settle, too_many, ItemResult, Journal,
+    MAX_RECORDS,
 };
+use super::body::Scalar;
 use super::dml::{self, Actor};
 use super::errors::ApiError;
 use super::sobjects::{actor, duplicate_fault, object};
 use super::store::Store;
-use super::upsert::{external_field, matching, value_text};
+use super::upsert::{external_field, matching};
 use super::write::{coerce, parse_fields, Op};
 use super::{ids, Salesforce};
 use crate::faults::FaultKind;
@@ -21,7 +22,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -67,7 +67,7 @@ pub async fn create(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    let (all_or_none, records) = match batch::parse(&body) {
+    let (all_or_none, mut records) = match batch::parse(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -78,13 +78,14 @@ pub async fn create(
         all_or_none,
         records.len(),
         |i: usize, store: &mut Store, journal: &mut Journal, who: &Actor<'_>| {
+            let record = std::mem::take(&mut records[i]);
             let result = (|| {
-                let obj = record_type(&records[i])?;
-                let changes = parse_fields(obj, &records[i], Op::Create)?;
+                let obj = record_type(&record)?;
+                let changes = parse_fields(obj, record, Op::Create)?;
                 if let Some(e) = duplicate_fault(&sf, store, obj, &method, &uri) {
                     return Err(e);
                 }
-                let id = dml::create(store, obj, &changes, who)?;
+                let id = dml::create(store, obj, changes, who)?;
                 journal.note_created(obj, &id);
                 Ok(id)
             })();
@@ -102,7 +103,7 @@ pub async fn update(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    let (all_or_none, records) = match batch::parse(&body) {
+    let (all_or_none, mut records) = match batch::parse(&body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
     };
@@ -114,9 +115,8 @@ pub async fn update(
         records.len(),
         |i: usize, store: &mut Store, journal: &mut Journal, who: &Actor<'_>| {
             let raw = records[i]
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("Id"))
-                .and_then(|(_, v)| v.as_str())
+                .find_ci("Id")
+                .and_then(Scalar::as_str)
                 .map(str::to_owned);
             let id = raw.as_deref().and_then(ids::normalize);
             let result = (|| {
@@ -128,11 +128,11 @@ pub async fn update(
                     .clone()
                     .filter(|id| id.starts_with(obj.prefix))
                     .ok_or_else(|| ApiError::bad("MALFORMED_ID", format!("malformed id {raw}")))?;
-                let mut fields = records[i].clone();
-                fields.retain(|k, _| !k.eq_ignore_ascii_case("Id"));
-                let changes = parse_fields(obj, &fields, Op::Update)?;
+                let mut fields = std::mem::take(&mut records[i]);
+                fields.remove_ci("Id");
+                let changes = parse_fields(obj, fields, Op::Update)?;
                 journal.note(store, obj, &id);
-                dml::update(store, obj, &id, &changes, who).map(|()| id)
+                dml::update(store, obj, &id, changes, who).map(|()| id)
             })();
             result.map_or_else(
                 |e| ItemResult::failed(id.clone(), e),
@@ -161,11 +161,7 @@ pub async fn upsert(
     let name = obj.fields[field].name;
     let values: Vec<Option<String>> = records
         .iter()
-        .map(|r| {
-            r.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .and_then(|(_, v)| value_text(v))
-        })
+        .map(|r| r.find_ci(name).and_then(Scalar::id_text))
         .collect();
     run(
         &sf,
@@ -175,7 +171,10 @@ pub async fn upsert(
         records.len(),
         |i: usize, store: &mut Store, journal: &mut Journal, who: &Actor<'_>| {
             let result = (|| {
-                if type_name(&records[i]).is_some_and(|t| !t.eq_ignore_ascii_case(obj.name)) {
+                if records[i]
+                    .type_name()
+                    .is_some_and(|t| !t.eq_ignore_ascii_case(obj.name))
+                {
                     return Err(ApiError::bad(
                         "INVALID_TYPE",
                         format!("The record type must be {}", obj.name),
@@ -197,22 +196,23 @@ pub async fn upsert(
                     .with_fields([name]));
                 }
                 let mut fields = records[i].clone();
-                fields.retain(|k, _| !k.eq_ignore_ascii_case(name));
+                fields.remove_ci(name);
                 match matching(store, obj, field, &value).as_slice() {
                     [] => {
-                        let mut changes = parse_fields(obj, &fields, Op::Create)?;
-                        changes.push((field, coerce(&obj.fields[field], &Value::String(value))?));
+                        let mut changes = parse_fields(obj, fields, Op::Create)?;
+                        let text = Scalar::Str(value.into());
+                        changes.push((field, coerce(&obj.fields[field], text)?));
                         if let Some(e) = duplicate_fault(&sf, store, obj, &method, &uri) {
                             return Err(e);
                         }
-                        let id = dml::create(store, obj, &changes, who)?;
+                        let id = dml::create(store, obj, changes, who)?;
                         journal.note_created(obj, &id);
                         Ok((id, true))
                     }
                     [id] => {
-                        let changes = parse_fields(obj, &fields, Op::Update)?;
+                        let changes = parse_fields(obj, fields, Op::Update)?;
                         journal.note(store, obj, id);
-                        dml::update(store, obj, id, &changes, who).map(|()| (id.clone(), false))
+                        dml::update(store, obj, id, changes, who).map(|()| (id.clone(), false))
                     }
                     found => Err(ApiError::bad(
                         "DUPLICATE_EXTERNAL_ID",

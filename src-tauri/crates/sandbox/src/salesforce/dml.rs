@@ -26,7 +26,7 @@ pub struct Actor<'a> {
 pub fn create(
     store: &mut Store,
     obj: &'static SObject,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<String, ApiError> {
     let mut values = vec![Value::Null; obj.fields.len()];
@@ -39,14 +39,13 @@ pub fn create(
     if let Some((i, _)) = obj.field("Status").filter(|_| obj.name == "Lead") {
         values[i] = Value::String(picklists::LEAD_STATUS[0].to_owned());
     }
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        values[*i] = v.clone();
+        values[i] = v;
     }
-    let probability_given = changes
-        .iter()
-        .any(|(i, _)| obj.fields[*i].name == "Probability");
+    let probability_given = changed.iter().any(|i| obj.fields[*i].name == "Probability");
     derive(obj, &mut values, !probability_given);
-    check(store, obj, &values, changes, None, actor)?;
+    check(store, obj, &values, &changed, None, actor)?;
     let id = store.new_id(obj);
     let stamp = Value::String(sf_datetime(actor.now));
     values[F_ID] = Value::String(id.clone());
@@ -64,7 +63,7 @@ pub fn update(
     store: &mut Store,
     obj: &'static SObject,
     id: &str,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
     let mut values = live(store, obj, id)?.values(obj.fields.len());
@@ -74,11 +73,12 @@ pub fn update(
     let probability_given = changes
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        values[*i] = v.clone();
+        values[i] = v;
     }
     derive(obj, &mut values, stage_changed && !probability_given);
-    check(store, obj, &values, changes, Some(id), actor)?;
+    check(store, obj, &values, &changed, Some(id), actor)?;
     touch(&mut values, actor);
     store.put(obj, id, Some(Record::new(&values, None)));
     Ok(())
@@ -123,14 +123,10 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
         obj.field("LastName"),
         obj.field("Name"),
     ) {
-        let parts: Vec<&str> = [&values[first], &values[last]]
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
-        values[name] = if parts.is_empty() {
-            Value::Null
-        } else {
-            Value::String(parts.join(" "))
+        values[name] = match (values[first].as_str(), values[last].as_str()) {
+            (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
+            (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),
+            (None, None) => Value::Null,
         };
     }
     if obj.name != "Opportunity" {
@@ -164,7 +160,7 @@ fn check(
     store: &Store,
     obj: &SObject,
     values: &[Value],
-    changes: &[(usize, Value)],
+    changed: &[usize],
     own_id: Option<&str>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
@@ -184,9 +180,11 @@ fn check(
         )
         .with_fields(missing));
     }
-    for (i, value) in changes {
+    for i in changed {
         let field = &obj.fields[*i];
-        let Some(text) = value.as_str() else { continue };
+        let Some(text) = values[*i].as_str() else {
+            continue;
+        };
         if field.ty == FType::Reference {
             reference(store, field, text, actor)?;
         }

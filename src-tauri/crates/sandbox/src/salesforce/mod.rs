@@ -15,6 +15,7 @@
 //! Every API response carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays.
 
 mod batch;
+mod body;
 mod changes;
 mod collections;
 mod cursors;

@@ -3,6 +3,7 @@
 //! `DELETE` moves the record to the recycle bin (204). Shared helpers parse request
 //! bodies and build the acting user for the save.
 
+use super::body::RecordIn;
 use super::dml::{self, Actor};
 use super::errors::{duplicate_value, ApiError};
 use super::gate::Api;
@@ -108,14 +109,14 @@ pub async fn create(
     let result = (|| {
         let obj = object(&params)?;
         let fields = json_object(&body)?;
-        let changes = parse_fields(obj, &fields, Op::Create)?;
+        let changes = parse_fields(obj, RecordIn::from_map(fields), Op::Create)?;
         let mut store = sf.store();
         if let Some(e) = duplicate_fault(&sf, &store, obj, &method, &uri) {
             return Err(e);
         }
         let org = sf.org();
         let users = org.user_ids();
-        dml::create(&mut store, obj, &changes, &actor(&org, &users))
+        dml::create(&mut store, obj, changes, &actor(&org, &users))
     })();
     match result {
         Ok(id) => (
@@ -171,10 +172,10 @@ pub async fn update(
     let result = (|| {
         let obj = object(&params)?;
         let id = record_id(obj, &params)?;
-        let changes = parse_fields(obj, &json_object(&body)?, Op::Update)?;
+        let changes = parse_fields(obj, RecordIn::from_map(json_object(&body)?), Op::Update)?;
         let org = sf.org();
         let users = org.user_ids();
-        dml::update(&mut sf.store(), obj, &id, &changes, &actor(&org, &users))
+        dml::update(&mut sf.store(), obj, &id, changes, &actor(&org, &users))
     })();
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

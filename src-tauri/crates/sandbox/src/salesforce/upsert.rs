@@ -4,6 +4,7 @@
 //! matching records' URLs when the value is not unique, and honours `?updateOnly=true`.
 //! `GET` and `DELETE` on the same path read and delete by external id.
 
+use super::body::{RecordIn, Scalar};
 use super::dml;
 use super::errors::ApiError;
 use super::gate::Api;
@@ -17,7 +18,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -46,15 +47,6 @@ pub fn matching(store: &Store, obj: &SObject, field: usize, value: &str) -> Vec<
             .collect();
     }
     store.by_external(obj, field, value)
-}
-
-/// An external-id value from a JSON body as text (`None` for null or structures).
-pub fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 /// 300 Multiple Choices: the URLs of every matching record.
@@ -111,16 +103,19 @@ pub async fn upsert(
                 Err(ApiError::not_found())
             }
             [] => {
-                let mut changes = parse_fields(obj, &fields, Op::Create)?;
-                changes.push((field, coerce(&obj.fields[field], &Value::String(value))?));
+                let mut changes = parse_fields(obj, RecordIn::from_map(fields), Op::Create)?;
+                changes.push((
+                    field,
+                    coerce(&obj.fields[field], Scalar::Str(value.into()))?,
+                ));
                 if let Some(e) = duplicate_fault(&sf, &store, obj, &method, &uri) {
                     return Err(e);
                 }
-                dml::create(&mut store, obj, &changes, &actor(&org, &users)).map(Upserted::Created)
+                dml::create(&mut store, obj, changes, &actor(&org, &users)).map(Upserted::Created)
             }
             [id] => {
-                let changes = parse_fields(obj, &fields, Op::Update)?;
-                dml::update(&mut store, obj, id, &changes, &actor(&org, &users))?;
+                let changes = parse_fields(obj, RecordIn::from_map(fields), Op::Update)?;
+                dml::update(&mut store, obj, id, changes, &actor(&org, &users))?;
                 Ok(Upserted::Updated(id.clone()))
             }
             _ => Ok(Upserted::Multiple(obj, found)),
