@@ -6,51 +6,12 @@
 
 use super::email_index::EmailIndex;
 use super::modified_index::ModifiedIndex;
+pub use super::records::Record;
 use super::records::Records;
 use super::schema::Kind;
-use super::values::{position, Values};
-use crate::seed::iso_z;
+use super::values::Values;
 use crate::webhooks::{Change, ChangeKind, Journal};
-use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub id: u64,
-    /// Stored values, all strings; computed properties are not stored here.
-    values: Values,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    pub archived_ms: Option<i64>,
-}
-
-impl Record {
-    /// A property's value as the API shows it, computed ones included.
-    pub fn value(&self, kind: Kind, name: &str) -> Option<Cow<'_, str>> {
-        match name {
-            "hs_object_id" => Some(Cow::Owned(self.id.to_string())),
-            "createdate" => Some(Cow::Owned(iso_z(self.created_ms))),
-            n if n == kind.last_modified() => Some(Cow::Owned(iso_z(self.updated_ms))),
-            "hs_is_closed" if kind == Kind::Deals => {
-                let closed = matches!(
-                    self.stored(kind, "dealstage"),
-                    Some("closedwon" | "closedlost")
-                );
-                Some(Cow::Borrowed(if closed { "true" } else { "false" }))
-            }
-            _ => self.stored(kind, name).map(Cow::Borrowed),
-        }
-    }
-
-    /// A stored (written) value; never a computed one.
-    pub fn stored(&self, kind: Kind, name: &str) -> Option<&str> {
-        self.values.get(position(kind, name)?)
-    }
-
-    pub fn is_live(&self) -> bool {
-        self.archived_ms.is_none()
-    }
-}
 
 #[derive(Debug)]
 pub struct ObjectStore {
@@ -166,13 +127,7 @@ impl ObjectStore {
 
     fn insert_values(&mut self, id: u64, values: Values, created_ms: i64, updated_ms: i64) {
         let kind = self.kind;
-        let record = Record {
-            id,
-            values,
-            created_ms,
-            updated_ms,
-            archived_ms: None,
-        };
+        let record = Record::new(id, values, created_ms, updated_ms);
         if let Some(email) = record.stored(kind, "email") {
             let key = email.to_lowercase();
             self.emails.insert(&key, id, email_of(&self.records, kind));
@@ -199,7 +154,7 @@ impl ObjectStore {
             .collect();
         let old_email = record.stored(kind, "email").map(str::to_lowercase);
         let values = record
-            .values
+            .values()
             .with(kind, props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         if let Some(new) = props.get("email") {
             if let Some(old) = old_email {
@@ -213,7 +168,7 @@ impl ObjectStore {
         let Some(record) = self.records.get_mut(&id) else {
             return false;
         };
-        record.values = values;
+        record.set_values(values);
         let before = record.updated_ms;
         record.updated_ms = now.max(record.updated_ms);
         let at = record.updated_ms;

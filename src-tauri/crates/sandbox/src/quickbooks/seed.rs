@@ -5,7 +5,7 @@
 
 use super::store::{Kind, Record, Store};
 use super::time::local_date;
-use super::write::money;
+use super::write_rules::money;
 use crate::config::SeedSpec;
 use crate::seed::{slice, Population};
 use rand::{Rng, SeedableRng};
@@ -189,7 +189,7 @@ fn transactions(store: &mut Store, spec: SeedSpec, count: usize) {
             Kind::Invoice,
             Record::new(invoice_id, body, created, updated),
         );
-        super::write::adjust_balance(store, customer, balance);
+        super::write_rules::adjust_balance(store, customer, balance);
     }
 }
 
@@ -217,7 +217,7 @@ mod tests {
         for c in a.live(Kind::Customer) {
             let open: f64 = a
                 .live(Kind::Invoice)
-                .filter(|i| super::super::write::ref_id(&i.body, "CustomerRef") == Some(c.id))
+                .filter(|i| super::super::write_rules::ref_id(&i.body, "CustomerRef") == Some(c.id))
                 .map(|i| i.num_field("Balance"))
                 .sum();
             assert!(

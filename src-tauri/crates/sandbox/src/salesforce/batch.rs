@@ -6,7 +6,8 @@
 
 use super::body::{Collection, RecordIn, Scalar};
 use super::errors::ApiError;
-use super::schema::{self, SObject};
+use super::objects;
+use super::schema::SObject;
 use super::sobjects::json_object;
 use super::store::{Record, Store};
 use axum::body::Bytes;
@@ -76,7 +77,7 @@ pub fn record_type(record: &RecordIn<'_>) -> Result<&'static SObject, ApiError> 
     let name = record
         .type_name()
         .ok_or_else(|| ApiError::bad("INVALID_TYPE", "Must send a concrete entity type."))?;
-    schema::find(name).ok_or_else(|| {
+    objects::find(name).ok_or_else(|| {
         ApiError::bad(
             "INVALID_TYPE",
             format!("sObject type '{name}' is not supported."),

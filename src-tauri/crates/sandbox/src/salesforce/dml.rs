@@ -4,6 +4,7 @@
 //! and soft deletion into the recycle bin.
 
 use super::errors::{duplicate_value, ApiError};
+use super::objects;
 use super::picklists;
 use super::schema::{
     self, FType, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP,
@@ -226,7 +227,7 @@ fn reference(
                 .with_fields([field.name]),
         );
     }
-    let target = schema::by_prefix(id)
+    let target = objects::by_prefix(id)
         .filter(|o| field.reference_to.contains(&o.name))
         .ok_or_else(wrong_type)?;
     match store.get(target, id) {

@@ -14,6 +14,7 @@
 //! sObject Collections; describe and global describe; Get Updated / Get Deleted.
 //! Every API response carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays.
 
+mod api_version;
 mod batch;
 mod body;
 mod changes;
@@ -231,7 +232,7 @@ impl Simulator for Salesforce {
             "revoke_url": format!("{base}/services/oauth2/revoke"),
             "userinfo_url": format!("{base}/services/oauth2/userinfo"),
             "scope": "api refresh_token",
-            "api_versions": format!("{}–{}", versions::MIN, versions::MAX),
+            "api_versions": format!("{}–{}", api_version::MIN, api_version::MAX),
         })
     }
 
@@ -252,7 +253,7 @@ impl Simulator for Salesforce {
             "REQUEST_LIMIT_EXCEEDED",
             "TotalRequests Limit exceeded.",
         );
-        gate::with_usage(body.into_response(), self.usage.used(), limits.daily)
+        limits::with_usage(body.into_response(), self.usage.used(), limits.daily)
     }
 
     fn server_error(&self, status: u16) -> Response {
@@ -266,7 +267,7 @@ impl Simulator for Salesforce {
                 "Server is temporarily unavailable. Please try again later.",
             )
         };
-        gate::with_usage(
+        limits::with_usage(
             error.into_response(),
             self.usage.used(),
             self.limits().daily,

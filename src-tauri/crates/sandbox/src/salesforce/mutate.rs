@@ -5,8 +5,9 @@
 
 use super::body::RecordIn;
 use super::errors::ApiError;
+use super::objects;
 use super::write::{parse_fields, Op};
-use super::{dml, ids, render, schema, seed, Salesforce, DEFAULT_VERSION};
+use super::{dml, ids, render, seed, Salesforce, DEFAULT_VERSION};
 use crate::oauth::now_ms;
 use crate::sim::Mutation;
 use serde_json::{json, Value};
@@ -16,7 +17,7 @@ fn text(e: ApiError) -> String {
 }
 
 pub fn apply(sf: &Salesforce, m: &Mutation) -> Result<Value, String> {
-    let obj = schema::find(&m.object).ok_or_else(|| {
+    let obj = objects::find(&m.object).ok_or_else(|| {
         format!(
             "unknown Salesforce object {:?}; known: Account, Contact, Lead, Opportunity",
             m.object

@@ -3,9 +3,9 @@
 //! Batches hold 2000 records unless `Sforce-Query-Options: batchSize=N` (200–2000) asks
 //! for fewer.
 
+use super::api_version::Api;
 use super::cursors::Cursor;
 use super::errors::ApiError;
-use super::gate::Api;
 use super::soql::row_json::{self, Layout};
 use super::soql::{self, Outcome, Plan};
 use super::{lock, Salesforce};

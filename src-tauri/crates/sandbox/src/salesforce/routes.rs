@@ -3,8 +3,10 @@
 //! unsupported methods with 405 METHOD_NOT_ALLOWED and unknown paths with 404 NOT_FOUND,
 //! both as Salesforce error arrays.
 
+use super::api_version::Api;
 use super::errors::ApiError;
-use super::gate::{self, with_usage};
+use super::gate;
+use super::limits::with_usage;
 use super::{
     changes, collections, describe, identity, oauth, query, sobjects, upsert, versions, Salesforce,
 };
@@ -46,10 +48,7 @@ async fn not_found(State(sf): State<S>) -> Response {
     )
 }
 
-async fn limits(
-    State(sf): State<S>,
-    Extension(_api): Extension<gate::Api>,
-) -> Json<serde_json::Value> {
+async fn limits(State(sf): State<S>, Extension(_api): Extension<Api>) -> Json<serde_json::Value> {
     let daily = sf.limits().daily;
     let used = sf.usage.used();
     Json(json!({ "DailyApiRequests": { "Max": daily, "Remaining": daily.saturating_sub(used) } }))

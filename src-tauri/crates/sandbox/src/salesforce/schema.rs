@@ -5,7 +5,6 @@
 //! same eight system fields, so their positions are constants.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 pub const F_ID: usize = 0;
 pub const F_IS_DELETED: usize = 1;
@@ -183,6 +182,41 @@ impl Field {
     }
 }
 
+/// The eight fields every object starts with, at the positions `F_*` name.
+fn system_fields(label: &'static str) -> Vec<Field> {
+    use FType::*;
+    let id_label: &'static str = match label {
+        "Lead" => "Lead ID",
+        "Contact" => "Contact ID",
+        "Account" => "Account ID",
+        _ => "Opportunity ID",
+    };
+    vec![
+        Field::new("Id", id_label, Id).read_only().defaulted(),
+        Field::new("IsDeleted", "Deleted", Boolean).read_only(),
+        Field::new("OwnerId", "Owner ID", Reference)
+            .defaulted()
+            .refs(&["User"], "Owner"),
+        Field::new("CreatedDate", "Created Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("CreatedById", "Created By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "CreatedBy"),
+        Field::new("LastModifiedDate", "Last Modified Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("LastModifiedById", "Last Modified By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "LastModifiedBy"),
+        Field::new("SystemModstamp", "System Modstamp", DateTime)
+            .read_only()
+            .defaulted(),
+    ]
+}
+
 #[derive(Debug)]
 pub struct SObject {
     pub name: &'static str,
@@ -210,7 +244,7 @@ impl SObject {
         prefix: &'static str,
         own: Vec<Field>,
     ) -> Self {
-        let mut fields = super::objects::system_fields(label);
+        let mut fields = system_fields(label);
         fields.extend(own);
         let by_name = fields
             .iter()
@@ -249,29 +283,4 @@ impl SObject {
             .enumerate()
             .find(|(_, f)| f.relationship.is_some_and(|r| r.eq_ignore_ascii_case(rel)))
     }
-}
-
-static OBJECTS: LazyLock<Vec<SObject>> = LazyLock::new(|| {
-    use super::objects::{account, contact, lead, opportunity};
-    vec![account(), contact(), lead(), opportunity()]
-});
-
-/// Every object, in the order global describe lists them.
-pub fn all() -> &'static [SObject] {
-    &OBJECTS
-}
-
-/// An object by API name, case-insensitively.
-pub fn find(name: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
-}
-
-/// The object an id belongs to, by its key prefix.
-pub fn by_prefix(id: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| id.starts_with(o.prefix))
-}
-
-/// Position of an object in [`all`] (and in the store's tables).
-pub fn position(obj: &SObject) -> usize {
-    OBJECTS.iter().position(|o| o.name == obj.name).unwrap_or(0)
 }

@@ -6,6 +6,7 @@
 //! have no AccountId); those inside hold what a full seed holds, ids aside.
 
 use super::dml::Actor;
+use super::objects;
 use super::picklists;
 use super::schema::{
     self, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP, F_OWNER,
@@ -73,20 +74,20 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
     let wanted =
         |obj: &Option<&'static SObject>| obj.is_some_and(|o| scope.seeds("salesforce", o.name));
     let (accounts, contacts, leads, opportunities) = (
-        wanted(&schema::find("Account")),
-        wanted(&schema::find("Contact")),
-        wanted(&schema::find("Lead")),
-        wanted(&schema::find("Opportunity")),
+        wanted(&objects::find("Account")),
+        wanted(&objects::find("Contact")),
+        wanted(&objects::find("Lead")),
+        wanted(&objects::find("Opportunity")),
     );
     let pop = Population::generate(spec);
     let mut store = Store::new(ids::pod(spec.seed));
     let owners = org.user_ids();
     let owner = |i: usize| owners[usize::from(i % 5 == 0)].as_str();
     let (account, contact, lead, opportunity) = (
-        schema::find("Account"),
-        schema::find("Contact"),
-        schema::find("Lead"),
-        schema::find("Opportunity"),
+        objects::find("Account"),
+        objects::find("Contact"),
+        objects::find("Lead"),
+        objects::find("Opportunity"),
     );
     let (Some(account), Some(contact), Some(lead), Some(opportunity)) =
         (account, contact, lead, opportunity)
@@ -235,7 +236,7 @@ mod tests {
     use super::*;
 
     fn count(store: &Store, name: &str) -> usize {
-        schema::find(name).map_or(0, |obj| store.table(obj).rows.len())
+        objects::find(name).map_or(0, |obj| store.table(obj).rows.len())
     }
 
     #[test]
@@ -252,7 +253,7 @@ mod tests {
         for other in ["Account", "Contact", "Opportunity"] {
             assert_eq!(count(&leads, other), 0, "{other}");
         }
-        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let lead = objects::find("Lead").unwrap_or_else(|| unreachable!());
         let values = |s: &Store| -> Vec<Vec<Value>> {
             s.table(lead)
                 .rows

@@ -3,11 +3,12 @@
 //! `DELETE` moves the record to the recycle bin (204). Shared helpers parse request
 //! bodies and build the acting user for the save.
 
+use super::api_version::Api;
 use super::body::RecordIn;
 use super::dml::{self, Actor};
 use super::errors::{duplicate_value, ApiError};
-use super::gate::Api;
-use super::schema::{self, SObject};
+use super::objects;
+use super::schema::SObject;
 use super::store::Store;
 use super::write::{parse_fields, Op};
 use super::{ids, render, Org, Salesforce};
@@ -28,7 +29,7 @@ type Params = Path<HashMap<String, String>>;
 pub fn object(params: &HashMap<String, String>) -> Result<&'static SObject, ApiError> {
     params
         .get("obj")
-        .and_then(|o| schema::find(o))
+        .and_then(|o| objects::find(o))
         .ok_or_else(ApiError::not_found)
 }
 

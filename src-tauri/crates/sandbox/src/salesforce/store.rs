@@ -7,10 +7,11 @@
 //! `IsDeleted = true` and the time of deletion, as the recycle bin does.
 
 use super::ids;
+use super::objects;
 use super::record::Cell;
 pub use super::record::Record;
 use super::rows::Rows;
-use super::schema::{self, FType, SObject};
+use super::schema::{FType, SObject};
 use crate::hashed::{hash, hash_lower, HashKeyed};
 
 /// How indexed values are compared: lower-cased character by character, as SOQL
@@ -181,12 +182,12 @@ impl Store {
     pub fn new(pod: String) -> Self {
         Self {
             pod,
-            tables: schema::all().iter().map(Table::new).collect(),
+            tables: objects::all().iter().map(Table::new).collect(),
         }
     }
 
     pub fn table(&self, obj: &SObject) -> &Table {
-        &self.tables[schema::position(obj)]
+        &self.tables[objects::position(obj)]
     }
 
     pub fn tables(&self) -> &[Table] {
@@ -195,12 +196,12 @@ impl Store {
 
     /// Room for `n` more rows of `obj` (seeding knows how many come).
     pub fn reserve(&mut self, obj: &SObject, n: usize) {
-        self.tables[schema::position(obj)].rows.reserve(n);
+        self.tables[objects::position(obj)].rows.reserve(n);
     }
 
     /// The next id for a new record of `obj`.
     pub fn new_id(&mut self, obj: &SObject) -> String {
-        let table = &mut self.tables[schema::position(obj)];
+        let table = &mut self.tables[objects::position(obj)];
         let id = ids::make(obj.prefix, &self.pod, table.next);
         table.next += 1;
         id
@@ -212,13 +213,13 @@ impl Store {
 
     /// Any record by id, whichever object its key prefix names.
     pub fn find(&self, id: &str) -> Option<(&'static SObject, &Record)> {
-        let obj = schema::by_prefix(id)?;
+        let obj = objects::by_prefix(id)?;
         self.get(obj, id).map(|r| (obj, r))
     }
 
     /// Inserts or replaces a row (keeping the indexes right); `None` removes it.
     pub fn put(&mut self, obj: &SObject, id: &str, record: Option<Record>) {
-        let table = &mut self.tables[schema::position(obj)];
+        let table = &mut self.tables[objects::position(obj)];
         table.unindex(id);
         match record {
             Some(record) => {
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn indexes_follow_puts_and_confirm_every_hit() {
         let mut store = Store::new("Ab".into());
-        let Some(lead) = schema::find("Lead") else {
+        let Some(lead) = objects::find("Lead") else {
             return;
         };
         let Some((email, _)) = lead.field("Email") else {

@@ -4,10 +4,10 @@
 //! matching records' URLs when the value is not unique, and honours `?updateOnly=true`.
 //! `GET` and `DELETE` on the same path read and delete by external id.
 
+use super::api_version::Api;
 use super::body::{RecordIn, Scalar};
 use super::dml;
 use super::errors::ApiError;
-use super::gate::Api;
 use super::schema::{FType, SObject};
 use super::sobjects::{actor, duplicate_fault, json_object, object};
 use super::store::Store;
@@ -64,14 +64,6 @@ fn target(params: &HashMap<String, String>) -> Result<(&'static SObject, usize, 
     Ok((obj, field, params.get("value").cloned().unwrap_or_default()))
 }
 
-fn major(api: &Api) -> u32 {
-    api.version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0)
-}
-
 /// What an upsert did.
 enum Upserted {
     Created(String),
@@ -121,7 +113,7 @@ pub async fn upsert(
             _ => Ok(Upserted::Multiple(obj, found)),
         }
     })();
-    let legacy = major(&api) < 46;
+    let legacy = api.major() < 46;
     match result {
         Err(e) => e.into_response(),
         Ok(Upserted::Multiple(obj, found)) => multiple(&api, obj, &found),

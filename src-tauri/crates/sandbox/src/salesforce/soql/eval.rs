@@ -316,7 +316,7 @@ mod index_tests {
     use super::*;
     use crate::config::{SeedScope, SeedSpec};
     use crate::salesforce::soql::compile;
-    use crate::salesforce::{schema, seed, Org};
+    use crate::salesforce::{objects, seed, Org};
 
     #[test]
     fn indexed_lookups_select_what_a_full_scan_selects() {
@@ -325,7 +325,7 @@ mod index_tests {
             records: 400,
         };
         let mut store = seed::build(spec, &Org::new(spec), &SeedScope::default());
-        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let lead = objects::find("Lead").unwrap_or_else(|| unreachable!());
         let (email, _) = lead.field("Email").unwrap_or_else(|| unreachable!());
         let rows: Vec<Record> = store.table(lead).rows.values().take(6).cloned().collect();
         let emails: Vec<String> = rows
