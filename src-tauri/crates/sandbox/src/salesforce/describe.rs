@@ -50,7 +50,7 @@ fn field(f: &Field) -> Value {
         "name": f.name, "label": f.label, "type": f.ty.api_name(), "soapType": f.ty.soap_type(),
         "length": length, "byteLength": length * 3, "precision": precision, "scale": scale, "digits": digits,
         "nillable": f.nillable, "createable": f.createable, "updateable": f.updateable, "defaultedOnCreate": f.defaulted,
-        "unique": f.unique, "externalId": f.external_id, "idLookup": f.ty == FType::Id || f.external_id || f.ty == FType::Email,
+        "unique": f.unique, "externalId": f.external_id, "idLookup": f.id_lookup(),
         "caseSensitive": false, "calculated": f.calculated, "custom": f.custom(), "nameField": f.name == "Name",
         "autoNumber": false, "filterable": f.ty != FType::Textarea || f.length <= 255, "sortable": f.ty != FType::Textarea || f.length <= 255,
         "groupable": !matches!(f.ty, FType::Textarea | FType::DateTime | FType::Double | FType::Currency | FType::Percent),

@@ -42,6 +42,9 @@ pub struct Limits {
     pub max_cursors: usize,
     /// Status of an upsert that updated (v46+): 200 with a body, or 204 `[UNCONFIRMED]`.
     pub upsert_update_status: u16,
+    /// Collection upserts by `Id` (a record without one is created). The REST guide says
+    /// they take external ids only; the Mobile SDK documents `Id` `[UNCONFIRMED]`.
+    pub collections_upsert_by_id: bool,
 }
 
 impl Default for Limits {
@@ -55,6 +58,7 @@ impl Default for Limits {
             require_client_secret: false,
             max_cursors: 10,
             upsert_update_status: 200,
+            collections_upsert_by_id: false,
         }
     }
 }

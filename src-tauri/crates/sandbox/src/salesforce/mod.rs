@@ -18,6 +18,7 @@ mod api_version;
 mod batch;
 mod body;
 mod changes;
+mod collection_upsert;
 mod collections;
 mod cursors;
 mod describe;

@@ -8,7 +8,8 @@ use super::errors::ApiError;
 use super::gate;
 use super::limits::with_usage;
 use super::{
-    changes, collections, describe, identity, oauth, query, sobjects, upsert, versions, Salesforce,
+    changes, collection_upsert, collections, describe, identity, oauth, query, sobjects, upsert,
+    versions, Salesforce,
 };
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -137,7 +138,7 @@ fn api(sf: &S) -> Router<S> {
     r = both(
         r,
         &format!("{v}/composite/sobjects/{{obj}}/{{field}}"),
-        only("PATCH", patch(collections::upsert)),
+        only("PATCH", patch(collection_upsert::upsert)),
     );
     r.route_layer(from_fn_with_state(sf.clone(), gate::gate))
 }

@@ -180,6 +180,11 @@ impl Field {
     pub fn custom(&self) -> bool {
         self.name.ends_with("__c")
     }
+    /// Can name the record in an upsert (describe's `idLookup`): the id, external ids
+    /// and emails.
+    pub fn id_lookup(&self) -> bool {
+        self.ty == FType::Id || self.external_id || self.ty == FType::Email
+    }
 }
 
 /// The eight fields every object starts with, at the positions `F_*` name.

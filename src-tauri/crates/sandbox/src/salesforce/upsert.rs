@@ -24,18 +24,25 @@ use std::sync::Arc;
 
 type Params = Path<HashMap<String, String>>;
 
-/// The external-id field (or `Id`) named in the path.
+/// The field named in the path, if records can be found by it: an external id, or a
+/// field with the idLookup property (`Id`, Email). One that does not exist is 404
+/// NOT_FOUND; one that exists but is neither is 400 INVALID_FIELD.
 pub fn external_field(obj: &SObject, name: &str) -> Result<usize, ApiError> {
-    obj.field(name)
-        .filter(|(_, f)| f.external_id || f.ty == FType::Id)
-        .map(|(i, _)| i)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                format!("Provided external ID field does not exist or is not accessible: {name}"),
-            )
-        })
+    let Some((i, f)) = obj.field(name) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("Provided external ID field does not exist or is not accessible: {name}"),
+        ));
+    };
+    if !f.id_lookup() {
+        return Err(ApiError::bad(
+            "INVALID_FIELD",
+            format!("Invalid field for upsert, must be an External Id custom or standard indexed field: {name}"),
+        )
+        .with_fields([f.name]));
+    }
+    Ok(i)
 }
 
 /// Live records whose field `field` holds `value`.
