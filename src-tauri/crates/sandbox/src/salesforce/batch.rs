@@ -173,18 +173,28 @@ pub fn results_response(results: &[ItemResult]) -> axum::response::Response {
         .into_response()
 }
 
-/// Rows as they were before this batch touched them, oldest first.
+/// Rows as they were before this batch touched them, oldest first — kept only under
+/// `allOrNone`, the one case that can roll them back.
 #[derive(Debug, Default)]
 pub struct Journal {
+    keeping: bool,
     before: Vec<(&'static SObject, String, Option<Record>)>,
     /// The ids noted (an id's key prefix names its object, so ids alone are unique).
     noted: HashSet<String>,
 }
 
 impl Journal {
+    /// A journal that keeps rows when `all_or_none`, and otherwise notes nothing.
+    pub fn new(all_or_none: bool) -> Self {
+        Self {
+            keeping: all_or_none,
+            ..Self::default()
+        }
+    }
+
     /// Remembers a row before it changes (`None`: it is about to be created).
     pub fn note(&mut self, store: &Store, obj: &'static SObject, id: &str) {
-        if self.noted.insert(id.to_owned()) {
+        if self.keeping && self.noted.insert(id.to_owned()) {
             self.before
                 .push((obj, id.to_owned(), store.get(obj, id).cloned()));
         }
@@ -192,6 +202,9 @@ impl Journal {
 
     /// Remembers that a row did not exist before this batch created it.
     pub fn note_created(&mut self, obj: &'static SObject, id: &str) {
+        if !self.keeping {
+            return;
+        }
         self.noted.insert(id.to_owned());
         self.before.push((obj, id.to_owned(), None));
     }

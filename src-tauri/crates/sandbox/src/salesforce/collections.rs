@@ -59,7 +59,7 @@ pub fn run(
     let users = org.user_ids();
     let who = actor(&org, &users);
     let mut store = sf.store();
-    let mut journal = Journal::default();
+    let mut journal = Journal::new(all_or_none);
     let mut results: Vec<ItemResult> = (0..len)
         .map(|i| {
             if victims[i] {

@@ -6,6 +6,7 @@
 use super::errors::{duplicate_value, ApiError};
 use super::objects;
 use super::picklists;
+use super::record::{Cell, Slot};
 use super::schema::{
     self, FType, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP,
     F_OWNER,
@@ -13,6 +14,31 @@ use super::schema::{
 use super::store::{Record, Store};
 use crate::seed::sf_datetime;
 use serde_json::Value;
+
+/// A row's values while it is saved: a fresh row's JSON values, or an existing row's
+/// kept cells with the changed ones set.
+trait Row {
+    fn cell(&self, i: usize) -> Cell<'_>;
+    fn set(&mut self, i: usize, value: Value);
+}
+
+impl Row for [Value] {
+    fn cell(&self, i: usize) -> Cell<'_> {
+        Cell::of(&self[i])
+    }
+    fn set(&mut self, i: usize, value: Value) {
+        self[i] = value;
+    }
+}
+
+impl Row for [Slot<'_>] {
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self[i].cell()
+    }
+    fn set(&mut self, i: usize, value: Value) {
+        self[i] = Slot::Set(value);
+    }
+}
 
 /// Who saves, and when.
 #[derive(Debug, Clone)]
@@ -45,8 +71,8 @@ pub fn create(
         values[i] = v;
     }
     let probability_given = changed.iter().any(|i| obj.fields[*i].name == "Probability");
-    derive(obj, &mut values, !probability_given);
-    check(store, obj, &values, &changed, None, actor)?;
+    derive(obj, &mut values[..], !probability_given);
+    check(store, obj, &values[..], &changed, None, actor)?;
     let id = store.new_id(obj);
     let stamp = Value::String(sf_datetime(actor.now));
     values[F_ID] = Value::String(id.clone());
@@ -67,21 +93,23 @@ pub fn update(
     changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut values = live(store, obj, id)?.values(obj.fields.len());
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
     let stage_changed = changes
         .iter()
-        .any(|(i, v)| obj.fields[*i].name == "StageName" && *v != values[*i]);
+        .any(|(i, v)| obj.fields[*i].name == "StageName" && Cell::of(v) != slots[*i].cell());
     let probability_given = changes
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
     let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        values[i] = v;
+        slots[i] = Slot::Set(v);
     }
-    derive(obj, &mut values, stage_changed && !probability_given);
-    check(store, obj, &values, &changed, Some(id), actor)?;
-    touch(&mut values, actor);
-    store.put(obj, id, Some(Record::new(&values, None)));
+    derive(obj, &mut slots[..], stage_changed && !probability_given);
+    check(store, obj, &slots[..], &changed, Some(id), actor)?;
+    touch(&mut slots[..], actor);
+    let record = Record::from_slots(&slots, None);
+    drop(slots);
+    store.put(obj, id, Some(record));
     Ok(())
 }
 
@@ -92,9 +120,11 @@ pub fn delete(
     id: &str,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut values = live(store, obj, id)?.values(obj.fields.len());
-    touch(&mut values, actor);
-    store.put(obj, id, Some(Record::new(&values, Some(actor.now))));
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
+    touch(&mut slots[..], actor);
+    let record = Record::from_slots(&slots, Some(actor.now));
+    drop(slots);
+    store.put(obj, id, Some(record));
     Ok(())
 }
 
@@ -109,26 +139,27 @@ pub fn live<'s>(store: &'s Store, obj: &SObject, id: &str) -> Result<&'s Record,
     }
 }
 
-fn touch(values: &mut [Value], actor: &Actor<'_>) {
+fn touch(values: &mut (impl Row + ?Sized), actor: &Actor<'_>) {
     let stamp = Value::String(sf_datetime(actor.now));
-    values[F_MODIFIED] = stamp.clone();
-    values[F_MODSTAMP] = stamp;
-    values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
+    values.set(F_MODIFIED, stamp.clone());
+    values.set(F_MODSTAMP, stamp);
+    values.set(F_MODIFIED_BY, Value::String(actor.user.to_owned()));
 }
 
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and
 /// (when the stage is new and no probability was sent) the stage's default probability.
-fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
+fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: bool) {
     if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
         obj.field("FirstName"),
         obj.field("LastName"),
         obj.field("Name"),
     ) {
-        values[name] = match (values[first].as_str(), values[last].as_str()) {
+        let full = match (values.cell(first).as_str(), values.cell(last).as_str()) {
             (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
             (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),
             (None, None) => Value::Null,
         };
+        values.set(name, full);
     }
     if obj.name != "Opportunity" {
         return;
@@ -142,16 +173,17 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
     ) else {
         return;
     };
-    let known = values[stage]
+    let known = values
+        .cell(stage)
         .as_str()
         .and_then(|s| picklists::STAGES.iter().find(|(n, ..)| *n == s));
     let (p, is_closed, is_won) =
         known.map_or((None, false, false), |(_, p, c, w)| (Some(*p), *c, *w));
-    values[closed] = Value::Bool(is_closed);
-    values[won] = Value::Bool(is_won);
+    values.set(closed, Value::Bool(is_closed));
+    values.set(won, Value::Bool(is_won));
     if default_probability {
         if let Some(p) = p {
-            values[probability] = Value::from(p);
+            values.set(probability, Value::from(p));
         }
     }
 }
@@ -160,7 +192,7 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
 fn check(
     store: &Store,
     obj: &SObject,
-    values: &[Value],
+    values: &(impl Row + ?Sized),
     changed: &[usize],
     own_id: Option<&str>,
     actor: &Actor<'_>,
@@ -168,11 +200,14 @@ fn check(
     let missing: Vec<&str> = obj
         .fields
         .iter()
-        .zip(values)
-        .filter(|(f, v)| {
-            !f.nillable && f.ty != FType::Boolean && (f.createable || f.updateable) && v.is_null()
+        .enumerate()
+        .filter(|(i, f)| {
+            !f.nillable
+                && f.ty != FType::Boolean
+                && (f.createable || f.updateable)
+                && values.cell(*i).is_null()
         })
-        .map(|(f, _)| f.name)
+        .map(|(_, f)| f.name)
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::bad(
@@ -183,7 +218,7 @@ fn check(
     }
     for i in changed {
         let field = &obj.fields[*i];
-        let Some(text) = values[*i].as_str() else {
+        let Some(text) = values.cell(*i).as_str() else {
             continue;
         };
         if field.ty == FType::Reference {

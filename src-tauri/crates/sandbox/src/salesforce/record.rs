@@ -28,6 +28,20 @@ pub enum Cell<'a> {
 }
 
 impl<'a> Cell<'a> {
+    /// A stored JSON value as a cell (fields only ever hold scalars; anything else would
+    /// be stored as null).
+    pub fn of(v: &'a Value) -> Self {
+        match v {
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Cell::Int(i),
+                None => Cell::Float(n.as_f64().unwrap_or(0.0)),
+            },
+            Value::String(s) => Cell::Text(s),
+            _ => Cell::Null,
+        }
+    }
+
     pub fn is_null(self) -> bool {
         self == Cell::Null
     }
@@ -62,6 +76,22 @@ impl<'a> Cell<'a> {
             Cell::Int(n) => Value::from(n),
             Cell::Float(n) => Number::from_f64(n).map_or(Value::Null, Value::Number),
             Cell::Text(s) => Value::String(s.to_owned()),
+        }
+    }
+}
+
+/// One field of a row being saved: kept from the stored row, or set anew.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot<'a> {
+    Kept(Cell<'a>),
+    Set(Value),
+}
+
+impl Slot<'_> {
+    pub fn cell(&self) -> Cell<'_> {
+        match self {
+            Slot::Kept(c) => *c,
+            Slot::Set(v) => Cell::of(v),
         }
     }
 }
@@ -148,53 +178,49 @@ fn take<'a>(bytes: &'a [u8], at: &mut usize) -> Cell<'a> {
 impl Record {
     /// Packs one value per field, in schema order (nulls take no space).
     pub fn new(values: &[Value], deleted_ms: Option<i64>) -> Self {
+        Self::pack(values.iter().map(Cell::of), deleted_ms)
+    }
+
+    /// Packs a row being saved (kept cells and newly set values).
+    pub fn from_slots(slots: &[Slot<'_>], deleted_ms: Option<i64>) -> Self {
+        Self::pack(slots.iter().map(Slot::cell), deleted_ms)
+    }
+
+    fn pack<'c>(cells: impl Iterator<Item = Cell<'c>> + Clone, deleted_ms: Option<i64>) -> Self {
         let stored = || {
-            values
-                .iter()
+            cells
+                .clone()
                 .enumerate()
                 .take(MAX_FIELDS)
-                .filter(|(i, v)| *i != F_IS_DELETED && !v.is_null())
+                .filter(|(i, c)| *i != F_IS_DELETED && !c.is_null())
         };
         // One allocation of the exact size: every cell's size first.
         let size: usize = stored()
-            .map(|(_, v)| match v {
-                Value::Bool(_) => 1,
-                Value::Number(_) => 9,
-                Value::String(s) => 1 + len_size(s.len()) + s.len(),
-                other => {
-                    let n = other.to_string().len();
-                    1 + len_size(n) + n
-                }
+            .map(|(_, c)| match c {
+                Cell::Null | Cell::Bool(_) => 1,
+                Cell::Int(_) | Cell::Float(_) => 9,
+                Cell::Text(s) => 1 + len_size(s.len()) + s.len(),
             })
             .sum();
         let mut bits = 0u64;
         let mut out = Vec::with_capacity(8 + size);
         out.extend_from_slice(&[0; 8]);
-        for (i, v) in stored() {
-            match v {
-                Value::Null => continue,
-                Value::Bool(b) => out.push(if *b { TRUE } else { FALSE }),
-                Value::Number(n) => match n.as_i64() {
-                    Some(n) => {
-                        out.push(INT);
-                        out.extend_from_slice(&n.to_le_bytes());
-                    }
-                    None => {
-                        out.push(FLOAT);
-                        out.extend_from_slice(&n.as_f64().unwrap_or(0.0).to_le_bytes());
-                    }
-                },
-                Value::String(s) => {
+        for (i, c) in stored() {
+            match c {
+                Cell::Null => continue,
+                Cell::Bool(b) => out.push(if b { TRUE } else { FALSE }),
+                Cell::Int(n) => {
+                    out.push(INT);
+                    out.extend_from_slice(&n.to_le_bytes());
+                }
+                Cell::Float(n) => {
+                    out.push(FLOAT);
+                    out.extend_from_slice(&n.to_le_bytes());
+                }
+                Cell::Text(s) => {
                     out.push(TEXT);
                     put_len(&mut out, s.len());
                     out.extend_from_slice(s.as_bytes());
-                }
-                // Never stored: every field holds a scalar.
-                other => {
-                    let text = other.to_string();
-                    out.push(TEXT);
-                    put_len(&mut out, text.len());
-                    out.extend_from_slice(text.as_bytes());
                 }
             }
             bits |= 1 << i;
@@ -204,6 +230,17 @@ impl Record {
             cells: out.into_boxed_slice(),
             deleted_ms,
         }
+    }
+
+    /// The row as slots to save from: every field kept as it is.
+    pub fn slots(&self, n: usize) -> Vec<Slot<'_>> {
+        let mut out = vec![Slot::Kept(Cell::Null); n];
+        for (i, cell) in self.cells() {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Slot::Kept(cell);
+            }
+        }
+        out
     }
 
     fn bits(&self) -> u64 {
@@ -246,6 +283,7 @@ impl Record {
     }
 
     /// One value per field of an object with `n` fields, in schema order.
+    #[cfg(test)]
     pub fn values(&self, n: usize) -> Vec<Value> {
         let mut out = vec![Value::Null; n];
         for (i, cell) in self.cells() {
