@@ -255,20 +255,22 @@ async fn quota_use_over_the_level_and_failed_runs_raise_alerts() {
     let t0 = engine.health_tick(now).await.unwrap();
     assert!(t0.alerts.is_empty(), "{:?}", t0.alerts);
 
+    // The mapping first: suggesting it calls both providers, and those calls' own quota
+    // readings must not be newer than the one this test plants.
+    let mapping = engine
+        .create_mapping(setup.contacts_to_leads().await)
+        .await
+        .unwrap();
     request_metrics::insert_batch(
         pool,
         &[RequestMetric {
             limit_remaining: Some(15),
             limit_total: Some(100),
-            ..row(&hs, now + 10, Outcome::Ok, 20)
+            ..row(&hs, now_ms() + 10, Outcome::Ok, 20)
         }],
     )
     .await
     .unwrap();
-    let mapping = engine
-        .create_mapping(setup.contacts_to_leads().await)
-        .await
-        .unwrap();
     let run = runs::insert(
         pool,
         &runs::NewRun {

@@ -4,7 +4,9 @@
 //! and soft deletion into the recycle bin.
 
 use super::errors::{duplicate_value, ApiError};
+use super::objects;
 use super::picklists;
+use super::record::{Cell, Slot};
 use super::schema::{
     self, FType, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP,
     F_OWNER,
@@ -12,6 +14,31 @@ use super::schema::{
 use super::store::{Record, Store};
 use crate::seed::sf_datetime;
 use serde_json::Value;
+
+/// A row's values while it is saved: a fresh row's JSON values, or an existing row's
+/// kept cells with the changed ones set.
+trait Row {
+    fn cell(&self, i: usize) -> Cell<'_>;
+    fn set(&mut self, i: usize, value: Value);
+}
+
+impl Row for [Value] {
+    fn cell(&self, i: usize) -> Cell<'_> {
+        Cell::of(&self[i])
+    }
+    fn set(&mut self, i: usize, value: Value) {
+        self[i] = value;
+    }
+}
+
+impl Row for [Slot<'_>] {
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self[i].cell()
+    }
+    fn set(&mut self, i: usize, value: Value) {
+        self[i] = Slot::Set(value);
+    }
+}
 
 /// Who saves, and when.
 #[derive(Debug, Clone)]
@@ -26,7 +53,7 @@ pub struct Actor<'a> {
 pub fn create(
     store: &mut Store,
     obj: &'static SObject,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<String, ApiError> {
     let mut values = vec![Value::Null; obj.fields.len()];
@@ -39,14 +66,13 @@ pub fn create(
     if let Some((i, _)) = obj.field("Status").filter(|_| obj.name == "Lead") {
         values[i] = Value::String(picklists::LEAD_STATUS[0].to_owned());
     }
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        values[*i] = v.clone();
+        values[i] = v;
     }
-    let probability_given = changes
-        .iter()
-        .any(|(i, _)| obj.fields[*i].name == "Probability");
-    derive(obj, &mut values, !probability_given);
-    check(store, obj, &values, changes, None, actor)?;
+    let probability_given = changed.iter().any(|i| obj.fields[*i].name == "Probability");
+    derive(obj, &mut values[..], !probability_given);
+    check(store, obj, &values[..], &changed, None, actor)?;
     let id = store.new_id(obj);
     let stamp = Value::String(sf_datetime(actor.now));
     values[F_ID] = Value::String(id.clone());
@@ -55,14 +81,7 @@ pub fn create(
     values[F_MODSTAMP] = stamp;
     values[F_CREATED_BY] = Value::String(actor.user.to_owned());
     values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
-    store.put(
-        obj,
-        &id,
-        Some(Record {
-            values,
-            deleted_ms: None,
-        }),
-    );
+    store.put(obj, &id, Some(Record::new(&values, None)));
     Ok(id)
 }
 
@@ -71,22 +90,25 @@ pub fn update(
     store: &mut Store,
     obj: &'static SObject,
     id: &str,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
     let stage_changed = changes
         .iter()
-        .any(|(i, v)| obj.fields[*i].name == "StageName" && *v != record.values[*i]);
+        .any(|(i, v)| obj.fields[*i].name == "StageName" && Cell::of(v) != slots[*i].cell());
     let probability_given = changes
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        record.values[*i] = v.clone();
+        slots[i] = Slot::Set(v);
     }
-    derive(obj, &mut record.values, stage_changed && !probability_given);
-    check(store, obj, &record.values, changes, Some(id), actor)?;
-    touch(&mut record, actor);
+    derive(obj, &mut slots[..], stage_changed && !probability_given);
+    check(store, obj, &slots[..], &changed, Some(id), actor)?;
+    touch(&mut slots[..], actor);
+    let record = Record::from_slots(&slots, None);
+    drop(slots);
     store.put(obj, id, Some(record));
     Ok(())
 }
@@ -98,9 +120,10 @@ pub fn delete(
     id: &str,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
-    touch(&mut record, actor);
-    record.deleted_ms = Some(actor.now);
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
+    touch(&mut slots[..], actor);
+    let record = Record::from_slots(&slots, Some(actor.now));
+    drop(slots);
     store.put(obj, id, Some(record));
     Ok(())
 }
@@ -116,30 +139,27 @@ pub fn live<'s>(store: &'s Store, obj: &SObject, id: &str) -> Result<&'s Record,
     }
 }
 
-fn touch(record: &mut Record, actor: &Actor<'_>) {
+fn touch(values: &mut (impl Row + ?Sized), actor: &Actor<'_>) {
     let stamp = Value::String(sf_datetime(actor.now));
-    record.values[F_MODIFIED] = stamp.clone();
-    record.values[F_MODSTAMP] = stamp;
-    record.values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
+    values.set(F_MODIFIED, stamp.clone());
+    values.set(F_MODSTAMP, stamp);
+    values.set(F_MODIFIED_BY, Value::String(actor.user.to_owned()));
 }
 
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and
 /// (when the stage is new and no probability was sent) the stage's default probability.
-fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
+fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: bool) {
     if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
         obj.field("FirstName"),
         obj.field("LastName"),
         obj.field("Name"),
     ) {
-        let parts: Vec<&str> = [&values[first], &values[last]]
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
-        values[name] = if parts.is_empty() {
-            Value::Null
-        } else {
-            Value::String(parts.join(" "))
+        let full = match (values.cell(first).as_str(), values.cell(last).as_str()) {
+            (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
+            (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),
+            (None, None) => Value::Null,
         };
+        values.set(name, full);
     }
     if obj.name != "Opportunity" {
         return;
@@ -153,16 +173,17 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
     ) else {
         return;
     };
-    let known = values[stage]
+    let known = values
+        .cell(stage)
         .as_str()
         .and_then(|s| picklists::STAGES.iter().find(|(n, ..)| *n == s));
     let (p, is_closed, is_won) =
         known.map_or((None, false, false), |(_, p, c, w)| (Some(*p), *c, *w));
-    values[closed] = Value::Bool(is_closed);
-    values[won] = Value::Bool(is_won);
+    values.set(closed, Value::Bool(is_closed));
+    values.set(won, Value::Bool(is_won));
     if default_probability {
         if let Some(p) = p {
-            values[probability] = Value::from(p);
+            values.set(probability, Value::from(p));
         }
     }
 }
@@ -171,19 +192,22 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
 fn check(
     store: &Store,
     obj: &SObject,
-    values: &[Value],
-    changes: &[(usize, Value)],
+    values: &(impl Row + ?Sized),
+    changed: &[usize],
     own_id: Option<&str>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
     let missing: Vec<&str> = obj
         .fields
         .iter()
-        .zip(values)
-        .filter(|(f, v)| {
-            !f.nillable && f.ty != FType::Boolean && (f.createable || f.updateable) && v.is_null()
+        .enumerate()
+        .filter(|(i, f)| {
+            !f.nillable
+                && f.ty != FType::Boolean
+                && (f.createable || f.updateable)
+                && values.cell(*i).is_null()
         })
-        .map(|(f, _)| f.name)
+        .map(|(_, f)| f.name)
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::bad(
@@ -192,9 +216,11 @@ fn check(
         )
         .with_fields(missing));
     }
-    for (i, value) in changes {
+    for i in changed {
         let field = &obj.fields[*i];
-        let Some(text) = value.as_str() else { continue };
+        let Some(text) = values.cell(*i).as_str() else {
+            continue;
+        };
         if field.ty == FType::Reference {
             reference(store, field, text, actor)?;
         }
@@ -236,7 +262,7 @@ fn reference(
                 .with_fields([field.name]),
         );
     }
-    let target = schema::by_prefix(id)
+    let target = objects::by_prefix(id)
         .filter(|o| field.reference_to.contains(&o.name))
         .ok_or_else(wrong_type)?;
     match store.get(target, id) {

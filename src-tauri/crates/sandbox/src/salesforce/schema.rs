@@ -5,7 +5,6 @@
 //! same eight system fields, so their positions are constants.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 pub const F_ID: usize = 0;
 pub const F_IS_DELETED: usize = 1;
@@ -181,6 +180,46 @@ impl Field {
     pub fn custom(&self) -> bool {
         self.name.ends_with("__c")
     }
+    /// Can name the record in an upsert (describe's `idLookup`): the id, external ids
+    /// and emails.
+    pub fn id_lookup(&self) -> bool {
+        self.ty == FType::Id || self.external_id || self.ty == FType::Email
+    }
+}
+
+/// The eight fields every object starts with, at the positions `F_*` name.
+fn system_fields(label: &'static str) -> Vec<Field> {
+    use FType::*;
+    let id_label: &'static str = match label {
+        "Lead" => "Lead ID",
+        "Contact" => "Contact ID",
+        "Account" => "Account ID",
+        _ => "Opportunity ID",
+    };
+    vec![
+        Field::new("Id", id_label, Id).read_only().defaulted(),
+        Field::new("IsDeleted", "Deleted", Boolean).read_only(),
+        Field::new("OwnerId", "Owner ID", Reference)
+            .defaulted()
+            .refs(&["User"], "Owner"),
+        Field::new("CreatedDate", "Created Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("CreatedById", "Created By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "CreatedBy"),
+        Field::new("LastModifiedDate", "Last Modified Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("LastModifiedById", "Last Modified By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "LastModifiedBy"),
+        Field::new("SystemModstamp", "System Modstamp", DateTime)
+            .read_only()
+            .defaulted(),
+    ]
 }
 
 #[derive(Debug)]
@@ -191,6 +230,9 @@ pub struct SObject {
     pub prefix: &'static str,
     pub fields: Vec<Field>,
     by_name: HashMap<String, usize>,
+    /// The same by exact API name (sorted), which is how nearly every request spells
+    /// them: a binary search, no lower-cased copy.
+    exact: Vec<(&'static str, usize)>,
 }
 
 impl PartialEq for SObject {
@@ -207,12 +249,17 @@ impl SObject {
         prefix: &'static str,
         own: Vec<Field>,
     ) -> Self {
-        let mut fields = super::objects::system_fields(label);
+        let mut fields = system_fields(label);
         fields.extend(own);
         let by_name = fields
             .iter()
             .enumerate()
             .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
+            .collect();
+        let exact = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name, i))
             .collect();
         Self {
             name,
@@ -221,12 +268,16 @@ impl SObject {
             prefix,
             fields,
             by_name,
+            exact,
         }
     }
 
     /// A field by name, case-insensitively, with its position in every record.
     pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
-        let i = *self.by_name.get(&name.to_ascii_lowercase())?;
+        let i = match self.exact.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(at) => self.exact[at].1,
+            Err(_) => *self.by_name.get(&name.to_ascii_lowercase())?,
+        };
         Some((i, &self.fields[i]))
     }
 
@@ -237,29 +288,4 @@ impl SObject {
             .enumerate()
             .find(|(_, f)| f.relationship.is_some_and(|r| r.eq_ignore_ascii_case(rel)))
     }
-}
-
-static OBJECTS: LazyLock<Vec<SObject>> = LazyLock::new(|| {
-    use super::objects::{account, contact, lead, opportunity};
-    vec![account(), contact(), lead(), opportunity()]
-});
-
-/// Every object, in the order global describe lists them.
-pub fn all() -> &'static [SObject] {
-    &OBJECTS
-}
-
-/// An object by API name, case-insensitively.
-pub fn find(name: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
-}
-
-/// The object an id belongs to, by its key prefix.
-pub fn by_prefix(id: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| id.starts_with(o.prefix))
-}
-
-/// Position of an object in [`all`] (and in the store's tables).
-pub fn position(obj: &SObject) -> usize {
-    OBJECTS.iter().position(|o| o.name == obj.name).unwrap_or(0)
 }

@@ -11,9 +11,12 @@ mod eval;
 mod lexer;
 mod parser;
 mod plan;
+pub mod row_json;
 mod typing;
 
-pub use eval::{render, run, Outcome};
+#[cfg(test)]
+pub use eval::render;
+pub use eval::{run, Outcome};
 pub use plan::Plan;
 
 use super::errors::ApiError;
