@@ -56,6 +56,13 @@ pub fn hash_lower(text: &str) -> u64 {
 
 /// Whether `text` lower-cased (character by character) is `key`, without allocating.
 pub fn lower_eq(text: &str, key: &str) -> bool {
+    if text.is_ascii() {
+        return text.len() == key.len()
+            && text
+                .bytes()
+                .zip(key.bytes())
+                .all(|(t, k)| t.to_ascii_lowercase() == k);
+    }
     text.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 

@@ -25,6 +25,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -71,10 +72,11 @@ pub async fn upsert(
         .map(|r| r.find_ci(name).and_then(Scalar::id_text))
         .collect();
     // How often each value (compared as the index compares it) comes in this request.
-    let mut counts: HashMap<String, usize> = HashMap::with_capacity(values.len());
+    let mut counts: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(values.len());
     for v in values.iter().flatten() {
         *counts.entry(index_key(v)).or_default() += 1;
     }
+    let repeated = |v: &str| counts.get(&index_key(v)).copied().unwrap_or(0) > 1;
     run(
         &sf,
         &method,
@@ -100,7 +102,7 @@ pub async fn upsert(
                     Some(_) => {}
                 }
                 fields.remove_ci(name);
-                let Some(value) = values[i].clone() else {
+                let Some(value) = values[i].as_deref() else {
                     if by_id {
                         // `Id` without a value: a new record (the Mobile SDK's way).
                         return create(
@@ -119,17 +121,17 @@ pub async fn upsert(
                         format!("{name} not specified"),
                     ));
                 };
-                if counts.get(&index_key(&value)).copied().unwrap_or(0) > 1 {
+                if repeated(value) {
                     return Err(ApiError::bad(
                         "DUPLICATE_VALUE",
                         format!("Duplicate external id specified: {value}"),
                     )
                     .with_fields([name]));
                 }
-                match matching(store, obj, field, &value).as_slice() {
+                match matching(store, obj, field, value).as_slice() {
                     [] if by_id => Err(ApiError::not_found()),
                     [] => {
-                        let key = Some((field, value));
+                        let key = Some((field, value.to_owned()));
                         create(&sf, store, journal, who, obj, fields, key, (&method, &uri))
                     }
                     [id] => {

@@ -149,11 +149,7 @@ fn touch(values: &mut (impl Row + ?Sized), actor: &Actor<'_>) {
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and
 /// (when the stage is new and no probability was sent) the stage's default probability.
 fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: bool) {
-    if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
-        obj.field("FirstName"),
-        obj.field("LastName"),
-        obj.field("Name"),
-    ) {
+    if let Some((first, last, name)) = obj.full_name {
         let full = match (values.cell(first).as_str(), values.cell(last).as_str()) {
             (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
             (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),

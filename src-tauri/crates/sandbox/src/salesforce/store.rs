@@ -13,11 +13,18 @@ pub use super::record::Record;
 use super::rows::Rows;
 use super::schema::{FType, SObject};
 use crate::hashed::{hash, hash_lower, HashKeyed};
+use std::borrow::Cow;
 
 /// How indexed values are compared: lower-cased character by character, as SOQL
 /// compares text.
-pub fn index_key(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).collect()
+pub fn index_key(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().flat_map(char::to_lowercase).collect())
 }
 
 /// Whether `field` of `obj` is indexed: external ids and emails.
