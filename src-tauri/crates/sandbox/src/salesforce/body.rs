@@ -24,12 +24,13 @@ pub enum Scalar<'a> {
     Attributes(Option<Cow<'a, str>>),
 }
 
-impl Scalar<'_> {
-    /// An external-id value as text (`None` for null, empty text or structures).
-    pub fn id_text(&self) -> Option<String> {
+impl<'a> Scalar<'a> {
+    /// An external-id value as text (`None` for null, empty text or structures),
+    /// borrowed from the body where the value is.
+    pub fn id_text(&self) -> Option<Cow<'a, str>> {
         match self {
-            Scalar::Str(s) if !s.is_empty() => Some(s.to_string()),
-            Scalar::Num(n) => Some(n.to_string()),
+            Scalar::Str(s) if !s.is_empty() => Some(s.clone()),
+            Scalar::Num(n) => Some(Cow::Owned(n.to_string())),
             _ => None,
         }
     }

@@ -20,6 +20,7 @@ use super::store::{index_key, Store};
 use super::upsert::{external_field, matching};
 use super::write::{coerce, parse_fields, Op};
 use super::Salesforce;
+use crate::hashed::Fnv;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
@@ -27,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 /// The upsert form of sObject Collections came with API v46.0.
@@ -67,12 +69,13 @@ pub async fn upsert(
     };
     let name = obj.fields[field].name;
     let by_id = obj.fields[field].ty == FType::Id;
-    let values: Vec<Option<String>> = records
+    let values: Vec<Option<Cow<'_, str>>> = records
         .iter()
         .map(|r| r.find_ci(name).and_then(Scalar::id_text))
         .collect();
     // How often each value (compared as the index compares it) comes in this request.
-    let mut counts: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(values.len());
+    let mut counts: HashMap<Cow<'_, str>, usize, BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(values.len(), BuildHasherDefault::default());
     for v in values.iter().flatten() {
         *counts.entry(index_key(v)).or_default() += 1;
     }
