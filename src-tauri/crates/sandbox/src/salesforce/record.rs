@@ -86,6 +86,8 @@ impl<'a> Cell<'a> {
 pub enum Slot<'a> {
     Kept(&'a [u8]),
     Set(Value),
+    /// Text the save borrows (the id, the user, the request's timestamp).
+    Text(&'a str),
 }
 
 impl Slot<'_> {
@@ -94,6 +96,7 @@ impl Slot<'_> {
             Slot::Kept([]) => Cell::Null,
             Slot::Kept(raw) => take(raw, &mut 0),
             Slot::Set(v) => Cell::of(v),
+            Slot::Text(t) => Cell::Text(t),
         }
     }
 }
@@ -221,12 +224,12 @@ impl Record {
                 .enumerate()
                 .take(MAX_FIELDS)
                 .filter(|(i, s)| *i != F_IS_DELETED && !matches!(s, Slot::Kept([])))
-                .filter(|(_, s)| !matches!(s, Slot::Set(v) if Cell::of(v).is_null()))
+                .filter(|(_, s)| !matches!(s, Slot::Set(_)) || !s.cell().is_null())
         };
         let size: usize = stored()
             .map(|(_, s)| match s {
                 Slot::Kept(raw) => raw.len(),
-                Slot::Set(v) => cell_size(Cell::of(v)),
+                other => cell_size(other.cell()),
             })
             .sum();
         let mut bits = 0u64;
@@ -235,7 +238,7 @@ impl Record {
         for (i, slot) in stored() {
             match slot {
                 Slot::Kept(raw) => out.extend_from_slice(raw),
-                Slot::Set(v) => put_cell(&mut out, Cell::of(v)),
+                other => put_cell(&mut out, other.cell()),
             }
             bits |= 1 << i;
         }
