@@ -23,6 +23,27 @@ impl Hasher for Prehashed {
     }
 }
 
+/// FNV-1a as a `Hasher`, for small maps of short strings built per request.
+#[derive(Debug, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A map from [`hash`]es to `V`.
 pub type HashKeyed<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 
@@ -56,6 +77,13 @@ pub fn hash_lower(text: &str) -> u64 {
 
 /// Whether `text` lower-cased (character by character) is `key`, without allocating.
 pub fn lower_eq(text: &str, key: &str) -> bool {
+    if text.is_ascii() {
+        return text.len() == key.len()
+            && text
+                .bytes()
+                .zip(key.bytes())
+                .all(|(t, k)| t.to_ascii_lowercase() == k);
+    }
     text.chars().flat_map(char::to_lowercase).eq(key.chars())
 }
 

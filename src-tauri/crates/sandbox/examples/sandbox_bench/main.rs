@@ -108,6 +108,10 @@ async fn bench(n: usize) {
         sf.query_all(&mut ids).await
     })
     .await;
+    measure(&proc, "PATCH composite/sobjects (by Id)", || async {
+        sf.update(&ids).await
+    })
+    .await;
     measure(&proc, "PATCH composite/sobjects/Lead/Email", || async {
         sf.upsert(&people).await
     })

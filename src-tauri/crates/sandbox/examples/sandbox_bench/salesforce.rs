@@ -1,6 +1,6 @@
 //! The Salesforce side of the run: Email `IN` look-ups and Lead creates in collections of
-//! 200 (what B4's engine sends), then every Lead read back by SOQL in pages of 2000 and
-//! updated by upsert on the `Email` idLookup field, again 200 at a time.
+//! 200 (what B4's engine sends), then every Lead read back by SOQL in pages of 2000,
+//! updated by id in collections of 200 and upserted by the `Email` idLookup field.
 
 use super::hubspot::Person;
 use serde_json::{json, Value};
@@ -111,6 +111,33 @@ impl<'a> Client<'a> {
                 _ => return (ids.len() as u64, requests),
             }
         }
+    }
+
+    /// Every Lead updated by id through `PATCH /composite/sobjects`, 200 at a time.
+    pub async fn update(&self, ids: &[String]) -> (u64, u64) {
+        let (mut records, mut requests, mut failed) = (0, 0, 0);
+        for chunk in ids.chunks(BATCH) {
+            let leads: Vec<Value> = chunk
+                .iter()
+                .map(
+                    |id| json!({ "attributes": { "type": "Lead" }, "Id": id, "LeadSource": "Web" }),
+                )
+                .collect();
+            let body = json!({ "allOrNone": false, "records": leads });
+            let (status, answer) = self
+                .send(self.http.patch(self.url("/composite/sobjects")).json(&body))
+                .await;
+            assert!(status.is_success(), "update: {status} {answer}");
+            failed += answer
+                .as_array()
+                .map_or(0, |a| a.iter().filter(|r| r["success"] != true).count());
+            records += chunk.len() as u64;
+            requests += 1;
+        }
+        if failed > 0 {
+            println!("  ({failed} Lead updates failed)");
+        }
+        (records, requests)
     }
 
     /// Every Lead with an email updated through `PATCH /composite/sobjects/Lead/Email`.

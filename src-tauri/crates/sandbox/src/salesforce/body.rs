@@ -18,16 +18,19 @@ pub enum Scalar<'a> {
     Bool(bool),
     Num(Number),
     Str(Cow<'a, str>),
-    /// An object or array (only `attributes` should be one).
+    /// An object or array.
     Nested(Value),
+    /// A record's `attributes` object, of which only `type` is read.
+    Attributes(Option<Cow<'a, str>>),
 }
 
-impl Scalar<'_> {
-    /// An external-id value as text (`None` for null, empty text or structures).
-    pub fn id_text(&self) -> Option<String> {
+impl<'a> Scalar<'a> {
+    /// An external-id value as text (`None` for null, empty text or structures),
+    /// borrowed from the body where the value is.
+    pub fn id_text(&self) -> Option<Cow<'a, str>> {
         match self {
-            Scalar::Str(s) if !s.is_empty() => Some(s.to_string()),
-            Scalar::Num(n) => Some(n.to_string()),
+            Scalar::Str(s) if !s.is_empty() => Some(s.clone()),
+            Scalar::Num(n) => Some(Cow::Owned(n.to_string())),
             _ => None,
         }
     }
@@ -47,6 +50,13 @@ impl Scalar<'_> {
             Scalar::Num(n) => Value::Number(n),
             Scalar::Str(s) => Value::String(s.into_owned()),
             Scalar::Nested(v) => v,
+            Scalar::Attributes(t) => {
+                let mut map = Map::new();
+                if let Some(t) = t {
+                    map.insert("type".to_owned(), Value::String(t.into_owned()));
+                }
+                Value::Object(map)
+            }
         }
     }
 
@@ -113,6 +123,7 @@ impl<'a> RecordIn<'a> {
     pub fn type_name(&self) -> Option<&str> {
         match self.get("attributes")? {
             Scalar::Nested(v) => v.get("type")?.as_str(),
+            Scalar::Attributes(t) => t.as_deref(),
             _ => None,
         }
     }
@@ -205,6 +216,64 @@ impl<'de> Deserialize<'de> for Scalar<'de> {
     }
 }
 
+/// `attributes`: an object's `type` is kept (borrowed), its other keys skipped; any
+/// other value is kept as it is.
+struct AttributesIn<'a>(Scalar<'a>);
+
+impl<'de> Deserialize<'de> for AttributesIn<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AttributesIn<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut kind = None;
+                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+                    if k == "type" {
+                        // A `type` that is not text names no type, as before.
+                        kind = match map.next_value::<Scalar<'de>>()? {
+                            Scalar::Str(s) => Some(s),
+                            _ => None,
+                        };
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(AttributesIn(Scalar::Attributes(kind)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                ScalarVisitor.visit_seq(seq).map(AttributesIn)
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Num(n.into())))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Num(n.into())))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+                Ok(AttributesIn(
+                    Number::from_f64(n).map_or(Scalar::Null, Scalar::Num),
+                ))
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Str(Cow::Borrowed(s))))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Str(Cow::Owned(s.to_owned()))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(AttributesIn(Scalar::Null))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Any JSON value as a record: an object's fields, anything else no fields.
 struct RecordVisitor;
 
@@ -216,7 +285,12 @@ impl<'de> Visitor<'de> for RecordVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        while let Some((Key(k), v)) = map.next_entry::<Key<'de>, Scalar<'de>>()? {
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let v = if k == "attributes" {
+                map.next_value::<AttributesIn<'de>>()?.0
+            } else {
+                map.next_value::<Scalar<'de>>()?
+            };
             pairs.push((k, v));
         }
         Ok(RecordIn::sorted(pairs))
@@ -345,7 +419,12 @@ mod tests {
         assert_eq!(records.len(), 3);
         let value: Value = serde_json::from_str(text).unwrap_or_default();
         let map = value["records"][0].as_object().cloned().unwrap_or_default();
-        assert_eq!(records[0], RecordIn::from_map(map));
+        let values = |r: RecordIn<'_>| -> Vec<(String, Value)> {
+            r.into_iter()
+                .map(|(k, v)| (k.into_owned(), v.into_value()))
+                .collect()
+        };
+        assert_eq!(values(records[0].clone()), values(RecordIn::from_map(map)));
         assert_eq!(records[0].type_name(), Some("Lead"));
         assert_eq!(
             records[0].get("b"),

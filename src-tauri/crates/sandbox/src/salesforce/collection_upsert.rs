@@ -20,12 +20,15 @@ use super::store::{index_key, Store};
 use super::upsert::{external_field, matching};
 use super::write::{coerce, parse_fields, Op};
 use super::Salesforce;
+use crate::hashed::Fnv;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 /// The upsert form of sObject Collections came with API v46.0.
@@ -66,15 +69,17 @@ pub async fn upsert(
     };
     let name = obj.fields[field].name;
     let by_id = obj.fields[field].ty == FType::Id;
-    let values: Vec<Option<String>> = records
+    let values: Vec<Option<Cow<'_, str>>> = records
         .iter()
         .map(|r| r.find_ci(name).and_then(Scalar::id_text))
         .collect();
     // How often each value (compared as the index compares it) comes in this request.
-    let mut counts: HashMap<String, usize> = HashMap::with_capacity(values.len());
+    let mut counts: HashMap<Cow<'_, str>, usize, BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(values.len(), BuildHasherDefault::default());
     for v in values.iter().flatten() {
         *counts.entry(index_key(v)).or_default() += 1;
     }
+    let repeated = |v: &str| counts.get(&index_key(v)).copied().unwrap_or(0) > 1;
     run(
         &sf,
         &method,
@@ -100,7 +105,7 @@ pub async fn upsert(
                     Some(_) => {}
                 }
                 fields.remove_ci(name);
-                let Some(value) = values[i].clone() else {
+                let Some(value) = values[i].as_deref() else {
                     if by_id {
                         // `Id` without a value: a new record (the Mobile SDK's way).
                         return create(
@@ -119,17 +124,17 @@ pub async fn upsert(
                         format!("{name} not specified"),
                     ));
                 };
-                if counts.get(&index_key(&value)).copied().unwrap_or(0) > 1 {
+                if repeated(value) {
                     return Err(ApiError::bad(
                         "DUPLICATE_VALUE",
                         format!("Duplicate external id specified: {value}"),
                     )
                     .with_fields([name]));
                 }
-                match matching(store, obj, field, &value).as_slice() {
+                match matching(store, obj, field, value).as_slice() {
                     [] if by_id => Err(ApiError::not_found()),
                     [] => {
-                        let key = Some((field, value));
+                        let key = Some((field, value.to_owned()));
                         create(&sf, store, journal, who, obj, fields, key, (&method, &uri))
                     }
                     [id] => {

@@ -15,31 +15,6 @@ use super::store::{Record, Store};
 use crate::seed::sf_datetime;
 use serde_json::Value;
 
-/// A row's values while it is saved: a fresh row's JSON values, or an existing row's
-/// kept cells with the changed ones set.
-trait Row {
-    fn cell(&self, i: usize) -> Cell<'_>;
-    fn set(&mut self, i: usize, value: Value);
-}
-
-impl Row for [Value] {
-    fn cell(&self, i: usize) -> Cell<'_> {
-        Cell::of(&self[i])
-    }
-    fn set(&mut self, i: usize, value: Value) {
-        self[i] = value;
-    }
-}
-
-impl Row for [Slot<'_>] {
-    fn cell(&self, i: usize) -> Cell<'_> {
-        self[i].cell()
-    }
-    fn set(&mut self, i: usize, value: Value) {
-        self[i] = Slot::Set(value);
-    }
-}
-
 /// Who saves, and when.
 #[derive(Debug, Clone)]
 pub struct Actor<'a> {
@@ -47,6 +22,19 @@ pub struct Actor<'a> {
     /// Every user id of the org (targets of OwnerId and other User references).
     pub users: &'a [String],
     pub now: i64,
+    /// `now` as the audit fields print it, formatted once per request.
+    pub stamp: String,
+}
+
+impl<'a> Actor<'a> {
+    pub fn new(user: &'a str, users: &'a [String], now: i64) -> Self {
+        Self {
+            user,
+            users,
+            now,
+            stamp: sf_datetime(now),
+        }
+    }
 }
 
 /// Inserts a record; returns its new id.
@@ -56,32 +44,33 @@ pub fn create(
     changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<String, ApiError> {
-    let mut values = vec![Value::Null; obj.fields.len()];
-    for (i, field) in obj.fields.iter().enumerate() {
-        if field.ty == FType::Boolean {
-            values[i] = Value::Bool(false);
-        }
-    }
-    values[F_OWNER] = Value::String(actor.user.to_owned());
+    let mut slots: Vec<Slot<'_>> = obj
+        .fields
+        .iter()
+        .map(|f| match f.ty {
+            FType::Boolean => Slot::Set(Value::Bool(false)),
+            _ => Slot::Kept(&[]),
+        })
+        .collect();
+    slots[F_OWNER] = Slot::Text(actor.user);
     if let Some((i, _)) = obj.field("Status").filter(|_| obj.name == "Lead") {
-        values[i] = Value::String(picklists::LEAD_STATUS[0].to_owned());
+        slots[i] = Slot::Text(picklists::LEAD_STATUS[0]);
     }
     let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
     for (i, v) in changes {
-        values[i] = v;
+        slots[i] = Slot::Set(v);
     }
     let probability_given = changed.iter().any(|i| obj.fields[*i].name == "Probability");
-    derive(obj, &mut values[..], !probability_given);
-    check(store, obj, &values[..], &changed, None, actor)?;
+    derive(obj, &mut slots, true, !probability_given);
+    check(store, obj, &slots, &changed, None, actor)?;
     let id = store.new_id(obj);
-    let stamp = Value::String(sf_datetime(actor.now));
-    values[F_ID] = Value::String(id.clone());
-    values[F_CREATED] = stamp.clone();
-    values[F_MODIFIED] = stamp.clone();
-    values[F_MODSTAMP] = stamp;
-    values[F_CREATED_BY] = Value::String(actor.user.to_owned());
-    values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
-    store.put(obj, &id, Some(Record::new(&values, None)));
+    slots[F_ID] = Slot::Text(&id);
+    slots[F_CREATED] = Slot::Text(&actor.stamp);
+    slots[F_CREATED_BY] = Slot::Text(actor.user);
+    touch(&mut slots, actor);
+    let record = Record::from_slots(&slots, None);
+    drop(slots);
+    store.put(obj, &id, Some(record));
     Ok(id)
 }
 
@@ -101,12 +90,21 @@ pub fn update(
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
     let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
+    // The full name only changes with its parts.
+    let names_changed = obj
+        .full_name
+        .is_some_and(|(first, last, _)| changed.iter().any(|i| *i == first || *i == last));
     for (i, v) in changes {
         slots[i] = Slot::Set(v);
     }
-    derive(obj, &mut slots[..], stage_changed && !probability_given);
-    check(store, obj, &slots[..], &changed, Some(id), actor)?;
-    touch(&mut slots[..], actor);
+    derive(
+        obj,
+        &mut slots,
+        names_changed,
+        stage_changed && !probability_given,
+    );
+    check(store, obj, &slots, &changed, Some(id), actor)?;
+    touch(&mut slots, actor);
     let record = Record::from_slots(&slots, None);
     drop(slots);
     store.put(obj, id, Some(record));
@@ -121,7 +119,7 @@ pub fn delete(
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
     let mut slots = live(store, obj, id)?.slots(obj.fields.len());
-    touch(&mut slots[..], actor);
+    touch(&mut slots, actor);
     let record = Record::from_slots(&slots, Some(actor.now));
     drop(slots);
     store.put(obj, id, Some(record));
@@ -139,27 +137,22 @@ pub fn live<'s>(store: &'s Store, obj: &SObject, id: &str) -> Result<&'s Record,
     }
 }
 
-fn touch(values: &mut (impl Row + ?Sized), actor: &Actor<'_>) {
-    let stamp = Value::String(sf_datetime(actor.now));
-    values.set(F_MODIFIED, stamp.clone());
-    values.set(F_MODSTAMP, stamp);
-    values.set(F_MODIFIED_BY, Value::String(actor.user.to_owned()));
+fn touch<'a>(slots: &mut [Slot<'a>], actor: &'a Actor<'_>) {
+    slots[F_MODIFIED] = Slot::Text(&actor.stamp);
+    slots[F_MODSTAMP] = Slot::Text(&actor.stamp);
+    slots[F_MODIFIED_BY] = Slot::Text(actor.user);
 }
 
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and
 /// (when the stage is new and no probability was sent) the stage's default probability.
-fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: bool) {
-    if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
-        obj.field("FirstName"),
-        obj.field("LastName"),
-        obj.field("Name"),
-    ) {
-        let full = match (values.cell(first).as_str(), values.cell(last).as_str()) {
+fn derive(obj: &SObject, values: &mut [Slot<'_>], names: bool, default_probability: bool) {
+    if let Some((first, last, name)) = obj.full_name.filter(|_| names) {
+        let full = match (values[first].cell().as_str(), values[last].cell().as_str()) {
             (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
             (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),
             (None, None) => Value::Null,
         };
-        values.set(name, full);
+        values[name] = Slot::Set(full);
     }
     if obj.name != "Opportunity" {
         return;
@@ -173,17 +166,17 @@ fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: 
     ) else {
         return;
     };
-    let known = values
-        .cell(stage)
+    let known = values[stage]
+        .cell()
         .as_str()
         .and_then(|s| picklists::STAGES.iter().find(|(n, ..)| *n == s));
     let (p, is_closed, is_won) =
         known.map_or((None, false, false), |(_, p, c, w)| (Some(*p), *c, *w));
-    values.set(closed, Value::Bool(is_closed));
-    values.set(won, Value::Bool(is_won));
+    values[closed] = Slot::Set(Value::Bool(is_closed));
+    values[won] = Slot::Set(Value::Bool(is_won));
     if default_probability {
         if let Some(p) = p {
-            values.set(probability, Value::from(p));
+            values[probability] = Slot::Set(Value::from(p));
         }
     }
 }
@@ -192,7 +185,7 @@ fn derive(obj: &SObject, values: &mut (impl Row + ?Sized), default_probability: 
 fn check(
     store: &Store,
     obj: &SObject,
-    values: &(impl Row + ?Sized),
+    values: &[Slot<'_>],
     changed: &[usize],
     own_id: Option<&str>,
     actor: &Actor<'_>,
@@ -205,7 +198,7 @@ fn check(
             !f.nillable
                 && f.ty != FType::Boolean
                 && (f.createable || f.updateable)
-                && values.cell(*i).is_null()
+                && values[*i].cell().is_null()
         })
         .map(|(_, f)| f.name)
         .collect();
@@ -218,7 +211,7 @@ fn check(
     }
     for i in changed {
         let field = &obj.fields[*i];
-        let Some(text) = values.cell(*i).as_str() else {
+        let Some(text) = values[*i].cell().as_str() else {
             continue;
         };
         if field.ty == FType::Reference {

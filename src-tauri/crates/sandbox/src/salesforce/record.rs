@@ -80,18 +80,23 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// One field of a row being saved: kept from the stored row, or set anew.
+/// One field of a row being saved: kept from the stored row (its packed bytes, copied
+/// back as they are; empty for null), or set anew.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Slot<'a> {
-    Kept(Cell<'a>),
+    Kept(&'a [u8]),
     Set(Value),
+    /// Text the save borrows (the id, the user, the request's timestamp).
+    Text(&'a str),
 }
 
 impl Slot<'_> {
     pub fn cell(&self) -> Cell<'_> {
         match self {
-            Slot::Kept(c) => *c,
+            Slot::Kept([]) => Cell::Null,
+            Slot::Kept(raw) => take(raw, &mut 0),
             Slot::Set(v) => Cell::of(v),
+            Slot::Text(t) => Cell::Text(t),
         }
     }
 }
@@ -109,6 +114,36 @@ fn put_len(out: &mut Vec<u8>, mut n: usize) {
         n >>= 7;
     }
     out.push(n as u8);
+}
+
+/// The packed size of a non-null cell.
+fn cell_size(c: Cell<'_>) -> usize {
+    match c {
+        Cell::Null | Cell::Bool(_) => 1,
+        Cell::Int(_) | Cell::Float(_) => 9,
+        Cell::Text(s) => 1 + len_size(s.len()) + s.len(),
+    }
+}
+
+/// Appends a non-null cell.
+fn put_cell(out: &mut Vec<u8>, c: Cell<'_>) {
+    match c {
+        Cell::Null => {}
+        Cell::Bool(b) => out.push(if b { TRUE } else { FALSE }),
+        Cell::Int(n) => {
+            out.push(INT);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Cell::Float(n) => {
+            out.push(FLOAT);
+            out.extend_from_slice(&n.to_le_bytes());
+        }
+        Cell::Text(s) => {
+            out.push(TEXT);
+            put_len(out, s.len());
+            out.extend_from_slice(s.as_bytes());
+        }
+    }
 }
 
 fn len_size(mut n: usize) -> usize {
@@ -181,9 +216,37 @@ impl Record {
         Self::pack(values.iter().map(Cell::of), deleted_ms)
     }
 
-    /// Packs a row being saved (kept cells and newly set values).
+    /// Packs a row being saved: kept cells are copied as they are, set values packed.
     pub fn from_slots(slots: &[Slot<'_>], deleted_ms: Option<i64>) -> Self {
-        Self::pack(slots.iter().map(Slot::cell), deleted_ms)
+        let stored = || {
+            slots
+                .iter()
+                .enumerate()
+                .take(MAX_FIELDS)
+                .filter(|(i, s)| *i != F_IS_DELETED && !matches!(s, Slot::Kept([])))
+                .filter(|(_, s)| !matches!(s, Slot::Set(_)) || !s.cell().is_null())
+        };
+        let size: usize = stored()
+            .map(|(_, s)| match s {
+                Slot::Kept(raw) => raw.len(),
+                other => cell_size(other.cell()),
+            })
+            .sum();
+        let mut bits = 0u64;
+        let mut out = Vec::with_capacity(8 + size);
+        out.extend_from_slice(&[0; 8]);
+        for (i, slot) in stored() {
+            match slot {
+                Slot::Kept(raw) => out.extend_from_slice(raw),
+                other => put_cell(&mut out, other.cell()),
+            }
+            bits |= 1 << i;
+        }
+        out[..8].copy_from_slice(&bits.to_le_bytes());
+        Self {
+            cells: out.into_boxed_slice(),
+            deleted_ms,
+        }
     }
 
     fn pack<'c>(cells: impl Iterator<Item = Cell<'c>> + Clone, deleted_ms: Option<i64>) -> Self {
@@ -195,34 +258,12 @@ impl Record {
                 .filter(|(i, c)| *i != F_IS_DELETED && !c.is_null())
         };
         // One allocation of the exact size: every cell's size first.
-        let size: usize = stored()
-            .map(|(_, c)| match c {
-                Cell::Null | Cell::Bool(_) => 1,
-                Cell::Int(_) | Cell::Float(_) => 9,
-                Cell::Text(s) => 1 + len_size(s.len()) + s.len(),
-            })
-            .sum();
+        let size: usize = stored().map(|(_, c)| cell_size(c)).sum();
         let mut bits = 0u64;
         let mut out = Vec::with_capacity(8 + size);
         out.extend_from_slice(&[0; 8]);
         for (i, c) in stored() {
-            match c {
-                Cell::Null => continue,
-                Cell::Bool(b) => out.push(if b { TRUE } else { FALSE }),
-                Cell::Int(n) => {
-                    out.push(INT);
-                    out.extend_from_slice(&n.to_le_bytes());
-                }
-                Cell::Float(n) => {
-                    out.push(FLOAT);
-                    out.extend_from_slice(&n.to_le_bytes());
-                }
-                Cell::Text(s) => {
-                    out.push(TEXT);
-                    put_len(&mut out, s.len());
-                    out.extend_from_slice(s.as_bytes());
-                }
-            }
+            put_cell(&mut out, c);
             bits |= 1 << i;
         }
         out[..8].copy_from_slice(&bits.to_le_bytes());
@@ -234,10 +275,14 @@ impl Record {
 
     /// The row as slots to save from: every field kept as it is.
     pub fn slots(&self, n: usize) -> Vec<Slot<'_>> {
-        let mut out = vec![Slot::Kept(Cell::Null); n];
-        for (i, cell) in self.cells() {
-            if let Some(slot) = out.get_mut(i) {
-                *slot = Slot::Kept(cell);
+        let mut out = vec![Slot::Kept(&[]); n];
+        let bits = self.bits();
+        let mut at = 8;
+        for i in (0..MAX_FIELDS).filter(|i| bits & (1 << i) != 0) {
+            let start = at;
+            skip(&self.cells, &mut at);
+            if let (Some(slot), Some(raw)) = (out.get_mut(i), self.cells.get(start..at)) {
+                *slot = Slot::Kept(raw);
             }
         }
         out
@@ -341,5 +386,14 @@ mod tests {
         assert_eq!(row.get(20), Cell::Null);
         let gone = Record::new(&values, Some(5));
         assert_eq!(gone.get(F_IS_DELETED), Cell::Bool(true));
+        let same = Record::from_slots(&row.slots(values.len()), None);
+        assert_eq!(same, row, "kept slots pack back to the same row");
+        let mut slots = row.slots(values.len());
+        slots[2] = Slot::Set(json!("now set"));
+        slots[4] = Slot::Set(Value::Null);
+        let changed = Record::from_slots(&slots, None);
+        assert_eq!(changed.get(2).as_str(), Some("now set"));
+        assert_eq!(changed.get(4), Cell::Null);
+        assert_eq!(changed.get(7).as_str(), Some(long.as_str()));
     }
 }

@@ -233,6 +233,8 @@ pub struct SObject {
     /// The same by exact API name (sorted), which is how nearly every request spells
     /// them: a binary search, no lower-cased copy.
     exact: Vec<(&'static str, usize)>,
+    /// (FirstName, LastName, Name) where the full name is derived from the parts.
+    pub full_name: Option<(usize, usize, usize)>,
 }
 
 impl PartialEq for SObject {
@@ -256,11 +258,17 @@ impl SObject {
             .enumerate()
             .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
             .collect();
-        let exact = fields
+        let mut exact: Vec<(&'static str, usize)> = fields
             .iter()
             .enumerate()
             .map(|(i, f)| (f.name, i))
             .collect();
+        exact.sort_unstable();
+        let at = |n: &str| fields.iter().position(|f| f.name == n);
+        let full_name = match (at("FirstName"), at("LastName"), at("Name")) {
+            (Some(first), Some(last), Some(full)) => Some((first, last, full)),
+            _ => None,
+        };
         Self {
             name,
             label,
@@ -269,10 +277,12 @@ impl SObject {
             fields,
             by_name,
             exact,
+            full_name,
         }
     }
 
-    /// A field by name, case-insensitively, with its position in every record.
+    /// A field by name, case-insensitively, with its position in every record: exact
+    /// names by binary search, other spellings through the lower-cased map.
     pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
         let i = match self.exact.binary_search_by(|(n, _)| (*n).cmp(name)) {
             Ok(at) => self.exact[at].1,
@@ -287,5 +297,22 @@ impl SObject {
             .iter()
             .enumerate()
             .find(|(_, f)| f.relationship.is_some_and(|r| r.eq_ignore_ascii_case(rel)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::objects;
+
+    #[test]
+    fn fields_are_found_by_exact_and_by_other_spellings() {
+        for obj in objects::all() {
+            for (i, f) in obj.fields.iter().enumerate() {
+                assert_eq!(obj.field(f.name).map(|(p, _)| p), Some(i), "{}", f.name);
+                let upper = f.name.to_ascii_uppercase();
+                assert_eq!(obj.field(&upper).map(|(p, _)| p), Some(i), "{upper}");
+            }
+            assert!(obj.field("Nope__c").is_none());
+        }
     }
 }

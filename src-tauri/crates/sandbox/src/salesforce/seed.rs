@@ -224,11 +224,7 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
 
 /// The acting user for a seeded or mutated change: "another user" of the org.
 pub fn other_user<'a>(org: &'a Org, users: &'a [String], now: i64) -> Actor<'a> {
-    Actor {
-        user: &org.users[1].id,
-        users,
-        now,
-    }
+    Actor::new(&org.users[1].id, users, now)
 }
 
 #[cfg(test)]

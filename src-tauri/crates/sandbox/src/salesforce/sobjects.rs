@@ -57,11 +57,7 @@ fn kind(v: &Value) -> &'static str {
 
 /// The connecting user saving now.
 pub fn actor<'a>(org: &'a Org, users: &'a [String]) -> Actor<'a> {
-    Actor {
-        user: &org.users[0].id,
-        users,
-        now: now_ms(),
-    }
+    Actor::new(&org.users[0].id, users, now_ms())
 }
 
 /// The injected DuplicateValue fault, when it fires for this request: a clash on the

@@ -13,11 +13,18 @@ pub use super::record::Record;
 use super::rows::Rows;
 use super::schema::{FType, SObject};
 use crate::hashed::{hash, hash_lower, HashKeyed};
+use std::borrow::Cow;
 
 /// How indexed values are compared: lower-cased character by character, as SOQL
 /// compares text.
-pub fn index_key(text: &str) -> String {
-    text.chars().flat_map(char::to_lowercase).collect()
+pub fn index_key(text: &str) -> Cow<'_, str> {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().flat_map(char::to_lowercase).collect())
 }
 
 /// Whether `field` of `obj` is indexed: external ids and emails.
@@ -154,21 +161,18 @@ impl Table {
     }
 
     /// Slots of live rows whose field `field` holds the value whose [`index_key`] is
-    /// `key`, in id order; empty for a field that is not indexed.
-    fn indexed(&self, field: usize, key: &str) -> Vec<usize> {
-        let Some((_, index)) = self.index.iter().find(|(f, _)| *f == field) else {
-            return Vec::new();
-        };
-        index
-            .slots(hash(key))
+    /// `key`, in id order; none for a field that is not indexed.
+    fn indexed<'t>(&'t self, field: usize, key: &'t str) -> impl Iterator<Item = usize> + 't {
+        let slots = self
+            .index
             .iter()
-            .copied()
-            .filter(|s| {
-                self.rows
-                    .by_slot(*s)
-                    .is_some_and(|r| !r.is_deleted() && key_matches(r.get(field), key))
-            })
-            .collect()
+            .find(|(f, _)| *f == field)
+            .map_or(&[][..], |(_, index)| index.slots(hash(key)));
+        slots.iter().copied().filter(move |s| {
+            self.rows
+                .by_slot(*s)
+                .is_some_and(|r| !r.is_deleted() && key_matches(r.get(field), key))
+        })
     }
 }
 
@@ -236,9 +240,9 @@ impl Store {
     /// (case-insensitively), in id order.
     pub fn by_external(&self, obj: &SObject, field: usize, value: &str) -> Vec<String> {
         let table = self.table(obj);
+        let key = index_key(value);
         table
-            .indexed(field, &index_key(value))
-            .into_iter()
+            .indexed(field, &key)
             .filter_map(|s| table.rows.by_slot(s).map(|r| r.id().to_owned()))
             .collect()
     }
@@ -249,7 +253,6 @@ impl Store {
         let table = self.table(obj);
         table
             .indexed(field, key)
-            .into_iter()
             .filter_map(|s| table.rows.by_slot(s))
             .collect()
     }
