@@ -16,7 +16,6 @@ mod salesforce {
     pub mod sdk;
     pub mod sessions;
     pub mod soql;
-    pub mod upserts;
 }
 
 use reqwest::header::HeaderMap;

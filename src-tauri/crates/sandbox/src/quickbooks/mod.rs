@@ -14,7 +14,6 @@ mod discovery;
 mod errors;
 mod invoice;
 mod limits;
-mod links;
 mod oauth;
 mod payment;
 mod query;
@@ -24,7 +23,6 @@ mod store;
 mod time;
 mod webhooks;
 mod write;
-mod write_rules;
 mod xml;
 
 pub use oauth::{CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS};
@@ -43,8 +41,7 @@ use limits::{Limits, Throttle};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use store::{Kind, Store};
-use write::Op;
-use write_rules::WriteCtx;
+use write::{Op, WriteCtx};
 
 pub const ACCOUNTING_SCOPE: &str = "com.intuit.quickbooks.accounting";
 

@@ -3,18 +3,16 @@
 //! Batches hold 2000 records unless `Sforce-Query-Options: batchSize=N` (200–2000) asks
 //! for fewer.
 
-use super::api_version::Api;
 use super::cursors::Cursor;
 use super::errors::ApiError;
-use super::soql::row_json::{self, Layout};
+use super::gate::Api;
 use super::soql::{self, Outcome, Plan};
 use super::{lock, Salesforce};
-use crate::json_out;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::json;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -82,11 +80,10 @@ fn run(
         };
         lock(&sf.cursors).open(&store.pod, cursor, sf.limits().max_cursors)
     });
-    page(&plan, &ids, &store, api, 0, batch, locator.as_deref())
+    Json(page(&plan, &ids, &store, api, 0, batch, locator.as_deref())).into_response()
 }
 
-/// One batch of a result, with `nextRecordsUrl` while more remain, written straight to
-/// bytes (`{"done","nextRecordsUrl"?,"records","totalSize"}`, keys in sorted order).
+/// One batch of a result, with `nextRecordsUrl` while more remain.
 fn page(
     plan: &Plan,
     ids: &[String],
@@ -95,36 +92,24 @@ fn page(
     from: usize,
     batch: usize,
     locator: Option<&str>,
-) -> Response {
+) -> Value {
     let to = (from + batch).min(ids.len());
-    let layout = Layout::new(plan);
-    let mut out = Vec::with_capacity(128 + (to - from.min(to)) * 300);
-    out.extend_from_slice(b"{");
-    json_out::key(&mut out, "done");
-    json_out::value(&mut out, &(to >= ids.len()));
-    if let (Some(locator), true) = (locator, to < ids.len()) {
-        out.push(b',');
-        json_out::key(&mut out, "nextRecordsUrl");
-        let url = format!("/services/data/v{}/query/{locator}-{to}", api.version);
-        json_out::str(&mut out, &url);
-    }
-    out.push(b',');
-    json_out::key(&mut out, "records");
-    out.push(b'[');
-    let rows = ids[from.min(to)..to]
+    let records: Vec<Value> = ids[from..to]
         .iter()
-        .filter_map(|id| store.get(plan.obj, id));
-    for (i, r) in rows.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        row_json::row(&mut out, &layout, plan, &api.version, store, r);
+        .filter_map(|id| store.get(plan.obj, id))
+        .map(|r| soql::render(plan, &api.version, store, r))
+        .collect();
+    let mut body = json!({ "totalSize": ids.len(), "done": to >= ids.len(), "records": records });
+    if let (Some(locator), true, Some(map)) = (locator, to < ids.len(), body.as_object_mut()) {
+        map.insert(
+            "nextRecordsUrl".into(),
+            Value::String(format!(
+                "/services/data/v{}/query/{locator}-{to}",
+                api.version
+            )),
+        );
     }
-    out.extend_from_slice(b"],");
-    json_out::key(&mut out, "totalSize");
-    json_out::value(&mut out, &ids.len());
-    out.push(b'}');
-    ([(header::CONTENT_TYPE, "application/json")], out).into_response()
+    body
 }
 
 /// `GET /query/{locator}-{position}`.
@@ -150,7 +135,7 @@ pub async fn more(
     }
     let batch = batch_size(&headers).unwrap_or(cursor.batch);
     let store = sf.store();
-    page(
+    Json(page(
         &cursor.plan,
         &cursor.ids,
         &store,
@@ -158,5 +143,6 @@ pub async fn more(
         position,
         batch,
         Some(locator),
-    )
+    ))
+    .into_response()
 }

@@ -64,12 +64,7 @@ impl Slack {
             name: "Switchyard".into(),
             redirect_uris: install::redirect_uris(),
         });
-        // Empty until the harness's first reset seeds it (within the seed scope): seeding
-        // the whole unscoped spec here would only build a workspace to throw away.
-        let ws = Mutex::new(Workspace::seed(SeedSpec {
-            seed: ctx.config.seed.seed,
-            records: 0,
-        }));
+        let ws = Mutex::new(Workspace::seed(ctx.config.seed));
         Arc::new(Self {
             ctx,
             auth,

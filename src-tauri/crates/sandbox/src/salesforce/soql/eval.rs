@@ -7,15 +7,12 @@
 use super::plan::{Col, PCond, Plan};
 use super::typing::Typed;
 use super::{CmpOp, Pat};
-use crate::salesforce::record::Cell;
-#[cfg(test)]
 use crate::salesforce::render::attributes;
 use crate::salesforce::schema::{FType, SObject, F_ID};
 use crate::salesforce::store::{is_indexed, Record, Store};
-#[cfg(test)]
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -24,16 +21,15 @@ pub enum Outcome {
     Ids(Vec<String>),
 }
 
-fn value<'s>(col: &Col, record: &'s Record, store: &'s Store) -> Cell<'s> {
+fn value<'s>(col: &Col, record: &'s Record, store: &'s Store) -> &'s Value {
     match col {
-        Col::Local(i) => record.get(*i),
+        Col::Local(i) => &record.values[*i],
         Col::Parent {
             via, target, field, ..
-        } => record
-            .get(*via)
+        } => record.values[*via]
             .as_str()
             .and_then(|id| store.get(target, id))
-            .map_or(Cell::Null, |p| p.get(*field)),
+            .map_or(&Value::Null, |p| &p.values[*field]),
     }
 }
 
@@ -42,7 +38,7 @@ fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// A record value against a typed literal; `None` when the value is null.
-fn compare(v: Cell<'_>, lit: &Typed) -> Option<Ordering> {
+fn compare(v: &Value, lit: &Typed) -> Option<Ordering> {
     match lit {
         Typed::Text(l) => Some(lower(v.as_str()?).cmp(l.chars())),
         Typed::Id(l) | Typed::Stamp(l) => Some(v.as_str()?.cmp(l.as_str())),
@@ -134,7 +130,7 @@ fn matches(cond: &PCond, record: &Record, store: &Store) -> bool {
 }
 
 /// Two record values of one column, by the column's type.
-fn order_values(ty: FType, a: Cell<'_>, b: Cell<'_>) -> Ordering {
+fn order_values(ty: FType, a: &Value, b: &Value) -> Ordering {
     match ty {
         FType::Id | FType::Reference | FType::Date | FType::DateTime => a.as_str().cmp(&b.as_str()),
         t if t.is_text() => {
@@ -150,7 +146,7 @@ fn order_values(ty: FType, a: Cell<'_>, b: Cell<'_>) -> Ordering {
 
 /// The ids of the live rows a condition can only be true for, in id order, when it
 /// pins an indexed column to text values (or `Id` to ids); `None` when it does not.
-fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<Vec<&'s Record>> {
+fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<BTreeSet<&'s str>> {
     let lits = match cond {
         PCond::All(parts) => return parts.iter().find_map(|c| candidates(obj, c, store)),
         PCond::Cmp(Col::Local(i), _, CmpOp::Eq, lit) => (*i, std::slice::from_ref(lit)),
@@ -158,27 +154,21 @@ fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<Vec<&
         _ => return None,
     };
     let (field, lits) = lits;
-    // By id, so each row comes once and in id order.
-    let mut rows = BTreeMap::new();
+    let mut ids = BTreeSet::new();
     for lit in lits {
         match lit {
             Typed::Id(id) if field == F_ID => {
                 if let Some(r) = store.get(obj, id) {
-                    rows.insert(r.id(), r);
+                    ids.insert(r.id());
                 }
             }
             Typed::Text(key) if is_indexed(obj, field) => {
-                rows.extend(
-                    store
-                        .indexed(obj, field, key)
-                        .into_iter()
-                        .map(|r| (r.id(), r)),
-                );
+                ids.extend(store.indexed(obj, field, key).iter().map(String::as_str));
             }
             _ => return None,
         }
     }
-    Some(rows.into_values().collect())
+    Some(ids)
 }
 
 /// The ids (or the count) a plan selects; deleted rows only for queryAll.
@@ -191,7 +181,7 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
         .filter(|_| !include_deleted)
         .and_then(|c| candidates(plan.obj, c, store));
     let all: Box<dyn Iterator<Item = &Record>> = match narrowed {
-        Some(rows) => Box::new(rows.into_iter()),
+        Some(ids) => Box::new(ids.into_iter().filter_map(|id| table.get(id))),
         None => Box::new(table.values()),
     };
     let mut rows: Vec<&Record> = all
@@ -243,9 +233,7 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
     Outcome::Ids(selected.map(|r| r.id().to_owned()).collect())
 }
 
-/// One result row: attributes, then the selected columns (the reference `row_json`
-/// is tested against).
-#[cfg(test)]
+/// One result row: attributes, then the selected columns.
 pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Value {
     let mut map = Map::new();
     map.insert(
@@ -255,7 +243,7 @@ pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Val
     for col in &plan.select {
         match col {
             Col::Local(i) => {
-                map.insert(plan.obj.fields[*i].name.into(), record.value(*i));
+                map.insert(plan.obj.fields[*i].name.into(), record.values[*i].clone());
             }
             Col::Parent {
                 via,
@@ -263,8 +251,7 @@ pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Val
                 target,
                 field,
             } => {
-                let parent = record
-                    .get(*via)
+                let parent = record.values[*via]
                     .as_str()
                     .and_then(|id| store.get(target, id));
                 let entry = map.entry(rel.to_string()).or_insert(Value::Null);
@@ -278,7 +265,10 @@ pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Val
                         *entry = Value::Object(nested);
                     }
                     if let Value::Object(nested) = entry {
-                        nested.insert(target.fields[*field].name.into(), parent.value(*field));
+                        nested.insert(
+                            target.fields[*field].name.into(),
+                            parent.values[*field].clone(),
+                        );
                     }
                 }
             }
@@ -316,7 +306,7 @@ mod index_tests {
     use super::*;
     use crate::config::{SeedScope, SeedSpec};
     use crate::salesforce::soql::compile;
-    use crate::salesforce::{objects, seed, Org};
+    use crate::salesforce::{schema, seed, Org};
 
     #[test]
     fn indexed_lookups_select_what_a_full_scan_selects() {
@@ -325,12 +315,12 @@ mod index_tests {
             records: 400,
         };
         let mut store = seed::build(spec, &Org::new(spec), &SeedScope::default());
-        let lead = objects::find("Lead").unwrap_or_else(|| unreachable!());
+        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
         let (email, _) = lead.field("Email").unwrap_or_else(|| unreachable!());
         let rows: Vec<Record> = store.table(lead).rows.values().take(6).cloned().collect();
         let emails: Vec<String> = rows
             .iter()
-            .filter_map(|r| r.get(email).as_str().map(str::to_owned))
+            .filter_map(|r| r.values[email].as_str().map(str::to_owned))
             .collect();
         // One of them deleted: a query no longer finds it, queryAll still does.
         let mut gone = rows[0].clone();

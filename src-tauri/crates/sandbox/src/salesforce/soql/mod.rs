@@ -11,12 +11,9 @@ mod eval;
 mod lexer;
 mod parser;
 mod plan;
-pub mod row_json;
 mod typing;
 
-#[cfg(test)]
-pub use eval::render;
-pub use eval::{run, Outcome};
+pub use eval::{render, run, Outcome};
 pub use plan::Plan;
 
 use super::errors::ApiError;
