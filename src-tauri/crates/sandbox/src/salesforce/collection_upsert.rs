@@ -11,7 +11,7 @@
 use super::api_version::Api;
 use super::batch::{self, Journal};
 use super::body::{RecordIn, Scalar};
-use super::collections::{run, served};
+use super::collections::{run, unserved};
 use super::dml::{self, Actor};
 use super::errors::ApiError;
 use super::schema::{FType, SObject};
@@ -59,7 +59,7 @@ pub async fn upsert(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = served(&api, FIRST_VERSION) {
+    if let Some(r) = unserved(&api, FIRST_VERSION) {
         return r;
     }
     let prepared = target(&sf, &params).and_then(|t| Ok((t, batch::parse(&body)?)));

@@ -30,11 +30,8 @@ use std::sync::Arc;
 pub const FIRST_VERSION: u32 = 42;
 
 /// 404 NOT_FOUND under an API version older than `first`.
-pub fn served(api: &Api, first: u32) -> Result<(), Response> {
-    if api.major() < first {
-        return Err(ApiError::not_found().into_response());
-    }
-    Ok(())
+pub fn unserved(api: &Api, first: u32) -> Option<Response> {
+    (api.major() < first).then(|| ApiError::not_found().into_response())
 }
 
 /// Runs `each` over the items under one store lock, then settles allOrNone.
@@ -80,7 +77,7 @@ pub async fn create(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = served(&api, FIRST_VERSION) {
+    if let Some(r) = unserved(&api, FIRST_VERSION) {
         return r;
     }
     let (all_or_none, mut records) = match batch::parse(&body) {
@@ -120,7 +117,7 @@ pub async fn update(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if let Err(r) = served(&api, FIRST_VERSION) {
+    if let Some(r) = unserved(&api, FIRST_VERSION) {
         return r;
     }
     let (all_or_none, mut records) = match batch::parse(&body) {
@@ -169,7 +166,7 @@ pub async fn delete(
     method: Method,
     uri: Uri,
 ) -> Response {
-    if let Err(r) = served(&api, FIRST_VERSION) {
+    if let Some(r) = unserved(&api, FIRST_VERSION) {
         return r;
     }
     let raw: Vec<String> = query

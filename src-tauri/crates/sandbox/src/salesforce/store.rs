@@ -49,7 +49,10 @@ fn key_matches(cell: Cell<'_>, key: &str) -> bool {
     match cell {
         Cell::Null => false,
         Cell::Text(s) => crate::hashed::lower_eq(s, key),
-        other => other.to_value().to_string() == key,
+        other => {
+            let text = other.to_value().to_string();
+            text == key
+        }
     }
 }
 
