@@ -17,6 +17,7 @@
 mod api_version;
 mod batch;
 mod body;
+mod body_de;
 mod changes;
 mod collection_upsert;
 mod collections;

@@ -8,12 +8,8 @@ use super::plan::{Col, PCond, Plan};
 use super::typing::Typed;
 use super::{CmpOp, Pat};
 use crate::salesforce::record::Cell;
-#[cfg(test)]
-use crate::salesforce::render::attributes;
 use crate::salesforce::schema::{FType, SObject, F_ID};
 use crate::salesforce::store::{is_indexed, Record, Store};
-#[cfg(test)]
-use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
@@ -241,50 +237,6 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
         return Outcome::Count(selected.count());
     }
     Outcome::Ids(selected.map(|r| r.id().to_owned()).collect())
-}
-
-/// One result row: attributes, then the selected columns (the reference `row_json`
-/// is tested against).
-#[cfg(test)]
-pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Value {
-    let mut map = Map::new();
-    map.insert(
-        "attributes".into(),
-        attributes(version, plan.obj, record.id()),
-    );
-    for col in &plan.select {
-        match col {
-            Col::Local(i) => {
-                map.insert(plan.obj.fields[*i].name.into(), record.value(*i));
-            }
-            Col::Parent {
-                via,
-                rel,
-                target,
-                field,
-            } => {
-                let parent = record
-                    .get(*via)
-                    .as_str()
-                    .and_then(|id| store.get(target, id));
-                let entry = map.entry(rel.to_string()).or_insert(Value::Null);
-                if let Some(parent) = parent {
-                    if entry.is_null() {
-                        let mut nested = Map::new();
-                        nested.insert(
-                            "attributes".into(),
-                            attributes(version, target, parent.id()),
-                        );
-                        *entry = Value::Object(nested);
-                    }
-                    if let Value::Object(nested) = entry {
-                        nested.insert(target.fields[*field].name.into(), parent.value(*field));
-                    }
-                }
-            }
-        }
-    }
-    Value::Object(map)
 }
 
 #[cfg(test)]

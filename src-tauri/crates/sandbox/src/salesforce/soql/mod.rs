@@ -14,8 +14,6 @@ mod plan;
 pub mod row_json;
 mod typing;
 
-#[cfg(test)]
-pub use eval::render;
 pub use eval::{run, Outcome};
 pub use plan::Plan;
 
