@@ -56,33 +56,22 @@ fn accounts_by_ext_id(sf: &Json) -> HashMap<String, Vec<Json>> {
     by
 }
 
-#[tokio::test]
-async fn external_id_mappings_write_by_upsert_without_look_ups() {
-    let setup = common::sandbox_engine(23, 450).await;
-    let engine = &setup.engine;
+/// The QuickBooks customers a run reads (active ones), as the sandbox holds them.
+async fn active_customers(engine: &switchyard_engine::Engine) -> Vec<Json> {
     let qb = sandbox(engine, ProviderId::Quickbooks, "dump", None).await;
-    let customers: Vec<Json> = qb["Customer"]
+    qb["Customer"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["Active"] != false)
         .cloned()
-        .collect();
-    assert!(customers.len() > 400, "{} customers", customers.len());
-    let first = customers[0]["Id"].as_str().unwrap().to_owned();
-    // Someone made an Account for the first customer already, by its QuickBooks id.
-    let made = sandbox(
-        engine,
-        ProviderId::Salesforce,
-        "mutate",
-        Some(
-            json!({ "object": "Account", "fields": { "Name": "Made by hand", "ExtId__c": first } }),
-        ),
-    )
-    .await;
-    assert!(made.is_object(), "{made}");
+        .collect()
+}
 
-    let mut draft = engine
+/// The suggested QuickBooks Customers → Salesforce Accounts mapping, one way; its id.
+async fn customers_to_accounts(setup: &common::Setup) -> String {
+    let mut draft = setup
+        .engine
         .suggest_mapping(
             &setup.id(ProviderId::Quickbooks),
             "Customer",
@@ -94,12 +83,37 @@ async fn external_id_mappings_write_by_upsert_without_look_ups() {
         .draft;
     draft.direction = SyncDirection::OneWay;
     assert_eq!(draft.match_rule.target_field, "ExtId__c");
-    let mapping = engine.create_mapping(draft).await.unwrap();
+    setup.engine.create_mapping(draft).await.unwrap().id
+}
+
+/// An Account made by "someone else" holding `ext_id`; the sandbox's answer.
+async fn make_account(engine: &switchyard_engine::Engine, name: &str, ext_id: &str) -> Json {
+    let made = sandbox(
+        engine,
+        ProviderId::Salesforce,
+        "mutate",
+        Some(json!({ "object": "Account", "fields": { "Name": name, "ExtId__c": ext_id } })),
+    )
+    .await;
+    assert!(made.is_object(), "{made}");
+    made
+}
+
+#[tokio::test]
+async fn external_id_mappings_write_by_upsert_without_look_ups() {
+    let setup = common::sandbox_engine(23, 450).await;
+    let engine = &setup.engine;
+    let customers = active_customers(engine).await;
+    assert!(customers.len() > 400, "{} customers", customers.len());
+    let first = customers[0]["Id"].as_str().unwrap().to_owned();
+    // Someone made an Account for the first customer already, by its QuickBooks id.
+    make_account(engine, "Made by hand", &first).await;
+    let mapping = customers_to_accounts(&setup).await;
     let quiet = |_| {};
 
     let before = salesforce_calls(engine).await;
     let run = engine
-        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .run_mapping(&mapping, RunOptions::default(), &quiet)
         .await
         .unwrap();
     let after = salesforce_calls(engine).await;
@@ -140,10 +154,7 @@ async fn external_id_mappings_write_by_upsert_without_look_ups() {
     }
     assert_eq!(by[&first][0]["Name"], customers[0]["DisplayName"]);
     let pool = engine.store().pool();
-    assert_eq!(
-        links::count(pool, &mapping.id).await.unwrap(),
-        written as i64
-    );
+    assert_eq!(links::count(pool, &mapping).await.unwrap(), written as i64);
 
     // An edit between runs goes by id to the linked Account: no upsert, no look-up.
     let second = customers[1]["Id"].as_str().unwrap().to_owned();
@@ -157,7 +168,7 @@ async fn external_id_mappings_write_by_upsert_without_look_ups() {
     assert!(edited.is_object(), "{edited}");
     let before = salesforce_calls(engine).await;
     let again = engine
-        .run_mapping(&mapping.id, RunOptions::default(), &quiet)
+        .run_mapping(&mapping, RunOptions::default(), &quiet)
         .await
         .unwrap();
     let after = salesforce_calls(engine).await;
@@ -176,44 +187,20 @@ async fn external_id_mappings_write_by_upsert_without_look_ups() {
 async fn an_upsert_onto_a_record_linked_to_another_source_is_reported_not_linked_twice() {
     let setup = common::sandbox_engine(29, 30).await;
     let engine = &setup.engine;
-    let mut draft = engine
-        .suggest_mapping(
-            &setup.id(ProviderId::Quickbooks),
-            "Customer",
-            &setup.id(ProviderId::Salesforce),
-            "Account",
-        )
+    let mapping = customers_to_accounts(&setup).await;
+    let ids: Vec<String> = active_customers(engine)
         .await
-        .unwrap()
-        .draft;
-    draft.direction = SyncDirection::OneWay;
-    let mapping = engine.create_mapping(draft).await.unwrap();
-    let qb = sandbox(engine, ProviderId::Quickbooks, "dump", None).await;
-    let ids: Vec<String> = qb["Customer"]
-        .as_array()
-        .unwrap()
         .iter()
-        .filter(|c| c["Active"] != false)
         .map(|c| c["Id"].as_str().unwrap().to_owned())
         .collect();
     let (x, y) = (ids[0].clone(), ids[1].clone());
     // An Account holding x's id, linked by hand to y.
-    let made = sandbox(
-        engine,
-        ProviderId::Salesforce,
-        "mutate",
-        Some(json!({ "object": "Account", "fields": { "Name": "Shared", "ExtId__c": x } })),
-    )
-    .await;
-    let target = made["id"]
-        .as_str()
-        .or_else(|| made["Id"].as_str())
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no id in {made}"));
-    engine.pin_link(&mapping.id, &y, &target).await.unwrap();
+    let made = make_account(engine, "Shared", &x).await;
+    let target = made["id"].as_str().unwrap().to_owned();
+    engine.pin_link(&mapping, &y, &target).await.unwrap();
 
     let run = engine
-        .run_mapping(&mapping.id, RunOptions::default(), &|_| {})
+        .run_mapping(&mapping, RunOptions::default(), &|_| {})
         .await
         .unwrap();
     let pool = engine.store().pool();
@@ -224,7 +211,7 @@ async fn an_upsert_onto_a_record_linked_to_another_source_is_reported_not_linked
         .collect();
     assert_eq!(flagged.len(), 1, "{errors:?}");
     assert_eq!(flagged[0].record_id.as_deref(), Some(x.as_str()));
-    let linked = links::by_target_ids(pool, &mapping.id, std::slice::from_ref(&target))
+    let linked = links::by_target_ids(pool, &mapping, std::slice::from_ref(&target))
         .await
         .unwrap();
     assert_eq!(linked.len(), 1);

@@ -3,6 +3,7 @@
 //! a record failure to store (`Failed`), and which way a write goes (`Way`). Stages take
 //! a `&Ctx`; nothing here calls a stage, so the arrows point one way.
 
+use super::upsert::key_field;
 use crate::api::schema::connector_error;
 use crate::mapping::model::MappingDraft;
 use crate::mapping::validate::validate;
@@ -28,6 +29,9 @@ pub(super) struct Ctx<'a> {
     pub(super) dry_run: bool,
     pub(super) target_fields: Vec<String>,
     pub(super) source_fields: Vec<String>,
+    /// The target field unlinked records are upserted on (`upsert::key_field`), or
+    /// `None` when they are looked up and created.
+    pub(super) upsert_key: Option<String>,
     /// Two-way runs: the target's changes read before the source, by target id.
     pub(super) target_changes: Option<HashMap<String, Record>>,
     /// Target ids this run linked from the source side (their changes are its own).
@@ -71,6 +75,7 @@ impl<'a> Ctx<'a> {
         }
         let source_fields = source_fields(&draft);
         let target_fields = target_fields(&draft);
+        let upsert_key = key_field(&draft.match_rule, &tspec, dry_run).map(str::to_owned);
         Ok(Ctx {
             run_id: run_id.to_owned(),
             mapping_id,
@@ -83,6 +88,7 @@ impl<'a> Ctx<'a> {
             dry_run,
             target_fields,
             source_fields,
+            upsert_key,
             target_changes: None,
             linked_now: Default::default(),
             under_review: HashSet::new(),

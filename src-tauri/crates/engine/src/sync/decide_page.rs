@@ -56,7 +56,7 @@ pub(super) async fn decide_page(
             target_id.as_deref(),
             before.as_ref(),
         );
-        if upsert::key_field(&ctx.draft.match_rule, &ctx.tspec, ctx.dry_run).is_some() {
+        if ctx.upsert_key.is_some() {
             upsert::carry_key(&mut d, &ctx.draft.match_rule, record);
         }
         let link = matches.linked.get(&record.id);

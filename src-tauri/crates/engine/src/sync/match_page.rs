@@ -8,7 +8,6 @@ use super::context::{Ctx, Failed};
 use super::matching;
 use super::plan::{parse_base, Values};
 use super::snapshots::Snapshots;
-use super::upsert;
 use crate::api::schema::connector_error;
 use crate::mapping::model::MatchRule;
 use crate::EngineResult;
@@ -52,17 +51,17 @@ pub(super) async fn match_page<'c>(
         .map(|l| (l.source_id.clone(), l))
         .collect();
     let rule = &ctx.draft.match_rule;
-    let keys: Vec<String> = records
-        .iter()
-        .filter(|r| !linked.contains_key(&r.id))
-        .filter_map(|r| matching::key(rule.kind, r.get(&rule.source_field)))
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
     // Upserted records need no look-up: the target finds them by their key.
-    let found = if upsert::key_field(rule, &ctx.tspec, ctx.dry_run).is_some() {
+    let found = if ctx.upsert_key.is_some() {
         HashMap::new()
     } else {
+        let keys: Vec<String> = records
+            .iter()
+            .filter(|r| !linked.contains_key(&r.id))
+            .filter_map(|r| matching::key(rule.kind, r.get(&rule.source_field)))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
         matching::find(
             ctx.target.as_ref(),
             &ctx.tspec,

@@ -56,7 +56,9 @@ pub(super) async fn write_decisions(
         if group.is_empty() {
             continue;
         }
-        let upsert_key = upsert::key_field(&ctx.draft.match_rule, spec, ctx.dry_run)
+        let upsert_key = ctx
+            .upsert_key
+            .as_deref()
             .filter(|_| to == Way::Forward && action == Action::Create);
         let mut results = if action == Action::Create {
             let op = match upsert_key {
