@@ -23,5 +23,7 @@ mod objects;
 mod support;
 #[path = "hubspot/tools.rs"]
 mod tools;
+#[path = "hubspot/upserts.rs"]
+mod upserts;
 #[path = "hubspot/writes.rs"]
 mod writes;

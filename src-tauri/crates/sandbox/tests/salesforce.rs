@@ -16,6 +16,7 @@ mod salesforce {
     pub mod sdk;
     pub mod sessions;
     pub mod soql;
+    pub mod upserts;
 }
 
 use reqwest::header::HeaderMap;

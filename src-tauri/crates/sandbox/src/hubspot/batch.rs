@@ -9,6 +9,7 @@ use super::errors;
 use super::objects::{check_required, duplicate, written};
 use super::render::{body_json, kind_of, names_in, read_query, render, render_written};
 use super::schema::Kind;
+use super::validate::check_props;
 use super::Hubspot;
 use crate::faults::FaultKind;
 use crate::oauth::now_ms;
@@ -242,7 +243,55 @@ impl Batch<'_> {
         Ok(envelope(StatusCode::OK, results, errors, self.started))
     }
 
+    /// Every input's key, checked before anything is written: the idProperty must be a
+    /// unique property (400), the id present (400), an email id a valid email (400), and
+    /// no key given twice (400 "Duplicate IDs found in batch input").
+    fn upsert_keys(&self) -> Result<Vec<(String, &'static str)>, Response> {
+        let mut keys = Vec::with_capacity(self.inputs.len());
+        let mut seen = HashSet::new();
+        let mut repeated = Vec::new();
+        for (i, input) in self.inputs.iter().enumerate() {
+            let id_property = match input.get("idProperty").and_then(Value::as_str) {
+                None => "hs_object_id",
+                Some("hs_object_id") => "hs_object_id",
+                Some("email") if self.kind == Kind::Contacts => "email",
+                Some(other) => {
+                    return Err(errors::validation(&format!(
+                        "{other} is not a unique property of {} and cannot be used as idProperty.",
+                        self.kind.plural()
+                    )));
+                }
+            };
+            let key = input_id(input).trim().to_owned();
+            if key.is_empty() {
+                return Err(errors::validation(&format!(
+                    "Each input needs an id; input {i} has none."
+                )));
+            }
+            if id_property == "email" {
+                let as_props = Map::from_iter([("email".to_owned(), Value::String(key.clone()))]);
+                check_props(self.kind, &as_props, self.hs.hub_id())
+                    .map_err(|e| errors::invalid_properties(&e))?;
+            }
+            let compared = match id_property {
+                "email" => key.to_lowercase(),
+                _ => key.clone(),
+            };
+            if !seen.insert(compared) {
+                repeated.push(key.clone());
+            }
+            keys.push((key, id_property));
+        }
+        if !repeated.is_empty() {
+            return Err(errors::validation(&format!(
+                "Duplicate IDs found in batch input: {repeated:?}"
+            )));
+        }
+        Ok(keys)
+    }
+
     fn upsert(&self) -> Result<Response, Response> {
+        let keys = self.upsert_keys()?;
         let all: Vec<BTreeMap<String, String>> = self
             .inputs
             .iter()
@@ -251,16 +300,10 @@ impl Batch<'_> {
         let mut data = self.hs.data();
         let (mut results, mut errors) = (Vec::new(), Vec::new());
         let now = now_ms();
-        for (i, (input, mut props)) in self.inputs.iter().zip(all).enumerate() {
-            let key = input_id(input);
-            let id_property = input
-                .get("idProperty")
-                .and_then(Value::as_str)
-                .unwrap_or("hs_object_id");
-            let by_email = self.kind == Kind::Contacts && id_property == "email";
-            if !by_email && id_property != "hs_object_id" {
-                return Err(errors::validation(&format!("{id_property} is not a unique property of {} and cannot be used as idProperty.", self.kind.plural())));
-            }
+        for (i, ((input, mut props), (key, id_property))) in
+            self.inputs.iter().zip(all).zip(keys).enumerate()
+        {
+            let by_email = id_property == "email";
             if fails(self.partial, i, self.inputs.len()) {
                 errors.push(injected(i, input));
                 continue;

@@ -21,6 +21,15 @@ pub fn json_response(status: StatusCode, body: &Value) -> Response {
     response
 }
 
+/// A JSON body already written to bytes, with HubSpot's content type.
+pub fn json_bytes(status: StatusCode, body: Vec<u8>) -> Response {
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_TYPE));
+    response
+}
+
 pub fn correlation_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

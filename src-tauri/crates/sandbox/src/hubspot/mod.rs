@@ -12,13 +12,16 @@
 mod auth;
 mod batch;
 mod catalog;
+mod email_index;
 mod errors;
 mod filters;
 mod limits;
 mod modified_index;
 mod oauth;
 mod objects;
+mod page_json;
 mod properties;
+mod records;
 mod render;
 mod schema;
 mod search;
@@ -27,6 +30,7 @@ pub mod signature;
 mod store;
 mod tokens;
 mod validate;
+mod values;
 mod webhooks;
 
 use crate::config::SeedSpec;

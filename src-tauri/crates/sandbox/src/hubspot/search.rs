@@ -12,7 +12,8 @@ use super::auth::Caller;
 use super::errors;
 use super::filters::{groups, matches, ptype, record_key, text, Filter};
 use super::modified_index::Key;
-use super::render::{body_json, kind_of, names_in, page_size, render};
+use super::page_json::{self, Shown};
+use super::render::{body_json, kind_of, names_in, page_size};
 use super::schema::{Kind, PType};
 use super::store::Record;
 use super::Hubspot;
@@ -21,7 +22,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -95,7 +96,7 @@ pub async fn search(
                 sorts.len()
             )));
         }
-        let props = names_in(body.get("properties"));
+        let shown = Shown::new(kind, names_in(body.get("properties")).as_deref());
         // What search has indexed: changes younger than the index delay are not found.
         let visible_until = match cfg.search_index_delay_ms {
             0 => i64::MAX,
@@ -106,15 +107,15 @@ pub async fn search(
             let hi = hi.min((visible_until, u64::MAX));
             let store = data.store_mut(kind);
             let total = store.by_modified.count(lo, hi);
-            let results: Vec<Value> = store
+            let store = &*store;
+            let results: Vec<&Record> = store
                 .by_modified
                 .ids(lo, hi)
                 .skip(after as usize)
                 .take(limit)
                 .filter_map(|id| store.records.get(&id))
-                .map(|r| render(kind, r, props.as_deref()))
                 .collect();
-            return Ok(page(total, after as usize, results));
+            return Ok(page(kind, total, after as usize, &results, &shown));
         }
         let mut hits: Vec<&Record> = data
             .store(kind)
@@ -158,11 +159,7 @@ pub async fn search(
         let total = hits.len();
         let start = (after as usize).min(total);
         let end = (start + limit).min(total);
-        let results: Vec<Value> = hits[start..end]
-            .iter()
-            .map(|r| render(kind, r, props.as_deref()))
-            .collect();
-        Ok(page(total, start, results))
+        Ok(page(kind, total, start, &hits[start..end], &shown))
     };
     run().unwrap_or_else(|e| e)
 }
@@ -199,19 +196,28 @@ fn indexed(
     Some(((*range.start(), first_id), (*range.end(), u64::MAX)))
 }
 
-/// `{total, results, paging.next.after}` for the `results` starting at `start`.
-fn page(total: usize, start: usize, results: Vec<Value>) -> Response {
+/// `{paging.next.after, results, total}` for the `results` starting at `start`.
+fn page(kind: Kind, total: usize, start: usize, results: &[&Record], shown: &Shown) -> Response {
     let end = start + results.len();
-    let mut out = json!({ "total": total, "results": results });
+    let mut out = Vec::with_capacity(256 + results.len() * 400);
+    out.push(b'{');
     if end < total {
-        out["paging"] = json!({ "next": { "after": end.to_string() } });
+        out.extend_from_slice(br#""paging":{"next":{"after":""#);
+        crate::json_out::value(&mut out, &end);
+        out.extend_from_slice(br#""}},"#);
     }
-    errors::json_response(StatusCode::OK, &out)
+    out.extend_from_slice(br#""results":"#);
+    page_json::records(&mut out, kind, results.iter().copied(), shown);
+    out.extend_from_slice(br#","total":"#);
+    crate::json_out::value(&mut out, &total);
+    out.push(b'}');
+    errors::json_bytes(StatusCode::OK, out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn sorts_accept_objects_and_sdk_strings() {

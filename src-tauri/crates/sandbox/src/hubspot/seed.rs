@@ -15,7 +15,6 @@ use crate::seed::{iso_z, slice, Population, SEED_EPOCH_MS};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::BTreeMap;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 const SPREAD_MS: i64 = 180 * DAY_MS;
@@ -46,18 +45,15 @@ fn stamps(rng: &mut ChaCha8Rng) -> (i64, i64) {
     (created, created + rng.gen_range(0..SPREAD_MS / 2))
 }
 
-fn pick(rng: &mut ChaCha8Rng, options: &[(&'static str, &'static str)]) -> String {
-    options
-        .choose(rng)
-        .map(|(v, _)| (*v).to_owned())
-        .unwrap_or_default()
+fn pick(rng: &mut ChaCha8Rng, options: &[(&'static str, &'static str)]) -> &'static str {
+    options.choose(rng).map(|(v, _)| *v).unwrap_or_default()
 }
 
-fn props(pairs: Vec<(&str, Option<String>)>) -> BTreeMap<String, String> {
-    pairs
-        .into_iter()
-        .filter_map(|(k, v)| v.map(|v| (k.to_owned(), v)))
-        .collect()
+/// The pairs that hold a value.
+fn props<'a, const N: usize>(
+    pairs: [(&'a str, Option<&'a str>); N],
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v)))
 }
 
 pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
@@ -68,17 +64,21 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
 
     let mut id = Kind::Companies.id_base();
     let companies = wanted(Kind::Companies);
+    if companies {
+        data.store_mut(Kind::Companies)
+            .reserve(population.companies.len());
+    }
     for c in &population.companies {
-        let p = props(vec![
-            ("name", Some(c.name.clone())),
-            ("domain", Some(c.domain.clone())),
-            ("phone", c.phone.clone()),
-            ("address", Some(c.street.clone())),
-            ("city", Some(c.city.to_owned())),
-            ("state", Some(c.region.to_owned())),
-            ("zip", Some(c.postal_code.clone())),
-        ]);
         if companies {
+            let p = props([
+                ("name", Some(c.name.as_str())),
+                ("domain", Some(c.domain.as_str())),
+                ("phone", c.phone.as_deref()),
+                ("address", Some(c.street.as_str())),
+                ("city", Some(c.city)),
+                ("state", Some(c.region)),
+                ("zip", Some(c.postal_code.as_str())),
+            ]);
             data.store_mut(Kind::Companies)
                 .insert_with_id(id, p, c.created_ms, c.modified_ms);
         }
@@ -87,13 +87,17 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
 
     let mut id = Kind::Contacts.id_base();
     let people = match wanted(Kind::Contacts) {
-        true => population.people.get(slice(spec, 1)).unwrap_or_default(),
-        false => &[],
+        true => slice(spec, 1),
+        false => 0..0,
     };
-    for person in people {
-        let contacts = data.store_mut(Kind::Contacts);
-        if person
-            .email
+    let contacts = data.store_mut(Kind::Contacts);
+    contacts.reserve(people.len());
+    for i in people {
+        let Some(person) = population.people.get(i) else {
+            break;
+        };
+        let email = population.email(i);
+        if email
             .as_deref()
             .is_some_and(|e| contacts.by_email(e).is_some())
         {
@@ -102,14 +106,15 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
         let company = population
             .companies
             .get(person.company)
-            .map(|c| c.name.clone());
+            .map(|c| c.name.as_str());
         let lead_status = rng.gen_bool(0.8).then(|| pick(&mut rng, LEAD_STATUS));
-        let p = props(vec![
-            ("firstname", Some(person.first.clone())),
-            ("lastname", Some(person.last.clone())),
-            ("email", person.email.clone()),
-            ("phone", person.phone.clone()),
-            ("jobtitle", person.title.clone()),
+        let phone = person.phone.map(|p| p.text());
+        let p = props([
+            ("firstname", Some(person.first)),
+            ("lastname", Some(person.last)),
+            ("email", email.as_deref()),
+            ("phone", phone.as_deref()),
+            ("jobtitle", person.title),
             ("company", company),
             ("lifecyclestage", Some(pick(&mut rng, LIFECYCLE))),
             ("hs_lead_status", lead_status),
@@ -117,6 +122,7 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
         contacts.insert_with_id(id, p, person.created_ms, person.modified_ms);
         id += rng.gen_range(1..=3);
     }
+    contacts.shrink();
 
     let mut id = Kind::Deals.id_base();
     let deals = if wanted(Kind::Deals) {
@@ -142,12 +148,14 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
             }
         );
         let close = iso_z(created + rng.gen_range(7..120) * DAY_MS);
-        let p = props(vec![
-            ("dealname", Some(format!("{company} – {product}"))),
-            ("amount", rng.gen_bool(0.9).then_some(amount)),
+        let name = format!("{company} – {product}");
+        let amount = rng.gen_bool(0.9).then_some(amount);
+        let p = props([
+            ("dealname", Some(name.as_str())),
+            ("amount", amount.as_deref()),
             ("dealstage", Some(pick(&mut rng, DEAL_STAGES))),
-            ("pipeline", Some("default".to_owned())),
-            ("closedate", Some(close)),
+            ("pipeline", Some("default")),
+            ("closedate", Some(close.as_str())),
         ]);
         data.store_mut(Kind::Deals)
             .insert_with_id(id, p, created, modified);
@@ -166,19 +174,18 @@ pub fn build(spec: SeedSpec, scope: &SeedScope) -> Data {
             .copied()
             .unwrap_or("Question");
         let (created, modified) = stamps(&mut rng);
-        let p = props(vec![
-            ("subject", Some(format!("{topic} (#{})", n + 1))),
-            (
-                "content",
-                rng.gen_bool(0.85)
-                    .then(|| format!("Customer reports: {}.", topic.to_lowercase())),
-            ),
-            ("hs_pipeline", Some("0".to_owned())),
-            ("hs_pipeline_stage", Some(pick(&mut rng, TICKET_STAGES))),
-            (
-                "hs_ticket_priority",
-                rng.gen_bool(0.9).then(|| pick(&mut rng, TICKET_PRIORITIES)),
-            ),
+        let subject = format!("{topic} (#{})", n + 1);
+        let content = rng
+            .gen_bool(0.85)
+            .then(|| format!("Customer reports: {}.", topic.to_lowercase()));
+        let stage = pick(&mut rng, TICKET_STAGES);
+        let priority = rng.gen_bool(0.9).then(|| pick(&mut rng, TICKET_PRIORITIES));
+        let p = props([
+            ("subject", Some(subject.as_str())),
+            ("content", content.as_deref()),
+            ("hs_pipeline", Some("0")),
+            ("hs_pipeline_stage", Some(stage)),
+            ("hs_ticket_priority", priority),
         ]);
         data.store_mut(Kind::Tickets)
             .insert_with_id(id, p, created, modified);
@@ -199,13 +206,7 @@ mod tests {
         };
         let a = build(spec, &SeedScope::default());
         let b = build(spec, &SeedScope::default());
-        let ids = |d: &Data| {
-            d.store(Kind::Contacts)
-                .records
-                .keys()
-                .copied()
-                .collect::<Vec<_>>()
-        };
+        let ids = |d: &Data| d.store(Kind::Contacts).records.keys().collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         let contacts = a.store(Kind::Contacts);
         assert!(
@@ -216,7 +217,7 @@ mod tests {
         let with_email = contacts
             .records
             .values()
-            .filter(|r| r.props.contains_key("email"))
+            .filter(|r| r.stored(Kind::Contacts, "email").is_some())
             .count();
         assert_eq!(with_email, contacts.emails.len(), "one contact per email");
         assert_eq!(a.store(Kind::Deals).records.len(), 100);
@@ -238,10 +239,7 @@ mod tests {
         assert!(!b.records.is_empty());
         assert_eq!(a.records.len(), b.records.len());
         for (x, y) in a.records.values().zip(b.records.values()) {
-            assert_eq!(
-                (x.id, &x.props, x.updated_ms),
-                (y.id, &y.props, y.updated_ms)
-            );
+            assert_eq!(x, y);
         }
         assert_eq!(a.emails, b.emails);
     }

@@ -4,52 +4,21 @@
 //! last-modified date, `hs_is_closed`) derived on read so they never drift, and live
 //! records in last-modified order for search (`modified_index.rs`).
 
+use super::email_index::EmailIndex;
 use super::modified_index::ModifiedIndex;
+pub use super::records::Record;
+use super::records::Records;
 use super::schema::Kind;
-use crate::seed::iso_z;
+use super::values::Values;
 use crate::webhooks::{Change, ChangeKind, Journal};
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-
-#[derive(Debug, Clone)]
-pub struct Record {
-    pub id: u64,
-    /// Stored values, all strings; computed properties are not stored here.
-    pub props: BTreeMap<String, String>,
-    pub created_ms: i64,
-    pub updated_ms: i64,
-    pub archived_ms: Option<i64>,
-}
-
-impl Record {
-    /// A property's value as the API shows it, computed ones included.
-    pub fn value(&self, kind: Kind, name: &str) -> Option<Cow<'_, str>> {
-        match name {
-            "hs_object_id" => Some(Cow::Owned(self.id.to_string())),
-            "createdate" => Some(Cow::Owned(iso_z(self.created_ms))),
-            n if n == kind.last_modified() => Some(Cow::Owned(iso_z(self.updated_ms))),
-            "hs_is_closed" if kind == Kind::Deals => {
-                let closed = matches!(
-                    self.props.get("dealstage").map(String::as_str),
-                    Some("closedwon" | "closedlost")
-                );
-                Some(Cow::Borrowed(if closed { "true" } else { "false" }))
-            }
-            _ => self.props.get(name).map(|v| Cow::Borrowed(v.as_str())),
-        }
-    }
-
-    pub fn is_live(&self) -> bool {
-        self.archived_ms.is_none()
-    }
-}
+use std::collections::BTreeMap;
 
 #[derive(Debug)]
 pub struct ObjectStore {
     pub kind: Kind,
-    pub records: BTreeMap<u64, Record>,
+    pub records: Records,
     /// Lower-cased email → id of the live contact holding it.
-    pub emails: HashMap<String, u64>,
+    pub emails: EmailIndex,
     /// Live records by (last-modified ms, id); kept by insert, update and archive.
     pub by_modified: ModifiedIndex,
     pub next_id: u64,
@@ -58,17 +27,35 @@ pub struct ObjectStore {
     journal: Vec<Change>,
 }
 
+/// The email `id` holds in `records`, for the email index to confirm a look-up.
+fn email_of<'a>(records: &'a Records, kind: Kind) -> impl Fn(u64) -> Option<&'a str> {
+    move |id| records.get(&id)?.stored(kind, "email")
+}
+
 impl ObjectStore {
     pub fn new(kind: Kind) -> Self {
         Self {
             kind,
-            records: BTreeMap::new(),
-            emails: HashMap::new(),
+            records: Records::default(),
+            emails: EmailIndex::default(),
             by_modified: ModifiedIndex::default(),
             next_id: kind.id_base(),
             recording: false,
             journal: Vec::new(),
         }
+    }
+
+    /// Room for `n` more records (seeding knows how many come).
+    pub fn reserve(&mut self, n: usize) {
+        self.records.reserve(n);
+        if self.kind == Kind::Contacts {
+            self.emails.reserve(n);
+        }
+    }
+
+    /// Gives back what seeding reserved but did not use.
+    pub fn shrink(&mut self) {
+        self.records.shrink();
     }
 
     fn note(&mut self, id: u64, kind: ChangeKind, property: Option<(String, String)>, at_ms: i64) {
@@ -89,7 +76,8 @@ impl ObjectStore {
 
     /// The live contact with this email (case-insensitive).
     pub fn by_email(&self, email: &str) -> Option<u64> {
-        self.emails.get(&email.trim().to_lowercase()).copied()
+        let key = email.trim().to_lowercase();
+        self.emails.get(&key, email_of(&self.records, self.kind))
     }
 
     /// Resolves an id or, with `idProperty`, a unique value to a record id.
@@ -119,33 +107,33 @@ impl ObjectStore {
     ) -> u64 {
         let id = self.next_id;
         self.next_id += 1;
-        self.insert_with_id(id, props, created_ms, updated_ms);
+        let pairs = props.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        self.insert_values(id, Values::pack(self.kind, pairs), created_ms, updated_ms);
         self.note(id, ChangeKind::Created, None, created_ms);
         id
     }
 
-    pub fn insert_with_id(
+    /// Inserts (or replaces) record `id` with these values; empty values are not kept.
+    pub fn insert_with_id<'a>(
         &mut self,
         id: u64,
-        mut props: BTreeMap<String, String>,
+        props: impl IntoIterator<Item = (&'a str, &'a str)>,
         created_ms: i64,
         updated_ms: i64,
     ) {
-        props.retain(|_, v| !v.is_empty());
-        if let Some(email) = props.get("email") {
-            self.emails.insert(email.to_lowercase(), id);
+        let values = Values::pack(self.kind, props);
+        self.insert_values(id, values, created_ms, updated_ms);
+    }
+
+    fn insert_values(&mut self, id: u64, values: Values, created_ms: i64, updated_ms: i64) {
+        let kind = self.kind;
+        let record = Record::new(id, values, created_ms, updated_ms);
+        if let Some(email) = record.stored(kind, "email") {
+            let key = email.to_lowercase();
+            self.emails.insert(&key, id, email_of(&self.records, kind));
         }
         self.next_id = self.next_id.max(id + 1);
-        let old = self.records.insert(
-            id,
-            Record {
-                id,
-                props,
-                created_ms,
-                updated_ms,
-                archived_ms: None,
-            },
-        );
+        let old = self.records.insert(record);
         if let Some(old) = old.filter(Record::is_live) {
             self.by_modified.remove(old.updated_ms, id);
         }
@@ -154,28 +142,33 @@ impl ObjectStore {
 
     /// Applies new values (an empty string clears one) and bumps the modified time.
     pub fn update(&mut self, id: u64, props: BTreeMap<String, String>, now: i64) -> bool {
-        let Some(record) = self.records.get_mut(&id).filter(|r| r.is_live()) else {
+        let kind = self.kind;
+        let Some(record) = self.records.get(&id).filter(|r| r.is_live()) else {
             return false;
         };
-        let mut changed = Vec::new();
-        for (name, value) in props {
-            if self.recording && record.props.get(&name).map_or("", String::as_str) != value {
-                changed.push((name.clone(), value.clone()));
+        let changed: Vec<(String, String)> = props
+            .iter()
+            .filter(|_| self.recording)
+            .filter(|(name, value)| record.stored(kind, name).unwrap_or("") != value.as_str())
+            .map(|(n, v)| (n.clone(), v.clone()))
+            .collect();
+        let old_email = record.stored(kind, "email").map(str::to_lowercase);
+        let values = record
+            .values()
+            .with(kind, props.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        if let Some(new) = props.get("email") {
+            if let Some(old) = old_email {
+                self.emails.remove(&old, id);
             }
-            if name == "email" {
-                if let Some(old) = record.props.get("email") {
-                    self.emails.remove(&old.to_lowercase());
-                }
-                if !value.is_empty() {
-                    self.emails.insert(value.to_lowercase(), id);
-                }
-            }
-            if value.is_empty() {
-                record.props.remove(&name);
-            } else {
-                record.props.insert(name, value);
+            if !new.is_empty() {
+                self.emails
+                    .insert(&new.to_lowercase(), id, email_of(&self.records, kind));
             }
         }
+        let Some(record) = self.records.get_mut(&id) else {
+            return false;
+        };
+        record.set_values(values);
         let before = record.updated_ms;
         record.updated_ms = now.max(record.updated_ms);
         let at = record.updated_ms;
@@ -191,16 +184,15 @@ impl ObjectStore {
 
     /// Moves a live record to the recycle bin; its email becomes free again.
     pub fn archive(&mut self, id: u64, now: i64) -> bool {
+        let kind = self.kind;
         let Some(record) = self.records.get_mut(&id).filter(|r| r.is_live()) else {
             return false;
         };
         record.archived_ms = Some(now);
         self.by_modified.remove(record.updated_ms, id);
         record.updated_ms = now.max(record.updated_ms);
-        if let Some(email) = record.props.get("email") {
-            if self.emails.get(&email.to_lowercase()) == Some(&id) {
-                self.emails.remove(&email.to_lowercase());
-            }
+        if let Some(email) = record.stored(kind, "email").map(str::to_lowercase) {
+            self.emails.remove(&email, id);
         }
         self.note(id, ChangeKind::Deleted, None, now);
         true

@@ -5,7 +5,7 @@
 
 use super::errors::Fault;
 use super::store::{Kind, Store};
-use super::write::{check_sync, clean, merged, target, WriteCtx};
+use super::write_rules::{check_sync, clean, merged, target, WriteCtx};
 use crate::faults::FaultKind;
 use serde_json::{Map, Value};
 

@@ -5,34 +5,16 @@
 //! to today and DueDate to TxnDate. Payments change Balance through `apply`/`unapply`.
 
 use super::errors::Fault;
-use super::store::{Kind, Record, Store};
+use super::links::{linked, unlink_invoice};
+use super::store::{Kind, Store};
 use super::time::{local_date, parse_instant};
-use super::write::{
-    adjust_balance, check_sync, clean, deleted_body, merged, money, parse_id, ref_id, target,
+use super::write_rules::{
+    adjust_balance, check_sync, clean, customer_ref, deleted_body, merged, money, ref_id, target,
     WriteCtx,
 };
-use crate::webhooks::ChangeKind;
 use serde_json::{json, Map, Value};
 
 const SERVER_OWNED: &[&str] = &["TotalAmt", "Balance", "LinkedTxn"];
-
-/// Checks `CustomerRef` names an active customer and fills in its name.
-pub fn customer_ref(store: &Store, body: &mut Map<String, Value>) -> Result<u64, Fault> {
-    let id = ref_id(body, "CustomerRef").ok_or_else(|| Fault::required("CustomerRef"))?;
-    let customer = store
-        .get(Kind::Customer, id)
-        .filter(|c| c.active())
-        .ok_or_else(|| Fault::not_found("Customer", &id.to_string()).with_element("CustomerRef"))?;
-    let name = customer
-        .str_field("DisplayName")
-        .unwrap_or_default()
-        .to_owned();
-    body.insert(
-        "CustomerRef".into(),
-        json!({ "value": id.to_string(), "name": name }),
-    );
-    Ok(id)
-}
 
 /// Numbers lines, fills amounts, appends the SubTotalLine; returns the total.
 fn settle_lines(body: &mut Map<String, Value>) -> Result<f64, Fault> {
@@ -210,68 +192,11 @@ pub fn delete(
     let old = target(store, Kind::Invoice, input)?;
     check_sync(Kind::Invoice, &old, input, ctx)?;
     for payment in linked(&old, "Payment") {
-        super::payment::unlink_invoice(store, payment, old.id, ctx.now_ms);
+        unlink_invoice(store, payment, old.id, ctx.now_ms);
     }
     if let Some(customer) = ref_id(&old.body, "CustomerRef") {
         adjust_balance(store, customer, -old.num_field("Balance"));
     }
     store.delete(Kind::Invoice, old.id, ctx.now_ms);
     Ok(deleted_body(old.id))
-}
-
-/// Ids in a record's `LinkedTxn` of one type.
-pub fn linked(record: &Record, txn_type: &str) -> Vec<u64> {
-    let items = record
-        .body
-        .get("LinkedTxn")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    items
-        .iter()
-        .filter(|l| l.get("TxnType").and_then(Value::as_str) == Some(txn_type))
-        .filter_map(|l| parse_id(l.get("TxnId")))
-        .collect()
-}
-
-/// A payment takes `amount` off an invoice (checked beforehand by the payment).
-pub fn apply(store: &mut Store, invoice: u64, payment: u64, amount: f64, now_ms: i64) {
-    shift(store, invoice, payment, -amount, now_ms, true);
-}
-
-/// Undoes `apply`.
-pub fn unapply(store: &mut Store, invoice: u64, payment: u64, amount: f64, now_ms: i64) {
-    shift(store, invoice, payment, amount, now_ms, false);
-}
-
-fn shift(store: &mut Store, invoice: u64, payment: u64, delta: f64, now_ms: i64, link: bool) {
-    let Some(inv) = store.get_mut(Kind::Invoice, invoice) else {
-        return;
-    };
-    let balance = money(inv.num_field("Balance") + delta);
-    inv.body.insert("Balance".into(), json!(balance));
-    let mut links: Vec<Value> = inv
-        .body
-        .get("LinkedTxn")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    links.retain(|l| {
-        !(parse_id(l.get("TxnId")) == Some(payment)
-            && l.get("TxnType").and_then(Value::as_str) == Some("Payment"))
-    });
-    if link {
-        links.push(json!({ "TxnId": payment.to_string(), "TxnType": "Payment" }));
-    }
-    if links.is_empty() {
-        inv.body.remove("LinkedTxn");
-    } else {
-        inv.body.insert("LinkedTxn".into(), Value::Array(links));
-    }
-    inv.touch(now_ms);
-    let customer = ref_id(&inv.body, "CustomerRef");
-    store.note(Kind::Invoice, invoice, ChangeKind::Updated, now_ms);
-    if let Some(customer) = customer {
-        adjust_balance(store, customer, delta);
-    }
 }

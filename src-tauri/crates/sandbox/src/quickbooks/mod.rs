@@ -14,6 +14,7 @@ mod discovery;
 mod errors;
 mod invoice;
 mod limits;
+mod links;
 mod oauth;
 mod payment;
 mod query;
@@ -23,6 +24,7 @@ mod store;
 mod time;
 mod webhooks;
 mod write;
+mod write_rules;
 mod xml;
 
 pub use oauth::{CLIENT_ID, CLIENT_SECRET, REDIRECT_URIS};
@@ -41,7 +43,8 @@ use limits::{Limits, Throttle};
 use serde_json::{json, Map, Value};
 use std::sync::{Arc, Mutex};
 use store::{Kind, Store};
-use write::{Op, WriteCtx};
+use write::Op;
+use write_rules::WriteCtx;
 
 pub const ACCOUNTING_SCOPE: &str = "com.intuit.quickbooks.accounting";
 

@@ -4,37 +4,14 @@
 //! Updating or deleting a payment first undoes its applications.
 
 use super::errors::Fault;
-use super::invoice::{self, customer_ref};
+use super::links::{self as invoice, linked_lines};
 use super::store::{Kind, Store};
 use super::time::{local_date, parse_instant};
-use super::write::{
-    check_sync, clean, deleted_body, merged, money, parse_id, ref_id, target, WriteCtx,
+use super::write_rules::{
+    check_sync, clean, customer_ref, deleted_body, merged, money, ref_id, target, WriteCtx,
 };
-use crate::webhooks::ChangeKind;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-/// (invoice id, amount) for every line that links an invoice.
-fn linked_lines(body: &Map<String, Value>) -> Vec<(u64, f64)> {
-    let lines = body
-        .get("Line")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    lines
-        .iter()
-        .filter_map(|line| {
-            let amount = line.get("Amount").and_then(Value::as_f64)?;
-            let links = line.get("LinkedTxn").and_then(Value::as_array)?;
-            let invoice = links.iter().find(|l| {
-                l.get("TxnType")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.eq_ignore_ascii_case("Invoice"))
-            })?;
-            Some((parse_id(invoice.get("TxnId")).unwrap_or(0), money(amount)))
-        })
-        .collect()
-}
 
 /// Checks the applications against the invoices; `previous` are this payment's own
 /// applications (an update may re-apply them).
@@ -163,32 +140,4 @@ pub fn delete(
     }
     store.delete(Kind::Payment, old.id, ctx.now_ms);
     Ok(deleted_body(old.id))
-}
-
-/// A deleted invoice leaves its payments unapplied.
-pub fn unlink_invoice(store: &mut Store, payment: u64, invoice: u64, now_ms: i64) {
-    let Some(p) = store.get_mut(Kind::Payment, payment) else {
-        return;
-    };
-    let lines: Vec<Value> = p
-        .body
-        .get("Line")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let (gone, kept): (Vec<Value>, Vec<Value>) = lines.into_iter().partition(|line| {
-        let single = Map::from_iter([("Line".to_owned(), Value::Array(vec![line.clone()]))]);
-        linked_lines(&single)
-            .first()
-            .is_some_and(|(id, _)| *id == invoice)
-    });
-    let freed: f64 = gone
-        .iter()
-        .filter_map(|l| l.get("Amount").and_then(Value::as_f64))
-        .sum();
-    p.body.insert("Line".into(), Value::Array(kept));
-    let unapplied = money(p.num_field("UnappliedAmt") + freed);
-    p.body.insert("UnappliedAmt".into(), json!(unapplied));
-    p.touch(now_ms);
-    store.note(Kind::Payment, payment, ChangeKind::Updated, now_ms);
 }

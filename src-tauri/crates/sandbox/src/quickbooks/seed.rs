@@ -5,7 +5,7 @@
 
 use super::store::{Kind, Record, Store};
 use super::time::local_date;
-use super::write::money;
+use super::write_rules::money;
 use crate::config::SeedSpec;
 use crate::seed::{slice, Population};
 use rand::{Rng, SeedableRng};
@@ -53,6 +53,7 @@ pub fn build(spec: SeedSpec) -> Store {
     }
     let people = slice(spec, 2);
     let wanted = records.saturating_sub(population.companies.len().min(records));
+    let first = people.start;
     for (n, person) in population.people[people].iter().take(wanted).enumerate() {
         let company = &population.companies[person.company];
         let mut body = obj(json!({
@@ -62,11 +63,14 @@ pub fn build(spec: SeedSpec) -> Store {
             "CompanyName": company.name,
             "BillAddr": { "Line1": company.street, "City": company.city, "CountrySubDivisionCode": company.region, "PostalCode": company.postal_code, "Country": "USA" },
         }));
-        if let Some(email) = &person.email {
+        if let Some(email) = population.email(first + n) {
             body.insert("PrimaryEmailAddr".into(), json!({ "Address": email }));
         }
-        if let Some(phone) = &person.phone {
-            body.insert("PrimaryPhone".into(), json!({ "FreeFormNumber": phone }));
+        if let Some(phone) = person.phone {
+            body.insert(
+                "PrimaryPhone".into(),
+                json!({ "FreeFormNumber": phone.text() }),
+            );
         }
         add_customer(
             &mut store,
@@ -185,7 +189,7 @@ fn transactions(store: &mut Store, spec: SeedSpec, count: usize) {
             Kind::Invoice,
             Record::new(invoice_id, body, created, updated),
         );
-        super::write::adjust_balance(store, customer, balance);
+        super::write_rules::adjust_balance(store, customer, balance);
     }
 }
 
@@ -213,7 +217,7 @@ mod tests {
         for c in a.live(Kind::Customer) {
             let open: f64 = a
                 .live(Kind::Invoice)
-                .filter(|i| super::super::write::ref_id(&i.body, "CustomerRef") == Some(c.id))
+                .filter(|i| super::super::write_rules::ref_id(&i.body, "CustomerRef") == Some(c.id))
                 .map(|i| i.num_field("Balance"))
                 .sum();
             assert!(

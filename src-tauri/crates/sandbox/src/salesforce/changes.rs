@@ -74,7 +74,7 @@ pub async fn updated(
             .values()
             .filter(|r| !r.is_deleted())
             .filter(|r| {
-                r.values[F_MODSTAMP]
+                r.get(F_MODSTAMP)
                     .as_str()
                     .is_some_and(|s| s >= from.as_str() && s < to.as_str())
             })

@@ -3,9 +3,10 @@
 //! nillable / createable / updateable, unique, externalId, picklist values and
 //! references, plus child relationships).
 
+use super::api_version::Api;
 use super::errors::ApiError;
-use super::gate::Api;
-use super::schema::{self, FType, Field, SObject};
+use super::objects;
+use super::schema::{FType, Field, SObject};
 use super::sobjects::object;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
@@ -49,7 +50,7 @@ fn field(f: &Field) -> Value {
         "name": f.name, "label": f.label, "type": f.ty.api_name(), "soapType": f.ty.soap_type(),
         "length": length, "byteLength": length * 3, "precision": precision, "scale": scale, "digits": digits,
         "nillable": f.nillable, "createable": f.createable, "updateable": f.updateable, "defaultedOnCreate": f.defaulted,
-        "unique": f.unique, "externalId": f.external_id, "idLookup": f.ty == FType::Id || f.external_id || f.ty == FType::Email,
+        "unique": f.unique, "externalId": f.external_id, "idLookup": f.id_lookup(),
         "caseSensitive": false, "calculated": f.calculated, "custom": f.custom(), "nameField": f.name == "Name",
         "autoNumber": false, "filterable": f.ty != FType::Textarea || f.length <= 255, "sortable": f.ty != FType::Textarea || f.length <= 255,
         "groupable": !matches!(f.ty, FType::Textarea | FType::DateTime | FType::Double | FType::Currency | FType::Percent),
@@ -61,7 +62,7 @@ fn field(f: &Field) -> Value {
 
 /// Other objects' references to `obj`, as child relationships.
 fn children(obj: &SObject) -> Vec<Value> {
-    schema::all()
+    objects::all()
         .iter()
         .flat_map(|child| child.fields.iter().filter(|f| f.reference_to.contains(&obj.name)).map(move |f| (child, f)))
         .map(|(child, f)| {
@@ -72,7 +73,7 @@ fn children(obj: &SObject) -> Vec<Value> {
 }
 
 pub async fn global(Extension(api): Extension<Api>) -> Json<Value> {
-    let sobjects: Vec<Value> = schema::all()
+    let sobjects: Vec<Value> = objects::all()
         .iter()
         .map(|o| summary(&api.version, o))
         .collect();

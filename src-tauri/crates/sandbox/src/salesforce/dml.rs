@@ -4,7 +4,9 @@
 //! and soft deletion into the recycle bin.
 
 use super::errors::{duplicate_value, ApiError};
+use super::objects;
 use super::picklists;
+use super::record::{Cell, Slot};
 use super::schema::{
     self, FType, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP,
     F_OWNER,
@@ -20,49 +22,55 @@ pub struct Actor<'a> {
     /// Every user id of the org (targets of OwnerId and other User references).
     pub users: &'a [String],
     pub now: i64,
+    /// `now` as the audit fields print it, formatted once per request.
+    pub stamp: String,
+}
+
+impl<'a> Actor<'a> {
+    pub fn new(user: &'a str, users: &'a [String], now: i64) -> Self {
+        Self {
+            user,
+            users,
+            now,
+            stamp: sf_datetime(now),
+        }
+    }
 }
 
 /// Inserts a record; returns its new id.
 pub fn create(
     store: &mut Store,
     obj: &'static SObject,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<String, ApiError> {
-    let mut values = vec![Value::Null; obj.fields.len()];
-    for (i, field) in obj.fields.iter().enumerate() {
-        if field.ty == FType::Boolean {
-            values[i] = Value::Bool(false);
-        }
-    }
-    values[F_OWNER] = Value::String(actor.user.to_owned());
-    if let Some((i, _)) = obj.field("Status").filter(|_| obj.name == "Lead") {
-        values[i] = Value::String(picklists::LEAD_STATUS[0].to_owned());
-    }
-    for (i, v) in changes {
-        values[*i] = v.clone();
-    }
-    let probability_given = changes
+    let mut slots: Vec<Slot<'_>> = obj
+        .fields
         .iter()
-        .any(|(i, _)| obj.fields[*i].name == "Probability");
-    derive(obj, &mut values, !probability_given);
-    check(store, obj, &values, changes, None, actor)?;
+        .map(|f| match f.ty {
+            FType::Boolean => Slot::Set(Value::Bool(false)),
+            _ => Slot::Kept(&[]),
+        })
+        .collect();
+    slots[F_OWNER] = Slot::Text(actor.user);
+    if let Some((i, _)) = obj.field("Status").filter(|_| obj.name == "Lead") {
+        slots[i] = Slot::Text(picklists::LEAD_STATUS[0]);
+    }
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
+    for (i, v) in changes {
+        slots[i] = Slot::Set(v);
+    }
+    let probability_given = changed.iter().any(|i| obj.fields[*i].name == "Probability");
+    derive(obj, &mut slots, true, !probability_given);
+    check(store, obj, &slots, &changed, None, actor)?;
     let id = store.new_id(obj);
-    let stamp = Value::String(sf_datetime(actor.now));
-    values[F_ID] = Value::String(id.clone());
-    values[F_CREATED] = stamp.clone();
-    values[F_MODIFIED] = stamp.clone();
-    values[F_MODSTAMP] = stamp;
-    values[F_CREATED_BY] = Value::String(actor.user.to_owned());
-    values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
-    store.put(
-        obj,
-        &id,
-        Some(Record {
-            values,
-            deleted_ms: None,
-        }),
-    );
+    slots[F_ID] = Slot::Text(&id);
+    slots[F_CREATED] = Slot::Text(&actor.stamp);
+    slots[F_CREATED_BY] = Slot::Text(actor.user);
+    touch(&mut slots, actor);
+    let record = Record::from_slots(&slots, None);
+    drop(slots);
+    store.put(obj, &id, Some(record));
     Ok(id)
 }
 
@@ -71,22 +79,34 @@ pub fn update(
     store: &mut Store,
     obj: &'static SObject,
     id: &str,
-    changes: &[(usize, Value)],
+    changes: Vec<(usize, Value)>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
     let stage_changed = changes
         .iter()
-        .any(|(i, v)| obj.fields[*i].name == "StageName" && *v != record.values[*i]);
+        .any(|(i, v)| obj.fields[*i].name == "StageName" && Cell::of(v) != slots[*i].cell());
     let probability_given = changes
         .iter()
         .any(|(i, _)| obj.fields[*i].name == "Probability");
+    let changed: Vec<usize> = changes.iter().map(|(i, _)| *i).collect();
+    // The full name only changes with its parts.
+    let names_changed = obj
+        .full_name
+        .is_some_and(|(first, last, _)| changed.iter().any(|i| *i == first || *i == last));
     for (i, v) in changes {
-        record.values[*i] = v.clone();
+        slots[i] = Slot::Set(v);
     }
-    derive(obj, &mut record.values, stage_changed && !probability_given);
-    check(store, obj, &record.values, changes, Some(id), actor)?;
-    touch(&mut record, actor);
+    derive(
+        obj,
+        &mut slots,
+        names_changed,
+        stage_changed && !probability_given,
+    );
+    check(store, obj, &slots, &changed, Some(id), actor)?;
+    touch(&mut slots, actor);
+    let record = Record::from_slots(&slots, None);
+    drop(slots);
     store.put(obj, id, Some(record));
     Ok(())
 }
@@ -98,9 +118,10 @@ pub fn delete(
     id: &str,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
-    let mut record = live(store, obj, id)?.clone();
-    touch(&mut record, actor);
-    record.deleted_ms = Some(actor.now);
+    let mut slots = live(store, obj, id)?.slots(obj.fields.len());
+    touch(&mut slots, actor);
+    let record = Record::from_slots(&slots, Some(actor.now));
+    drop(slots);
     store.put(obj, id, Some(record));
     Ok(())
 }
@@ -116,30 +137,22 @@ pub fn live<'s>(store: &'s Store, obj: &SObject, id: &str) -> Result<&'s Record,
     }
 }
 
-fn touch(record: &mut Record, actor: &Actor<'_>) {
-    let stamp = Value::String(sf_datetime(actor.now));
-    record.values[F_MODIFIED] = stamp.clone();
-    record.values[F_MODSTAMP] = stamp;
-    record.values[F_MODIFIED_BY] = Value::String(actor.user.to_owned());
+fn touch<'a>(slots: &mut [Slot<'a>], actor: &'a Actor<'_>) {
+    slots[F_MODIFIED] = Slot::Text(&actor.stamp);
+    slots[F_MODSTAMP] = Slot::Text(&actor.stamp);
+    slots[F_MODIFIED_BY] = Slot::Text(actor.user);
 }
 
 /// Fields Salesforce computes: full Name, and an Opportunity's closed/won flags and
 /// (when the stage is new and no probability was sent) the stage's default probability.
-fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
-    if let (Some((first, _)), Some((last, _)), Some((name, _))) = (
-        obj.field("FirstName"),
-        obj.field("LastName"),
-        obj.field("Name"),
-    ) {
-        let parts: Vec<&str> = [&values[first], &values[last]]
-            .iter()
-            .filter_map(|v| v.as_str())
-            .collect();
-        values[name] = if parts.is_empty() {
-            Value::Null
-        } else {
-            Value::String(parts.join(" "))
+fn derive(obj: &SObject, values: &mut [Slot<'_>], names: bool, default_probability: bool) {
+    if let Some((first, last, name)) = obj.full_name.filter(|_| names) {
+        let full = match (values[first].cell().as_str(), values[last].cell().as_str()) {
+            (Some(f), Some(l)) => Value::String(format!("{f} {l}")),
+            (Some(one), None) | (None, Some(one)) => Value::String(one.to_owned()),
+            (None, None) => Value::Null,
         };
+        values[name] = Slot::Set(full);
     }
     if obj.name != "Opportunity" {
         return;
@@ -154,15 +167,16 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
         return;
     };
     let known = values[stage]
+        .cell()
         .as_str()
         .and_then(|s| picklists::STAGES.iter().find(|(n, ..)| *n == s));
     let (p, is_closed, is_won) =
         known.map_or((None, false, false), |(_, p, c, w)| (Some(*p), *c, *w));
-    values[closed] = Value::Bool(is_closed);
-    values[won] = Value::Bool(is_won);
+    values[closed] = Slot::Set(Value::Bool(is_closed));
+    values[won] = Slot::Set(Value::Bool(is_won));
     if default_probability {
         if let Some(p) = p {
-            values[probability] = Value::from(p);
+            values[probability] = Slot::Set(Value::from(p));
         }
     }
 }
@@ -171,19 +185,22 @@ fn derive(obj: &SObject, values: &mut [Value], default_probability: bool) {
 fn check(
     store: &Store,
     obj: &SObject,
-    values: &[Value],
-    changes: &[(usize, Value)],
+    values: &[Slot<'_>],
+    changed: &[usize],
     own_id: Option<&str>,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
     let missing: Vec<&str> = obj
         .fields
         .iter()
-        .zip(values)
-        .filter(|(f, v)| {
-            !f.nillable && f.ty != FType::Boolean && (f.createable || f.updateable) && v.is_null()
+        .enumerate()
+        .filter(|(i, f)| {
+            !f.nillable
+                && f.ty != FType::Boolean
+                && (f.createable || f.updateable)
+                && values[*i].cell().is_null()
         })
-        .map(|(f, _)| f.name)
+        .map(|(_, f)| f.name)
         .collect();
     if !missing.is_empty() {
         return Err(ApiError::bad(
@@ -192,9 +209,11 @@ fn check(
         )
         .with_fields(missing));
     }
-    for (i, value) in changes {
+    for i in changed {
         let field = &obj.fields[*i];
-        let Some(text) = value.as_str() else { continue };
+        let Some(text) = values[*i].cell().as_str() else {
+            continue;
+        };
         if field.ty == FType::Reference {
             reference(store, field, text, actor)?;
         }
@@ -236,7 +255,7 @@ fn reference(
                 .with_fields([field.name]),
         );
     }
-    let target = schema::by_prefix(id)
+    let target = objects::by_prefix(id)
         .filter(|o| field.reference_to.contains(&o.name))
         .ok_or_else(wrong_type)?;
     match store.get(target, id) {

@@ -3,29 +3,16 @@
 //! the concurrent-long-request cap and the daily allocation not exceeded (403, never
 //! 429). Every response, errors included, gets `Sforce-Limit-Info: api-usage=N/M`.
 
+use super::api_version::{self, Api};
 use super::errors::{invalid_session, ApiError};
-use super::{versions, Salesforce};
+use super::limits::with_usage;
+use super::Salesforce;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
-
-/// What handlers learn from the gate.
-#[derive(Debug, Clone)]
-pub struct Api {
-    /// `"66.0"`, for URLs in responses.
-    pub version: String,
-}
-
-/// Adds `Sforce-Limit-Info` to a response.
-pub fn with_usage(mut response: Response, used: u64, daily: u64) -> Response {
-    if let Ok(value) = HeaderValue::from_str(&format!("api-usage={used}/{daily}")) {
-        response.headers_mut().insert("sforce-limit-info", value);
-    }
-    response
-}
 
 pub async fn gate(State(sf): State<Arc<Salesforce>>, mut request: Request, next: Next) -> Response {
     let limits = sf.limits();
@@ -35,7 +22,7 @@ pub async fn gate(State(sf): State<Arc<Salesforce>>, mut request: Request, next:
         .path()
         .split('/')
         .nth(3)
-        .and_then(versions::parse)
+        .and_then(api_version::parse)
     else {
         return refuse(ApiError::not_found().into_response());
     };

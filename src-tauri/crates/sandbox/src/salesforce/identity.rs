@@ -49,7 +49,7 @@ fn urls(instance: &str, org: &Org, user: &User, version: &str) -> Value {
 
 fn version_param(query: &HashMap<String, String>) -> String {
     match query.get("version").map(String::as_str) {
-        Some("latest") => format!("{}.0", super::versions::MAX),
+        Some("latest") => format!("{}.0", super::api_version::MAX),
         Some(v) if !v.is_empty() => v.trim_start_matches('v').to_owned(),
         _ => "{version}".to_owned(),
     }

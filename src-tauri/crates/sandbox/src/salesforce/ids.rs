@@ -19,22 +19,52 @@ pub fn base62(mut n: u64, width: usize) -> String {
 /// The 3-character suffix: for each 5-character chunk, a bit per uppercase letter.
 fn checksum(id15: &[u8]) -> String {
     id15.chunks(5)
-        .map(|chunk| {
-            let flags = chunk
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| c.is_ascii_uppercase())
-                .fold(0usize, |acc, (i, _)| acc | (1 << i));
-            CHECKSUM[flags] as char
-        })
+        .map(|chunk| CHECKSUM[flags(chunk)] as char)
         .collect()
+}
+
+fn flags(chunk: &[u8]) -> usize {
+    chunk
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .fold(0usize, |acc, (i, _)| acc | (1 << i))
+}
+
+/// The sequence number an id made by [`make`] carries (characters 6–15, base 62).
+pub fn sequence(id: &str) -> Option<u64> {
+    let digits = id.as_bytes().get(5..15)?;
+    digits.iter().try_fold(0u64, |n, c| {
+        let d = BASE62.iter().position(|b| b == c)? as u64;
+        n.checked_mul(62)?.checked_add(d)
+    })
 }
 
 /// An 18-character id: key prefix, two instance characters and a 10-digit sequence.
 pub fn make(prefix: &str, pod: &str, n: u64) -> String {
-    let id15 = format!("{prefix}{pod}{}", base62(n, 10));
-    let sum = checksum(id15.as_bytes());
-    format!("{id15}{sum}")
+    let (prefix, pod) = (prefix.as_bytes(), pod.as_bytes());
+    if prefix.len() != 3 || pod.len() != 2 {
+        let id15 = format!(
+            "{}{}{}",
+            String::from_utf8_lossy(prefix),
+            String::from_utf8_lossy(pod),
+            base62(n, 10)
+        );
+        let sum = checksum(id15.as_bytes());
+        return format!("{id15}{sum}");
+    }
+    let mut id = [b'0'; 18];
+    id[..3].copy_from_slice(prefix);
+    id[3..5].copy_from_slice(pod);
+    let mut rest = n;
+    for slot in id[5..15].iter_mut().rev() {
+        *slot = BASE62[(rest % 62) as usize];
+        rest /= 62;
+    }
+    for (i, chunk) in [0usize, 5, 10].into_iter().enumerate() {
+        id[15 + i] = CHECKSUM[flags(&id[chunk..chunk + 5])];
+    }
+    String::from_utf8_lossy(&id).into_owned()
 }
 
 /// The canonical 18-character form of a 15- or 18-character id, if it is well formed.
@@ -84,6 +114,8 @@ mod tests {
         let b = make("00Q", "Ab", 62);
         assert_eq!(a.len(), 18);
         assert!(a < b);
+        assert_eq!((sequence(&a), sequence(&b)), (Some(1), Some(62)));
+        assert_eq!(sequence("00Qshort"), None);
         assert_eq!(normalize(&a[..15]), Some(a));
     }
 }

@@ -5,6 +5,8 @@
 //! `PUT /__sandbox/limits` with the keys of [`Limits`].
 
 use crate::window::Window;
+use axum::http::HeaderValue;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -12,6 +14,14 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// Adds `Sforce-Limit-Info` to a response.
+pub fn with_usage(mut response: Response, used: u64, daily: u64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&format!("api-usage={used}/{daily}")) {
+        response.headers_mut().insert("sforce-limit-info", value);
+    }
+    response
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -32,6 +42,9 @@ pub struct Limits {
     pub max_cursors: usize,
     /// Status of an upsert that updated (v46+): 200 with a body, or 204 `[UNCONFIRMED]`.
     pub upsert_update_status: u16,
+    /// Collection upserts by `Id` (a record without one is created). The REST guide says
+    /// they take external ids only; the Mobile SDK documents `Id` `[UNCONFIRMED]`.
+    pub collections_upsert_by_id: bool,
 }
 
 impl Default for Limits {
@@ -45,6 +58,7 @@ impl Default for Limits {
             require_client_secret: false,
             max_cursors: 10,
             upsert_update_status: 200,
+            collections_upsert_by_id: false,
         }
     }
 }

@@ -14,8 +14,12 @@
 //! sObject Collections; describe and global describe; Get Updated / Get Deleted.
 //! Every API response carries `Sforce-Limit-Info`; errors are Salesforce's JSON arrays.
 
+mod api_version;
 mod batch;
+mod body;
+mod body_de;
 mod changes;
+mod collection_upsert;
 mod collections;
 mod cursors;
 mod describe;
@@ -30,8 +34,10 @@ mod oauth;
 mod objects;
 mod picklists;
 mod query;
+mod record;
 mod render;
 mod routes;
+mod rows;
 mod schema;
 mod seed;
 mod session;
@@ -228,7 +234,7 @@ impl Simulator for Salesforce {
             "revoke_url": format!("{base}/services/oauth2/revoke"),
             "userinfo_url": format!("{base}/services/oauth2/userinfo"),
             "scope": "api refresh_token",
-            "api_versions": format!("{}–{}", versions::MIN, versions::MAX),
+            "api_versions": format!("{}–{}", api_version::MIN, api_version::MAX),
         })
     }
 
@@ -249,7 +255,7 @@ impl Simulator for Salesforce {
             "REQUEST_LIMIT_EXCEEDED",
             "TotalRequests Limit exceeded.",
         );
-        gate::with_usage(body.into_response(), self.usage.used(), limits.daily)
+        limits::with_usage(body.into_response(), self.usage.used(), limits.daily)
     }
 
     fn server_error(&self, status: u16) -> Response {
@@ -263,7 +269,7 @@ impl Simulator for Salesforce {
                 "Server is temporarily unavailable. Please try again later.",
             )
         };
-        gate::with_usage(
+        limits::with_usage(
             error.into_response(),
             self.usage.used(),
             self.limits().daily,

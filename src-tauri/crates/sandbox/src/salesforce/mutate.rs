@@ -3,9 +3,11 @@
 //! LastModifiedDate / SystemModstamp move to now and the change shows up in incremental
 //! reads (`SystemModstamp >` queries, `updated/`, `deleted/`, `queryAll`).
 
+use super::body::RecordIn;
 use super::errors::ApiError;
+use super::objects;
 use super::write::{parse_fields, Op};
-use super::{dml, ids, render, schema, seed, Salesforce, DEFAULT_VERSION};
+use super::{dml, ids, render, seed, Salesforce, DEFAULT_VERSION};
 use crate::oauth::now_ms;
 use crate::sim::Mutation;
 use serde_json::{json, Value};
@@ -15,7 +17,7 @@ fn text(e: ApiError) -> String {
 }
 
 pub fn apply(sf: &Salesforce, m: &Mutation) -> Result<Value, String> {
-    let obj = schema::find(&m.object).ok_or_else(|| {
+    let obj = objects::find(&m.object).ok_or_else(|| {
         format!(
             "unknown Salesforce object {:?}; known: Account, Contact, Lead, Opportunity",
             m.object
@@ -28,8 +30,9 @@ pub fn apply(sf: &Salesforce, m: &Mutation) -> Result<Value, String> {
     let id = match &m.id {
         None if m.delete => return Err("a delete needs the record's id".into()),
         None => {
-            let changes = parse_fields(obj, &m.fields, Op::Create).map_err(text)?;
-            dml::create(&mut store, obj, &changes, &actor).map_err(text)?
+            let changes = parse_fields(obj, RecordIn::from_map(m.fields.clone()), Op::Create)
+                .map_err(text)?;
+            dml::create(&mut store, obj, changes, &actor).map_err(text)?
         }
         Some(raw) => {
             let id = ids::normalize(raw)
@@ -38,8 +41,9 @@ pub fn apply(sf: &Salesforce, m: &Mutation) -> Result<Value, String> {
             if m.delete {
                 dml::delete(&mut store, obj, &id, &actor).map_err(text)?;
             } else {
-                let changes = parse_fields(obj, &m.fields, Op::Update).map_err(text)?;
-                dml::update(&mut store, obj, &id, &changes, &actor).map_err(text)?;
+                let changes = parse_fields(obj, RecordIn::from_map(m.fields.clone()), Op::Update)
+                    .map_err(text)?;
+                dml::update(&mut store, obj, &id, changes, &actor).map_err(text)?;
             }
             id
         }

@@ -1,44 +1,12 @@
-//! The four objects the sandbox org serves and their fields, as describe reports them.
-//! Every object starts with the same eight system fields (see `schema::F_*`).
+//! The four objects the sandbox org serves and their fields, as describe reports them,
+//! and finding one by name or by the key prefix of its ids. Every object starts with the
+//! same eight system fields (`schema::F_*`).
 
 use super::picklists::{
     ACCOUNT_TYPE, INDUSTRY, LEAD_SOURCE, LEAD_STATUS, OPPORTUNITY_TYPE, STAGE_NAMES,
 };
 use super::schema::{FType, Field, SObject};
-
-pub fn system_fields(label: &'static str) -> Vec<Field> {
-    use FType::*;
-    let id_label: &'static str = match label {
-        "Lead" => "Lead ID",
-        "Contact" => "Contact ID",
-        "Account" => "Account ID",
-        _ => "Opportunity ID",
-    };
-    vec![
-        Field::new("Id", id_label, Id).read_only().defaulted(),
-        Field::new("IsDeleted", "Deleted", Boolean).read_only(),
-        Field::new("OwnerId", "Owner ID", Reference)
-            .defaulted()
-            .refs(&["User"], "Owner"),
-        Field::new("CreatedDate", "Created Date", DateTime)
-            .read_only()
-            .defaulted(),
-        Field::new("CreatedById", "Created By ID", Reference)
-            .read_only()
-            .defaulted()
-            .refs(&["User"], "CreatedBy"),
-        Field::new("LastModifiedDate", "Last Modified Date", DateTime)
-            .read_only()
-            .defaulted(),
-        Field::new("LastModifiedById", "Last Modified By ID", Reference)
-            .read_only()
-            .defaulted()
-            .refs(&["User"], "LastModifiedBy"),
-        Field::new("SystemModstamp", "System Modstamp", DateTime)
-            .read_only()
-            .defaulted(),
-    ]
-}
+use std::sync::LazyLock;
 
 pub fn lead() -> SObject {
     use FType::*;
@@ -163,4 +131,27 @@ pub fn opportunity() -> SObject {
             Field::new("IsWon", "Won", Boolean).calc(),
         ],
     )
+}
+
+static OBJECTS: LazyLock<Vec<SObject>> =
+    LazyLock::new(|| vec![account(), contact(), lead(), opportunity()]);
+
+/// Every object, in the order global describe lists them.
+pub fn all() -> &'static [SObject] {
+    &OBJECTS
+}
+
+/// An object by API name, case-insensitively.
+pub fn find(name: &str) -> Option<&'static SObject> {
+    OBJECTS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
+}
+
+/// The object an id belongs to, by its key prefix.
+pub fn by_prefix(id: &str) -> Option<&'static SObject> {
+    OBJECTS.iter().find(|o| id.starts_with(o.prefix))
+}
+
+/// Position of an object in [`all`] (and in the store's tables).
+pub fn position(obj: &SObject) -> usize {
+    OBJECTS.iter().position(|o| o.name == obj.name).unwrap_or(0)
 }

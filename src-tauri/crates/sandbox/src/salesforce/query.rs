@@ -3,16 +3,18 @@
 //! Batches hold 2000 records unless `Sforce-Query-Options: batchSize=N` (200–2000) asks
 //! for fewer.
 
+use super::api_version::Api;
 use super::cursors::Cursor;
 use super::errors::ApiError;
-use super::gate::Api;
+use super::soql::row_json::{self, Layout};
 use super::soql::{self, Outcome, Plan};
 use super::{lock, Salesforce};
+use crate::json_out;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -80,10 +82,11 @@ fn run(
         };
         lock(&sf.cursors).open(&store.pod, cursor, sf.limits().max_cursors)
     });
-    Json(page(&plan, &ids, &store, api, 0, batch, locator.as_deref())).into_response()
+    page(&plan, &ids, &store, api, 0, batch, locator.as_deref())
 }
 
-/// One batch of a result, with `nextRecordsUrl` while more remain.
+/// One batch of a result, with `nextRecordsUrl` while more remain, written straight to
+/// bytes (`{"done","nextRecordsUrl"?,"records","totalSize"}`, keys in sorted order).
 fn page(
     plan: &Plan,
     ids: &[String],
@@ -92,24 +95,36 @@ fn page(
     from: usize,
     batch: usize,
     locator: Option<&str>,
-) -> Value {
+) -> Response {
     let to = (from + batch).min(ids.len());
-    let records: Vec<Value> = ids[from..to]
-        .iter()
-        .filter_map(|id| store.get(plan.obj, id))
-        .map(|r| soql::render(plan, &api.version, store, r))
-        .collect();
-    let mut body = json!({ "totalSize": ids.len(), "done": to >= ids.len(), "records": records });
-    if let (Some(locator), true, Some(map)) = (locator, to < ids.len(), body.as_object_mut()) {
-        map.insert(
-            "nextRecordsUrl".into(),
-            Value::String(format!(
-                "/services/data/v{}/query/{locator}-{to}",
-                api.version
-            )),
-        );
+    let layout = Layout::new(plan);
+    let mut out = Vec::with_capacity(128 + (to - from.min(to)) * 300);
+    out.extend_from_slice(b"{");
+    json_out::key(&mut out, "done");
+    json_out::value(&mut out, &(to >= ids.len()));
+    if let (Some(locator), true) = (locator, to < ids.len()) {
+        out.push(b',');
+        json_out::key(&mut out, "nextRecordsUrl");
+        let url = format!("/services/data/v{}/query/{locator}-{to}", api.version);
+        json_out::str(&mut out, &url);
     }
-    body
+    out.push(b',');
+    json_out::key(&mut out, "records");
+    out.push(b'[');
+    let rows = ids[from.min(to)..to]
+        .iter()
+        .filter_map(|id| store.get(plan.obj, id));
+    for (i, r) in rows.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        row_json::row(&mut out, &layout, plan, &api.version, store, r);
+    }
+    out.extend_from_slice(b"],");
+    json_out::key(&mut out, "totalSize");
+    json_out::value(&mut out, &ids.len());
+    out.push(b'}');
+    ([(header::CONTENT_TYPE, "application/json")], out).into_response()
 }
 
 /// `GET /query/{locator}-{position}`.
@@ -135,7 +150,7 @@ pub async fn more(
     }
     let batch = batch_size(&headers).unwrap_or(cursor.batch);
     let store = sf.store();
-    Json(page(
+    page(
         &cursor.plan,
         &cursor.ids,
         &store,
@@ -143,6 +158,5 @@ pub async fn more(
         position,
         batch,
         Some(locator),
-    ))
-    .into_response()
+    )
 }

@@ -24,7 +24,7 @@ pub fn fields(version: &str, obj: &SObject, record: &Record, positions: &[usize]
     let mut map = Map::new();
     map.insert("attributes".into(), attributes(version, obj, record.id()));
     for &i in positions {
-        map.insert(obj.fields[i].name.into(), record.values[i].clone());
+        map.insert(obj.fields[i].name.into(), record.value(i));
     }
     Value::Object(map)
 }

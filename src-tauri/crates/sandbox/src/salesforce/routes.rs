@@ -3,10 +3,13 @@
 //! unsupported methods with 405 METHOD_NOT_ALLOWED and unknown paths with 404 NOT_FOUND,
 //! both as Salesforce error arrays.
 
+use super::api_version::Api;
 use super::errors::ApiError;
-use super::gate::{self, with_usage};
+use super::gate;
+use super::limits::with_usage;
 use super::{
-    changes, collections, describe, identity, oauth, query, sobjects, upsert, versions, Salesforce,
+    changes, collection_upsert, collections, describe, identity, oauth, query, sobjects, upsert,
+    versions, Salesforce,
 };
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
@@ -46,10 +49,7 @@ async fn not_found(State(sf): State<S>) -> Response {
     )
 }
 
-async fn limits(
-    State(sf): State<S>,
-    Extension(_api): Extension<gate::Api>,
-) -> Json<serde_json::Value> {
+async fn limits(State(sf): State<S>, Extension(_api): Extension<Api>) -> Json<serde_json::Value> {
     let daily = sf.limits().daily;
     let used = sf.usage.used();
     Json(json!({ "DailyApiRequests": { "Max": daily, "Remaining": daily.saturating_sub(used) } }))
@@ -138,7 +138,7 @@ fn api(sf: &S) -> Router<S> {
     r = both(
         r,
         &format!("{v}/composite/sobjects/{{obj}}/{{field}}"),
-        only("PATCH", patch(collections::upsert)),
+        only("PATCH", patch(collection_upsert::upsert)),
     );
     r.route_layer(from_fn_with_state(sf.clone(), gate::gate))
 }

@@ -5,7 +5,6 @@
 //! same eight system fields, so their positions are constants.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
 
 pub const F_ID: usize = 0;
 pub const F_IS_DELETED: usize = 1;
@@ -181,6 +180,46 @@ impl Field {
     pub fn custom(&self) -> bool {
         self.name.ends_with("__c")
     }
+    /// Can name the record in an upsert (describe's `idLookup`): the id, external ids
+    /// and emails.
+    pub fn id_lookup(&self) -> bool {
+        self.ty == FType::Id || self.external_id || self.ty == FType::Email
+    }
+}
+
+/// The eight fields every object starts with, at the positions `F_*` name.
+fn system_fields(label: &'static str) -> Vec<Field> {
+    use FType::*;
+    let id_label: &'static str = match label {
+        "Lead" => "Lead ID",
+        "Contact" => "Contact ID",
+        "Account" => "Account ID",
+        _ => "Opportunity ID",
+    };
+    vec![
+        Field::new("Id", id_label, Id).read_only().defaulted(),
+        Field::new("IsDeleted", "Deleted", Boolean).read_only(),
+        Field::new("OwnerId", "Owner ID", Reference)
+            .defaulted()
+            .refs(&["User"], "Owner"),
+        Field::new("CreatedDate", "Created Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("CreatedById", "Created By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "CreatedBy"),
+        Field::new("LastModifiedDate", "Last Modified Date", DateTime)
+            .read_only()
+            .defaulted(),
+        Field::new("LastModifiedById", "Last Modified By ID", Reference)
+            .read_only()
+            .defaulted()
+            .refs(&["User"], "LastModifiedBy"),
+        Field::new("SystemModstamp", "System Modstamp", DateTime)
+            .read_only()
+            .defaulted(),
+    ]
 }
 
 #[derive(Debug)]
@@ -191,6 +230,11 @@ pub struct SObject {
     pub prefix: &'static str,
     pub fields: Vec<Field>,
     by_name: HashMap<String, usize>,
+    /// The same by exact API name (sorted), which is how nearly every request spells
+    /// them: a binary search, no lower-cased copy.
+    exact: Vec<(&'static str, usize)>,
+    /// (FirstName, LastName, Name) where the full name is derived from the parts.
+    pub full_name: Option<(usize, usize, usize)>,
 }
 
 impl PartialEq for SObject {
@@ -207,13 +251,24 @@ impl SObject {
         prefix: &'static str,
         own: Vec<Field>,
     ) -> Self {
-        let mut fields = super::objects::system_fields(label);
+        let mut fields = system_fields(label);
         fields.extend(own);
         let by_name = fields
             .iter()
             .enumerate()
             .map(|(i, f)| (f.name.to_ascii_lowercase(), i))
             .collect();
+        let mut exact: Vec<(&'static str, usize)> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.name, i))
+            .collect();
+        exact.sort_unstable();
+        let at = |n: &str| fields.iter().position(|f| f.name == n);
+        let full_name = match (at("FirstName"), at("LastName"), at("Name")) {
+            (Some(first), Some(last), Some(full)) => Some((first, last, full)),
+            _ => None,
+        };
         Self {
             name,
             label,
@@ -221,12 +276,18 @@ impl SObject {
             prefix,
             fields,
             by_name,
+            exact,
+            full_name,
         }
     }
 
-    /// A field by name, case-insensitively, with its position in every record.
+    /// A field by name, case-insensitively, with its position in every record: exact
+    /// names by binary search, other spellings through the lower-cased map.
     pub fn field(&self, name: &str) -> Option<(usize, &Field)> {
-        let i = *self.by_name.get(&name.to_ascii_lowercase())?;
+        let i = match self.exact.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            Ok(at) => self.exact[at].1,
+            Err(_) => *self.by_name.get(&name.to_ascii_lowercase())?,
+        };
         Some((i, &self.fields[i]))
     }
 
@@ -239,27 +300,19 @@ impl SObject {
     }
 }
 
-static OBJECTS: LazyLock<Vec<SObject>> = LazyLock::new(|| {
-    use super::objects::{account, contact, lead, opportunity};
-    vec![account(), contact(), lead(), opportunity()]
-});
+#[cfg(test)]
+mod tests {
+    use super::super::objects;
 
-/// Every object, in the order global describe lists them.
-pub fn all() -> &'static [SObject] {
-    &OBJECTS
-}
-
-/// An object by API name, case-insensitively.
-pub fn find(name: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| o.name.eq_ignore_ascii_case(name))
-}
-
-/// The object an id belongs to, by its key prefix.
-pub fn by_prefix(id: &str) -> Option<&'static SObject> {
-    OBJECTS.iter().find(|o| id.starts_with(o.prefix))
-}
-
-/// Position of an object in [`all`] (and in the store's tables).
-pub fn position(obj: &SObject) -> usize {
-    OBJECTS.iter().position(|o| o.name == obj.name).unwrap_or(0)
+    #[test]
+    fn fields_are_found_by_exact_and_by_other_spellings() {
+        for obj in objects::all() {
+            for (i, f) in obj.fields.iter().enumerate() {
+                assert_eq!(obj.field(f.name).map(|(p, _)| p), Some(i), "{}", f.name);
+                let upper = f.name.to_ascii_uppercase();
+                assert_eq!(obj.field(&upper).map(|(p, _)| p), Some(i), "{upper}");
+            }
+            assert!(obj.field("Nope__c").is_none());
+        }
+    }
 }

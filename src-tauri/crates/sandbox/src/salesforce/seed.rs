@@ -6,6 +6,7 @@
 //! have no AccountId); those inside hold what a full seed holds, ids aside.
 
 use super::dml::Actor;
+use super::objects;
 use super::picklists;
 use super::schema::{
     self, SObject, F_CREATED, F_CREATED_BY, F_ID, F_MODIFIED, F_MODIFIED_BY, F_MODSTAMP, F_OWNER,
@@ -57,14 +58,7 @@ fn put(
             .collect();
         values[name] = Value::String(parts.join(" "));
     }
-    store.put(
-        obj,
-        &id,
-        Some(Record {
-            values,
-            deleted_ms: None,
-        }),
-    );
+    store.put(obj, &id, Some(Record::new(&values, None)));
     id
 }
 
@@ -80,20 +74,20 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
     let wanted =
         |obj: &Option<&'static SObject>| obj.is_some_and(|o| scope.seeds("salesforce", o.name));
     let (accounts, contacts, leads, opportunities) = (
-        wanted(&schema::find("Account")),
-        wanted(&schema::find("Contact")),
-        wanted(&schema::find("Lead")),
-        wanted(&schema::find("Opportunity")),
+        wanted(&objects::find("Account")),
+        wanted(&objects::find("Contact")),
+        wanted(&objects::find("Lead")),
+        wanted(&objects::find("Opportunity")),
     );
     let pop = Population::generate(spec);
     let mut store = Store::new(ids::pod(spec.seed));
     let owners = org.user_ids();
     let owner = |i: usize| owners[usize::from(i % 5 == 0)].as_str();
     let (account, contact, lead, opportunity) = (
-        schema::find("Account"),
-        schema::find("Contact"),
-        schema::find("Lead"),
-        schema::find("Opportunity"),
+        objects::find("Account"),
+        objects::find("Contact"),
+        objects::find("Lead"),
+        objects::find("Opportunity"),
     );
     let (Some(account), Some(contact), Some(lead), Some(opportunity)) =
         (account, contact, lead, opportunity)
@@ -127,19 +121,25 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
             owner(i),
         ));
     }
+    let half = spec.records / 2 + 1;
+    store.reserve(lead, if leads { half } else { 0 });
+    store.reserve(contact, if contacts { half } else { 0 });
     for (n, i) in population::slice(spec, 0).enumerate() {
         let Some(p) = pop.people.get(i) else { break };
         let company = &pop.companies[p.company];
         let source = p.lead_source.map_or(Value::Null, text);
+        let email = pop.email(i).map_or(Value::Null, Value::String);
+        let phone = p.phone.map_or(Value::Null, |x| Value::String(x.text()));
+        let title = p.title.map_or(Value::Null, text);
         if n % 2 == 0 && leads {
             let status = picklists::LEAD_STATUS[[0, 0, 0, 0, 1, 1, 3][n / 2 % 7]];
             let fields = [
-                ("FirstName", text(&p.first)),
-                ("LastName", text(&p.last)),
+                ("FirstName", text(p.first)),
+                ("LastName", text(p.last)),
                 ("Company", text(&company.name)),
-                ("Title", opt(&p.title)),
-                ("Email", opt(&p.email)),
-                ("Phone", opt(&p.phone)),
+                ("Title", title),
+                ("Email", email),
+                ("Phone", phone),
                 ("LeadSource", source),
                 ("Status", text(status)),
                 ("Industry", text(company.industry)),
@@ -159,12 +159,12 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
                 .get(p.company)
                 .map_or(Value::Null, |id| text(id));
             let fields = [
-                ("FirstName", text(&p.first)),
-                ("LastName", text(&p.last)),
+                ("FirstName", text(p.first)),
+                ("LastName", text(p.last)),
                 ("AccountId", account),
-                ("Title", opt(&p.title)),
-                ("Email", opt(&p.email)),
-                ("Phone", opt(&p.phone)),
+                ("Title", title),
+                ("Email", email),
+                ("Phone", phone),
                 ("LeadSource", source),
                 ("MailingCity", text(company.city)),
                 ("MailingState", text(company.region)),
@@ -224,11 +224,7 @@ pub fn build(spec: SeedSpec, org: &Org, scope: &SeedScope) -> Store {
 
 /// The acting user for a seeded or mutated change: "another user" of the org.
 pub fn other_user<'a>(org: &'a Org, users: &'a [String], now: i64) -> Actor<'a> {
-    Actor {
-        user: &org.users[1].id,
-        users,
-        now,
-    }
+    Actor::new(&org.users[1].id, users, now)
 }
 
 #[cfg(test)]
@@ -236,7 +232,7 @@ mod tests {
     use super::*;
 
     fn count(store: &Store, name: &str) -> usize {
-        schema::find(name).map_or(0, |obj| store.table(obj).rows.len())
+        objects::find(name).map_or(0, |obj| store.table(obj).rows.len())
     }
 
     #[test]
@@ -253,12 +249,12 @@ mod tests {
         for other in ["Account", "Contact", "Opportunity"] {
             assert_eq!(count(&leads, other), 0, "{other}");
         }
-        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let lead = objects::find("Lead").unwrap_or_else(|| unreachable!());
         let values = |s: &Store| -> Vec<Vec<Value>> {
             s.table(lead)
                 .rows
                 .values()
-                .map(|r| r.values.clone())
+                .map(|r| r.values(lead.fields.len()))
                 .collect()
         };
         assert_eq!(values(&leads), values(&full), "the same Leads");

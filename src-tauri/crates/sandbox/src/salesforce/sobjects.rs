@@ -3,10 +3,12 @@
 //! `DELETE` moves the record to the recycle bin (204). Shared helpers parse request
 //! bodies and build the acting user for the save.
 
+use super::api_version::Api;
+use super::body::RecordIn;
 use super::dml::{self, Actor};
 use super::errors::{duplicate_value, ApiError};
-use super::gate::Api;
-use super::schema::{self, SObject};
+use super::objects;
+use super::schema::SObject;
 use super::store::Store;
 use super::write::{parse_fields, Op};
 use super::{ids, render, Org, Salesforce};
@@ -27,7 +29,7 @@ type Params = Path<HashMap<String, String>>;
 pub fn object(params: &HashMap<String, String>) -> Result<&'static SObject, ApiError> {
     params
         .get("obj")
-        .and_then(|o| schema::find(o))
+        .and_then(|o| objects::find(o))
         .ok_or_else(ApiError::not_found)
 }
 
@@ -55,11 +57,7 @@ fn kind(v: &Value) -> &'static str {
 
 /// The connecting user saving now.
 pub fn actor<'a>(org: &'a Org, users: &'a [String]) -> Actor<'a> {
-    Actor {
-        user: &org.users[0].id,
-        users,
-        now: now_ms(),
-    }
+    Actor::new(&org.users[0].id, users, now_ms())
 }
 
 /// The injected DuplicateValue fault, when it fires for this request: a clash on the
@@ -82,7 +80,7 @@ pub fn duplicate_fault(
     let unique = obj.fields.iter().position(|f| f.unique);
     let live = || store.table(obj).rows.values().filter(|r| !r.is_deleted());
     Some(
-        match unique.and_then(|i| live().find(|r| !r.values[i].is_null()).map(|r| (i, r))) {
+        match unique.and_then(|i| live().find(|r| !r.get(i).is_null()).map(|r| (i, r))) {
             Some((i, r)) => duplicate_value(obj.fields[i].name, r.id()),
             None => duplicate_value("<unknown>", live().next().map_or("<unknown>", |r| r.id())),
         },
@@ -108,14 +106,14 @@ pub async fn create(
     let result = (|| {
         let obj = object(&params)?;
         let fields = json_object(&body)?;
-        let changes = parse_fields(obj, &fields, Op::Create)?;
+        let changes = parse_fields(obj, RecordIn::from_map(fields), Op::Create)?;
         let mut store = sf.store();
         if let Some(e) = duplicate_fault(&sf, &store, obj, &method, &uri) {
             return Err(e);
         }
         let org = sf.org();
         let users = org.user_ids();
-        dml::create(&mut store, obj, &changes, &actor(&org, &users))
+        dml::create(&mut store, obj, changes, &actor(&org, &users))
     })();
     match result {
         Ok(id) => (
@@ -171,10 +169,10 @@ pub async fn update(
     let result = (|| {
         let obj = object(&params)?;
         let id = record_id(obj, &params)?;
-        let changes = parse_fields(obj, &json_object(&body)?, Op::Update)?;
+        let changes = parse_fields(obj, RecordIn::from_map(json_object(&body)?), Op::Update)?;
         let org = sf.org();
         let users = org.user_ids();
-        dml::update(&mut sf.store(), obj, &id, &changes, &actor(&org, &users))
+        dml::update(&mut sf.store(), obj, &id, changes, &actor(&org, &users))
     })();
     match result {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),

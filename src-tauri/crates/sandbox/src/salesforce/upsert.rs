@@ -4,9 +4,10 @@
 //! matching records' URLs when the value is not unique, and honours `?updateOnly=true`.
 //! `GET` and `DELETE` on the same path read and delete by external id.
 
+use super::api_version::Api;
+use super::body::{RecordIn, Scalar};
 use super::dml;
 use super::errors::ApiError;
-use super::gate::Api;
 use super::schema::{FType, SObject};
 use super::sobjects::{actor, duplicate_fault, json_object, object};
 use super::store::Store;
@@ -17,24 +18,31 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 type Params = Path<HashMap<String, String>>;
 
-/// The external-id field (or `Id`) named in the path.
+/// The field named in the path, if records can be found by it: an external id, or a
+/// field with the idLookup property (`Id`, Email). One that does not exist is 404
+/// NOT_FOUND; one that exists but is neither is 400 INVALID_FIELD.
 pub fn external_field(obj: &SObject, name: &str) -> Result<usize, ApiError> {
-    obj.field(name)
-        .filter(|(_, f)| f.external_id || f.ty == FType::Id)
-        .map(|(i, _)| i)
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                "NOT_FOUND",
-                format!("Provided external ID field does not exist or is not accessible: {name}"),
-            )
-        })
+    let Some((i, f)) = obj.field(name) else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "NOT_FOUND",
+            format!("Provided external ID field does not exist or is not accessible: {name}"),
+        ));
+    };
+    if !f.id_lookup() {
+        return Err(ApiError::bad(
+            "INVALID_FIELD",
+            format!("Invalid field for upsert, must be an External Id custom or standard indexed field: {name}"),
+        )
+        .with_fields([f.name]));
+    }
+    Ok(i)
 }
 
 /// Live records whose field `field` holds `value`.
@@ -46,15 +54,6 @@ pub fn matching(store: &Store, obj: &SObject, field: usize, value: &str) -> Vec<
             .collect();
     }
     store.by_external(obj, field, value)
-}
-
-/// An external-id value from a JSON body as text (`None` for null or structures).
-pub fn value_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 /// 300 Multiple Choices: the URLs of every matching record.
@@ -70,14 +69,6 @@ fn target(params: &HashMap<String, String>) -> Result<(&'static SObject, usize, 
     let obj = object(params)?;
     let field = external_field(obj, params.get("field").map_or("", String::as_str))?;
     Ok((obj, field, params.get("value").cloned().unwrap_or_default()))
-}
-
-fn major(api: &Api) -> u32 {
-    api.version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(0)
 }
 
 /// What an upsert did.
@@ -111,22 +102,25 @@ pub async fn upsert(
                 Err(ApiError::not_found())
             }
             [] => {
-                let mut changes = parse_fields(obj, &fields, Op::Create)?;
-                changes.push((field, coerce(&obj.fields[field], &Value::String(value))?));
+                let mut changes = parse_fields(obj, RecordIn::from_map(fields), Op::Create)?;
+                changes.push((
+                    field,
+                    coerce(&obj.fields[field], Scalar::Str(value.into()))?,
+                ));
                 if let Some(e) = duplicate_fault(&sf, &store, obj, &method, &uri) {
                     return Err(e);
                 }
-                dml::create(&mut store, obj, &changes, &actor(&org, &users)).map(Upserted::Created)
+                dml::create(&mut store, obj, changes, &actor(&org, &users)).map(Upserted::Created)
             }
             [id] => {
-                let changes = parse_fields(obj, &fields, Op::Update)?;
-                dml::update(&mut store, obj, id, &changes, &actor(&org, &users))?;
+                let changes = parse_fields(obj, RecordIn::from_map(fields), Op::Update)?;
+                dml::update(&mut store, obj, id, changes, &actor(&org, &users))?;
                 Ok(Upserted::Updated(id.clone()))
             }
             _ => Ok(Upserted::Multiple(obj, found)),
         }
     })();
-    let legacy = major(&api) < 46;
+    let legacy = api.major() < 46;
     match result {
         Err(e) => e.into_response(),
         Ok(Upserted::Multiple(obj, found)) => multiple(&api, obj, &found),

@@ -1,23 +1,15 @@
-//! API versions: `/services/data/` lists 20.0 through 68.0 with their release names, and
-//! any other `vNN.N` in a path is a 404 NOT_FOUND.
+//! `GET /services/data/`: the API versions 20.0 through 68.0 with their release names, and
+//! `GET /services/data/vXX.X/`: a version's resources (which versions exist is
+//! `api_version.rs`).
 
-use super::gate::with_usage;
+use super::api_version::{Api, MAX, MIN};
+use super::limits::with_usage;
 use super::Salesforce;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde_json::{json, Value};
 use std::sync::Arc;
-
-pub const MIN: u32 = 20;
-pub const MAX: u32 = 68;
-
-/// `"66.0"` from a path segment `v66.0`, if it is a served version.
-pub fn parse(segment: &str) -> Option<String> {
-    let number = segment.strip_prefix('v')?.strip_suffix(".0")?;
-    let major: u32 = number.parse().ok().filter(|n| (MIN..=MAX).contains(n))?;
-    (number == major.to_string()).then(|| format!("{major}.0"))
-}
 
 /// Winter '11 was v20.0; three releases a year (Spring, Summer, Winter of the next year).
 fn label(major: u32) -> String {
@@ -41,7 +33,7 @@ pub async fn list(State(sf): State<Arc<Salesforce>>) -> Response {
 }
 
 /// `GET /services/data/vXX.X/`: the resources of a version.
-pub async fn resources(Extension(api): Extension<super::gate::Api>) -> Json<Value> {
+pub async fn resources(Extension(api): Extension<Api>) -> Json<Value> {
     let base = format!("/services/data/v{}", api.version);
     let names = [
         "sobjects",
@@ -63,6 +55,7 @@ pub async fn resources(Extension(api): Extension<super::gate::Api>) -> Json<Valu
 
 #[cfg(test)]
 mod tests {
+    use super::super::api_version::parse;
     use super::*;
 
     #[test]

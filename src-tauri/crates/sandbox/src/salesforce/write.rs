@@ -3,11 +3,12 @@
 //! value is checked and normalised for its field type (too long, bad email, malformed
 //! id, unparsable date). Empty strings become null, as Salesforce stores them.
 
+use super::body::{RecordIn, Scalar};
 use super::errors::ApiError;
 use super::ids;
 use super::schema::{FType, Field, SObject};
 use crate::seed::sf_datetime;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
@@ -18,16 +19,16 @@ pub enum Op {
 /// The validated changes of a create or update body, as (field position, value).
 pub fn parse_fields(
     obj: &SObject,
-    body: &Map<String, Value>,
+    body: RecordIn<'_>,
     op: Op,
 ) -> Result<Vec<(usize, Value)>, ApiError> {
-    let mut changes = Vec::new();
+    let mut changes = Vec::with_capacity(body.len());
     let mut read_only = Vec::new();
     for (key, value) in body {
         if key == "attributes" {
             continue;
         }
-        let Some((i, field)) = obj.field(key) else {
+        let Some((i, field)) = obj.field(&key) else {
             return Err(ApiError::bad(
                 "INVALID_FIELD",
                 format!("No such column '{key}' on sobject of type {}", obj.name),
@@ -70,7 +71,14 @@ fn parser_error(kind: &str, value: &Value) -> ApiError {
 }
 
 /// One value checked and normalised for its field.
-pub fn coerce(field: &Field, value: &Value) -> Result<Value, ApiError> {
+pub fn coerce(field: &Field, value: Scalar<'_>) -> Result<Value, ApiError> {
+    let plain_text = field.ty.is_text() && !matches!(field.ty, FType::Id | FType::Reference);
+    let value = match value {
+        // Text of text fields is stored as it came.
+        Scalar::Str(s) if plain_text => return checked_text(field, s.into_owned()),
+        other => other.into_value(),
+    };
+    let value = &value;
     if value.is_null() {
         return Ok(if field.ty == FType::Boolean {
             Value::Bool(false)
@@ -116,28 +124,35 @@ pub fn coerce(field: &Field, value: &Value) -> Result<Value, ApiError> {
                 .with_fields([field.name])
             })
         }
-        _ => {
-            let text = text_of(value).ok_or_else(|| parser_error("string", value))?;
-            if text.is_empty() {
-                return Ok(Value::Null);
-            }
-            if text.chars().count() > field.length as usize {
-                let message = format!(
-                    "{}: data value too large: {text} (max length={})",
-                    field.label, field.length
-                );
-                return Err(ApiError::bad("STRING_TOO_LONG", message).with_fields([field.name]));
-            }
-            if field.ty == FType::Email && !valid_email(&text) {
-                return Err(ApiError::bad(
-                    "INVALID_EMAIL_ADDRESS",
-                    format!("{}: invalid email address: {text}", field.label),
-                )
-                .with_fields([field.name]));
-            }
-            Ok(Value::String(text))
-        }
+        _ => text(field, value),
     }
+}
+
+/// A text field's value: strings are moved, not copied; numbers and booleans become text.
+fn text(field: &Field, value: &Value) -> Result<Value, ApiError> {
+    let text = text_of(value).ok_or_else(|| parser_error("string", value))?;
+    checked_text(field, text)
+}
+
+fn checked_text(field: &Field, text: String) -> Result<Value, ApiError> {
+    if text.is_empty() {
+        return Ok(Value::Null);
+    }
+    if text.chars().count() > field.length as usize {
+        let message = format!(
+            "{}: data value too large: {text} (max length={})",
+            field.label, field.length
+        );
+        return Err(ApiError::bad("STRING_TOO_LONG", message).with_fields([field.name]));
+    }
+    if field.ty == FType::Email && !valid_email(&text) {
+        return Err(ApiError::bad(
+            "INVALID_EMAIL_ADDRESS",
+            format!("{}: invalid email address: {text}", field.label),
+        )
+        .with_fields([field.name]));
+    }
+    Ok(Value::String(text))
 }
 
 fn text_of(value: &Value) -> Option<String> {

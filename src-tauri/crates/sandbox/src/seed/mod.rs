@@ -16,18 +16,57 @@ use serde::Serialize;
 pub const SEED_EPOCH_MS: i64 = 1_790_000_000_000; // 2026-09-21T11:33:20Z
 const SPREAD_MS: i64 = 180 * 24 * 3600 * 1000;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One person of the population. Names and titles are the word lists' own strings and
+/// the email is derived when asked for ([`Population::email`]), so a population of
+/// millions holds no string of its own per person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Person {
-    pub first: String,
-    pub last: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub title: Option<String>,
+    pub first: &'static str,
+    pub last: &'static str,
+    /// Whose address this person has: their own index, or an earlier person's for the
+    /// duplicates by email; `None` for no email.
+    email_of: Option<u32>,
+    pub phone: Option<Phone>,
+    pub title: Option<&'static str>,
     /// Index into the population's companies.
     pub company: usize,
     pub lead_source: Option<&'static str>,
     pub created_ms: i64,
     pub modified_ms: i64,
+}
+
+impl Person {
+    pub fn has_email(&self) -> bool {
+        self.email_of.is_some()
+    }
+}
+
+/// A phone number in one of the formats people type them; shown by `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Phone {
+    area: u16,
+    exchange: u16,
+    line: u16,
+    style: u8,
+}
+
+impl std::fmt::Display for Phone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (a, b, c) = (self.area, self.exchange, self.line);
+        match self.style {
+            0 => write!(f, "({a}) {b}-{c:04}"),
+            1 => write!(f, "+1 {a} {b} {c:04}"),
+            2 => write!(f, "{a}.{b}.{c:04}"),
+            3 => write!(f, "+44 20 7946 {c:04}"),
+            _ => write!(f, "{a}-{b}-{c:04}"),
+        }
+    }
+}
+
+impl Phone {
+    pub fn text(self) -> String {
+        self.to_string()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -66,17 +105,30 @@ impl Population {
         let companies: Vec<Company> = (0..company_count).map(|i| company(&mut rng, i)).collect();
         let mut people: Vec<Person> = Vec::with_capacity(spec.records * 2);
         for i in 0..spec.records * 2 {
-            let p = person(&mut rng, i, &companies, people.last());
+            let p = person(&mut rng, i, companies.len(), people.last());
             people.push(p);
         }
         // About 2% share an email with an earlier record (duplicates to resolve).
         for i in (50..people.len()).step_by(50) {
             let earlier = rng.gen_range(0..i);
-            if let Some(email) = people[earlier].email.clone() {
-                people[i].email = Some(email);
+            if let Some(owner) = people[earlier].email_of {
+                people[i].email_of = Some(owner);
             }
         }
         Self { people, companies }
+    }
+
+    /// Person `i`'s email address (`first.last<n>@<their company's domain>`, where `n`
+    /// and the company are those of the person whose address it is).
+    pub fn email(&self, i: usize) -> Option<String> {
+        let owner = self.people.get(i)?.email_of? as usize;
+        let p = self.people.get(owner)?;
+        let domain = &self.companies.get(p.company)?.domain;
+        Some(format!(
+            "{}.{}{owner}@{domain}",
+            ascii_slug(p.first),
+            ascii_slug(p.last)
+        ))
     }
 }
 
@@ -93,32 +145,23 @@ fn timestamps(rng: &mut ChaCha8Rng, previous: Option<i64>, index: usize) -> (i64
 fn person(
     rng: &mut ChaCha8Rng,
     index: usize,
-    companies: &[Company],
+    companies: usize,
     previous: Option<&Person>,
 ) -> Person {
-    let first = (*names::FIRST.choose(rng).unwrap_or(&"Alex")).to_owned();
-    let last = (*names::LAST.choose(rng).unwrap_or(&"Smith")).to_owned();
-    let company = rng.gen_range(0..companies.len());
-    let domain = &companies[company].domain;
-    let email = (rng.gen_range(0..100) >= 3).then(|| {
-        format!(
-            "{}.{}{}@{}",
-            ascii_slug(&first),
-            ascii_slug(&last),
-            index,
-            domain
-        )
-    });
+    let first = names::FIRST.choose(rng).copied().unwrap_or("Alex");
+    let last = names::LAST.choose(rng).copied().unwrap_or("Smith");
+    let company = rng.gen_range(0..companies);
+    let email_of = (rng.gen_range(0..100) >= 3).then_some(index as u32);
     let phone = (rng.gen_range(0..100) >= 12).then(|| phone(rng));
     let title = (rng.gen_range(0..100) >= 8)
-        .then(|| (*names::TITLES.choose(rng).unwrap_or(&"Manager")).to_owned());
+        .then(|| names::TITLES.choose(rng).copied().unwrap_or("Manager"));
     let lead_source =
         (rng.gen_range(0..100) >= 20).then(|| *names::LEAD_SOURCES.choose(rng).unwrap_or(&"Web"));
     let (created_ms, modified_ms) = timestamps(rng, previous.map(|p| p.modified_ms), index);
     Person {
         first,
         last,
-        email,
+        email_of,
         phone,
         title,
         company,
@@ -146,7 +189,7 @@ fn company(rng: &mut ChaCha8Rng, index: usize) -> Company {
             .choose(rng)
             .copied()
             .unwrap_or("Technology"),
-        phone: (rng.gen_range(0..100) >= 10).then(|| phone(rng)),
+        phone: (rng.gen_range(0..100) >= 10).then(|| phone(rng).text()),
         street: format!(
             "{} {}",
             rng.gen_range(1..9999),
@@ -161,18 +204,19 @@ fn company(rng: &mut ChaCha8Rng, index: usize) -> Company {
 }
 
 /// US and UK numbers in the formats people type them.
-fn phone(rng: &mut ChaCha8Rng) -> String {
-    let (a, b, c) = (
+fn phone(rng: &mut ChaCha8Rng) -> Phone {
+    // Drawn as i32, as they always were, so seeds keep giving the same numbers.
+    let (area, exchange, line): (i32, i32, i32) = (
         rng.gen_range(201..989),
         rng.gen_range(200..999),
         rng.gen_range(0..9999),
     );
-    match rng.gen_range(0..5) {
-        0 => format!("({a}) {b}-{c:04}"),
-        1 => format!("+1 {a} {b} {c:04}"),
-        2 => format!("{a}.{b}.{c:04}"),
-        3 => format!("+44 20 7946 {:04}", c),
-        _ => format!("{a}-{b}-{c:04}"),
+    let style: i32 = rng.gen_range(0..5);
+    Phone {
+        area: area as u16,
+        exchange: exchange as u16,
+        line: line as u16,
+        style: style as u8,
     }
 }
 
@@ -204,21 +248,7 @@ pub fn ascii_slug(text: &str) -> String {
     }
 }
 
-/// ISO 8601 UTC with milliseconds and `Z` (HubSpot).
-pub fn iso_z(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
-}
-
-/// Salesforce's `2013-05-20T20:49:32.000+0000`.
-pub fn sf_datetime(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
-        .to_string()
-}
+pub use crate::stamps::{iso_z, sf_datetime};
 
 /// QuickBooks' local time with an offset (the sandbox company is on US Pacific, -07:00).
 pub fn qbo_datetime(ms: i64) -> String {
@@ -258,18 +288,19 @@ mod tests {
 
     #[test]
     fn the_data_has_the_awkward_cases() {
-        let p = Population::generate(SeedSpec {
+        let population = Population::generate(SeedSpec {
             seed: 1,
             records: 500,
-        })
-        .people;
+        });
+        let p = &population.people;
         assert!(
             p.iter().any(|x| !x.first.is_ascii() || !x.last.is_ascii()),
             "non-ASCII names"
         );
-        assert!(p.iter().any(|x| x.email.is_none()), "missing emails");
+        let all: Vec<Option<String>> = (0..p.len()).map(|i| population.email(i)).collect();
+        assert!(all.iter().any(Option::is_none), "missing emails");
         assert!(p.iter().any(|x| x.phone.is_none()), "missing phones");
-        let mut emails: Vec<_> = p.iter().filter_map(|x| x.email.clone()).collect();
+        let mut emails: Vec<_> = all.into_iter().flatten().collect();
         let total = emails.len();
         emails.sort();
         emails.dedup();

@@ -71,24 +71,23 @@ impl Workspace {
         let base = SEED_EPOCH_MS / 1000;
         let mut handles = HashSet::new();
         for (i, p) in population.people.iter().take(count).enumerate() {
-            let mut handle = format!("{}.{}", ascii_slug(&p.first), ascii_slug(&p.last));
+            let mut handle = format!("{}.{}", ascii_slug(p.first), ascii_slug(p.last));
             if !handles.insert(handle.clone()) {
                 handle = format!("{handle}{i}");
                 handles.insert(handle.clone());
             }
             let id = self.new_id('U', rng);
             let email = p
-                .email
-                .as_ref()
-                .map(|_| format!("{handle}@{}", self.team.email_domain));
+                .has_email()
+                .then(|| format!("{handle}@{}", self.team.email_domain));
             self.users.push(User {
                 id,
                 name: handle,
-                first: p.first.clone(),
-                last: p.last.clone(),
-                title: p.title.clone(),
+                first: p.first.to_owned(),
+                last: p.last.to_owned(),
+                title: p.title.map(str::to_owned),
                 email,
-                phone: p.phone.clone(),
+                phone: p.phone.map(|x| x.text()),
                 zone: rng.gen_range(0..ZONES.len()),
                 deleted: i % 25 == 24,
                 is_admin: i == 0 || i % 10 == 5,

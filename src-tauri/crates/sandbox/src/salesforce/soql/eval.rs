@@ -7,12 +7,11 @@
 use super::plan::{Col, PCond, Plan};
 use super::typing::Typed;
 use super::{CmpOp, Pat};
-use crate::salesforce::render::attributes;
+use crate::salesforce::record::Cell;
 use crate::salesforce::schema::{FType, SObject, F_ID};
 use crate::salesforce::store::{is_indexed, Record, Store};
-use serde_json::{Map, Value};
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -21,15 +20,16 @@ pub enum Outcome {
     Ids(Vec<String>),
 }
 
-fn value<'s>(col: &Col, record: &'s Record, store: &'s Store) -> &'s Value {
+fn value<'s>(col: &Col, record: &'s Record, store: &'s Store) -> Cell<'s> {
     match col {
-        Col::Local(i) => &record.values[*i],
+        Col::Local(i) => record.get(*i),
         Col::Parent {
             via, target, field, ..
-        } => record.values[*via]
+        } => record
+            .get(*via)
             .as_str()
             .and_then(|id| store.get(target, id))
-            .map_or(&Value::Null, |p| &p.values[*field]),
+            .map_or(Cell::Null, |p| p.get(*field)),
     }
 }
 
@@ -38,7 +38,7 @@ fn lower(s: &str) -> impl Iterator<Item = char> + '_ {
 }
 
 /// A record value against a typed literal; `None` when the value is null.
-fn compare(v: &Value, lit: &Typed) -> Option<Ordering> {
+fn compare(v: Cell<'_>, lit: &Typed) -> Option<Ordering> {
     match lit {
         Typed::Text(l) => Some(lower(v.as_str()?).cmp(l.chars())),
         Typed::Id(l) | Typed::Stamp(l) => Some(v.as_str()?.cmp(l.as_str())),
@@ -130,7 +130,7 @@ fn matches(cond: &PCond, record: &Record, store: &Store) -> bool {
 }
 
 /// Two record values of one column, by the column's type.
-fn order_values(ty: FType, a: &Value, b: &Value) -> Ordering {
+fn order_values(ty: FType, a: Cell<'_>, b: Cell<'_>) -> Ordering {
     match ty {
         FType::Id | FType::Reference | FType::Date | FType::DateTime => a.as_str().cmp(&b.as_str()),
         t if t.is_text() => {
@@ -146,7 +146,7 @@ fn order_values(ty: FType, a: &Value, b: &Value) -> Ordering {
 
 /// The ids of the live rows a condition can only be true for, in id order, when it
 /// pins an indexed column to text values (or `Id` to ids); `None` when it does not.
-fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<BTreeSet<&'s str>> {
+fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<Vec<&'s Record>> {
     let lits = match cond {
         PCond::All(parts) => return parts.iter().find_map(|c| candidates(obj, c, store)),
         PCond::Cmp(Col::Local(i), _, CmpOp::Eq, lit) => (*i, std::slice::from_ref(lit)),
@@ -154,21 +154,27 @@ fn candidates<'s>(obj: &SObject, cond: &PCond, store: &'s Store) -> Option<BTree
         _ => return None,
     };
     let (field, lits) = lits;
-    let mut ids = BTreeSet::new();
+    // By id, so each row comes once and in id order.
+    let mut rows = BTreeMap::new();
     for lit in lits {
         match lit {
             Typed::Id(id) if field == F_ID => {
                 if let Some(r) = store.get(obj, id) {
-                    ids.insert(r.id());
+                    rows.insert(r.id(), r);
                 }
             }
             Typed::Text(key) if is_indexed(obj, field) => {
-                ids.extend(store.indexed(obj, field, key).iter().map(String::as_str));
+                rows.extend(
+                    store
+                        .indexed(obj, field, key)
+                        .into_iter()
+                        .map(|r| (r.id(), r)),
+                );
             }
             _ => return None,
         }
     }
-    Some(ids)
+    Some(rows.into_values().collect())
 }
 
 /// The ids (or the count) a plan selects; deleted rows only for queryAll.
@@ -181,7 +187,7 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
         .filter(|_| !include_deleted)
         .and_then(|c| candidates(plan.obj, c, store));
     let all: Box<dyn Iterator<Item = &Record>> = match narrowed {
-        Some(ids) => Box::new(ids.into_iter().filter_map(|id| table.get(id))),
+        Some(rows) => Box::new(rows.into_iter()),
         None => Box::new(table.values()),
     };
     let mut rows: Vec<&Record> = all
@@ -233,50 +239,6 @@ pub fn run(plan: &Plan, store: &Store, include_deleted: bool) -> Outcome {
     Outcome::Ids(selected.map(|r| r.id().to_owned()).collect())
 }
 
-/// One result row: attributes, then the selected columns.
-pub fn render(plan: &Plan, version: &str, store: &Store, record: &Record) -> Value {
-    let mut map = Map::new();
-    map.insert(
-        "attributes".into(),
-        attributes(version, plan.obj, record.id()),
-    );
-    for col in &plan.select {
-        match col {
-            Col::Local(i) => {
-                map.insert(plan.obj.fields[*i].name.into(), record.values[*i].clone());
-            }
-            Col::Parent {
-                via,
-                rel,
-                target,
-                field,
-            } => {
-                let parent = record.values[*via]
-                    .as_str()
-                    .and_then(|id| store.get(target, id));
-                let entry = map.entry(rel.to_string()).or_insert(Value::Null);
-                if let Some(parent) = parent {
-                    if entry.is_null() {
-                        let mut nested = Map::new();
-                        nested.insert(
-                            "attributes".into(),
-                            attributes(version, target, parent.id()),
-                        );
-                        *entry = Value::Object(nested);
-                    }
-                    if let Value::Object(nested) = entry {
-                        nested.insert(
-                            target.fields[*field].name.into(),
-                            parent.values[*field].clone(),
-                        );
-                    }
-                }
-            }
-        }
-    }
-    Value::Object(map)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +268,7 @@ mod index_tests {
     use super::*;
     use crate::config::{SeedScope, SeedSpec};
     use crate::salesforce::soql::compile;
-    use crate::salesforce::{schema, seed, Org};
+    use crate::salesforce::{objects, seed, Org};
 
     #[test]
     fn indexed_lookups_select_what_a_full_scan_selects() {
@@ -315,12 +277,12 @@ mod index_tests {
             records: 400,
         };
         let mut store = seed::build(spec, &Org::new(spec), &SeedScope::default());
-        let lead = schema::find("Lead").unwrap_or_else(|| unreachable!());
+        let lead = objects::find("Lead").unwrap_or_else(|| unreachable!());
         let (email, _) = lead.field("Email").unwrap_or_else(|| unreachable!());
         let rows: Vec<Record> = store.table(lead).rows.values().take(6).cloned().collect();
         let emails: Vec<String> = rows
             .iter()
-            .filter_map(|r| r.values[email].as_str().map(str::to_owned))
+            .filter_map(|r| r.get(email).as_str().map(str::to_owned))
             .collect();
         // One of them deleted: a query no longer finds it, queryAll still does.
         let mut gone = rows[0].clone();

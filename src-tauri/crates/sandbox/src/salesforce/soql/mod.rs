@@ -11,9 +11,10 @@ mod eval;
 mod lexer;
 mod parser;
 mod plan;
+pub mod row_json;
 mod typing;
 
-pub use eval::{render, run, Outcome};
+pub use eval::{run, Outcome};
 pub use plan::Plan;
 
 use super::errors::ApiError;

@@ -6,7 +6,8 @@
 use super::typing::{type_error, typed, Typed};
 use super::{CmpOp, Cond, Item, Lit, Name, Query};
 use crate::salesforce::errors::{soql_error, ApiError};
-use crate::salesforce::schema::{self, FType, SObject};
+use crate::salesforce::objects;
+use crate::salesforce::schema::{FType, SObject};
 
 /// Where a selected or filtered value comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +53,7 @@ impl Col {
 }
 
 pub fn resolve(query: &str, q: &Query) -> Result<Plan, ApiError> {
-    let obj = schema::find(&q.object.text).ok_or_else(|| {
+    let obj = objects::find(&q.object.text).ok_or_else(|| {
         let message = format!("sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.", q.object.text);
         soql_error("INVALID_TYPE", query, q.object.at, &message)
     })?;
@@ -177,7 +178,7 @@ impl Resolver<'_> {
                 let target = reference
                     .reference_to
                     .first()
-                    .and_then(|t| schema::find(t))
+                    .and_then(|t| objects::find(t))
                     .ok_or_else(|| {
                         self.no_column(
                             name,
