@@ -460,7 +460,7 @@ async fn run_errors_and_outbox() {
         idempotency_key: "run1:00Q1:create",
         payload: "{}",
     };
-    let (id1, state) = outbox::record_many(&mut conn, std::slice::from_ref(&intent))
+    let (id1, state) = outbox::record_many(&mut conn, std::slice::from_ref(&intent), false)
         .await
         .unwrap()[0];
     assert_eq!(state, OutboxState::Pending);
@@ -475,9 +475,13 @@ async fn run_errors_and_outbox() {
         ..intent.clone()
     };
     // A batch: ids come back in the order asked, the known key gives its old intent.
-    let got = outbox::record_many(&mut conn, &[second.clone(), intent.clone(), third.clone()])
-        .await
-        .unwrap();
+    let got = outbox::record_many(
+        &mut conn,
+        &[second.clone(), intent.clone(), third.clone()],
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         got[1],
         (id1, OutboxState::Pending),
@@ -521,7 +525,7 @@ async fn run_errors_and_outbox() {
     // its key starts a new intent and the confirmed row keeps what was written.
     let mut conn = store.pool().acquire().await.unwrap();
     let template = intent.clone();
-    let again = outbox::record_many(&mut conn, &[second, third, intent])
+    let again = outbox::record_many(&mut conn, &[second, third, intent], false)
         .await
         .unwrap();
     assert_eq!(again[0], (other, OutboxState::Pending));
@@ -543,10 +547,35 @@ async fn run_errors_and_outbox() {
         source_id: Some("00Q3"),
         ..template
     };
-    let repeat = outbox::record_many(&mut conn, &[third_again])
+    let repeat = outbox::record_many(&mut conn, &[third_again.clone()], false)
         .await
         .unwrap();
     assert_eq!(repeat, vec![fresh[0]]);
+    // Recorded as sent: a new intent is sent with one attempt; an open one (here pending,
+    // never sent) is the same intent, now sent with one attempt more.
+    let fourth = outbox::NewIntent {
+        idempotency_key: "run1:00Q4:create",
+        source_id: Some("00Q4"),
+        ..third_again.clone()
+    };
+    let sent = outbox::record_many(&mut conn, &[fourth, third_again], true)
+        .await
+        .unwrap();
+    assert_eq!(sent[1], (fresh[0].0, OutboxState::Sent));
+    assert_eq!(sent[0].1, OutboxState::Sent);
+    let attempts: Vec<(i64, String, i64)> =
+        sqlx::query_as("SELECT id, state, attempts FROM outbox WHERE id IN (?, ?) ORDER BY id")
+            .bind(sent[0].0)
+            .bind(sent[1].0)
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    let mut expected = vec![
+        (fresh[0].0, "sent".to_owned(), 1),
+        (sent[0].0, "sent".to_owned(), 1),
+    ];
+    expected.sort();
+    assert_eq!(attempts, expected);
 }
 
 #[tokio::test]

@@ -116,8 +116,8 @@ pub(super) async fn write_decisions(
     Ok((created, updated))
 }
 
-/// Records one intent per decision in `todo` and marks the ones to send as sent, in one
-/// transaction. Returns the intents to send (one settled after an interruption — linked,
+/// Records one intent per decision in `todo`, each as sent, in one statement per thousand
+/// and one transaction. Returns the intents to send (one settled after an interruption — linked,
 /// or flagged for the user — is not sent again) and every decision's payload.
 async fn record_intents<'d>(
     ctx: &Ctx<'_>,
@@ -161,15 +161,14 @@ async fn record_intents<'d>(
             payload: &payloads[i],
         })
         .collect();
-    let recorded = outbox::record_many(&mut tx, &new).await?;
+    // Recorded as sent in the same statement: the commit below comes before any call.
+    let recorded = outbox::record_many(&mut tx, &new, true).await?;
     for (i, (id, state)) in recorded.into_iter().enumerate() {
         // Settled after an interruption (linked, or flagged for the user): not sent again.
         if state != OutboxState::Confirmed {
             intents.push((id, todo[i], i));
         }
     }
-    let ids: Vec<i64> = intents.iter().map(|(id, _, _)| *id).collect();
-    outbox::mark_sent(&mut *tx, &ids).await?;
     tx.commit()
         .await
         .map_err(switchyard_store::StoreError::from)?;

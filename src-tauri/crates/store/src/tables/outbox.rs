@@ -37,25 +37,37 @@ pub struct NewIntent<'a> {
     pub payload: &'a str,
 }
 
-/// Rows per multi-row statement: 11 bound values each stays far below SQLite's 32,766.
+/// Rows per multi-row statement: 13 bound values each stays far below SQLite's 32,766.
 const ROWS_PER_STATEMENT: usize = 1000;
 
 /// Records intents, a statement per thousand; returns each one's id and state, in order.
 /// An intent with the idempotency key of an open one (pending, sent or failed) returns
 /// that intent instead: a failed one goes back to pending (recording it again means
 /// trying again). Keys are unique among open intents only; a confirmed intent is history,
-/// and recording its key again is a new intent.
+/// and recording its key again is a new intent. With `sent`, every intent is recorded as
+/// handed to the provider at once (state `sent`, one attempt more), as `mark_sent` would
+/// after it, without a second write of each row.
 pub async fn record_many(
     db: &mut sqlx::SqliteConnection,
     intents: &[NewIntent<'_>],
+    sent: bool,
 ) -> StoreResult<Vec<(i64, OutboxState)>> {
     let now = now_ms();
+    let (state, attempts, on_conflict) = if sent {
+        ("sent", 1, "'sent'")
+    } else {
+        (
+            "pending",
+            0,
+            "CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END",
+        )
+    };
     let mut by_key: std::collections::HashMap<String, (i64, OutboxState)> =
         std::collections::HashMap::with_capacity(intents.len());
     for chunk in intents.chunks(ROWS_PER_STATEMENT) {
         let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO outbox (run_id, mapping_id, connection_id, object, operation, source_id,
-                 target_id, idempotency_key, payload, created_at, updated_at) ",
+                 target_id, idempotency_key, payload, state, attempts, created_at, updated_at) ",
         );
         qb.push_values(chunk, |mut row, i| {
             row.push_bind(i.run_id)
@@ -67,16 +79,18 @@ pub async fn record_many(
                 .push_bind(i.target_id)
                 .push_bind(i.idempotency_key)
                 .push_bind(i.payload)
+                .push_bind(state)
+                .push_bind(attempts)
                 .push_bind(now)
                 .push_bind(now);
         });
-        qb.push(
+        qb.push(format!(
             " ON CONFLICT (idempotency_key) WHERE state IN ('pending', 'sent', 'failed')
-             DO UPDATE SET run_id = excluded.run_id,
-                 state = CASE WHEN outbox.state = 'failed' THEN 'pending' ELSE outbox.state END,
+             DO UPDATE SET run_id = excluded.run_id, state = {on_conflict},
+                 attempts = outbox.attempts + excluded.attempts,
                  updated_at = excluded.updated_at
-             RETURNING id, state, idempotency_key",
-        );
+             RETURNING id, state, idempotency_key"
+        ));
         let done: Vec<(i64, OutboxState, String)> = qb.build_query_as().fetch_all(&mut *db).await?;
         by_key.extend(done.into_iter().map(|(id, state, key)| (key, (id, state))));
     }
