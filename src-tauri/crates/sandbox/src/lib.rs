@@ -23,6 +23,7 @@ mod server;
 mod sim;
 mod stamps;
 mod stats;
+mod varint;
 pub mod webhooks;
 mod window;
 

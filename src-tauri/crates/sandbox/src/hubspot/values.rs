@@ -5,46 +5,13 @@
 //! never stored; empty values are never stored (HubSpot shows them as `null`).
 
 use super::schema::Kind;
+use crate::varint::{len_size, put_len, take_len};
 
 /// Positions fit the bitmap: no object has more than 16 properties.
 const MAX_PROPS: usize = 16;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Values(Box<[u8]>);
-
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn len_size(mut n: usize) -> usize {
-    let mut size = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        size += 1;
-    }
-    size
-}
-
-fn take_len(bytes: &[u8], at: &mut usize) -> usize {
-    let (mut n, mut shift) = (0usize, 0);
-    while let Some(&b) = bytes.get(*at) {
-        *at += 1;
-        n |= usize::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    n
-}
 
 /// Position of a property in the object's schema.
 pub fn position(kind: Kind, name: &str) -> Option<usize> {

@@ -6,6 +6,7 @@
 //! the JSON value the API shows; `IsDeleted` is derived from the deletion time.
 
 use super::schema::F_IS_DELETED;
+use crate::varint::{len_size, put_len, take_len};
 use serde_json::{Number, Value};
 
 /// No object has more fields than the bitmap has bits.
@@ -108,14 +109,6 @@ pub struct Record {
     pub deleted_ms: Option<i64>,
 }
 
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
 /// The packed size of a non-null cell.
 fn cell_size(c: Cell<'_>) -> usize {
     match c {
@@ -144,29 +137,6 @@ fn put_cell(out: &mut Vec<u8>, c: Cell<'_>) {
             out.extend_from_slice(s.as_bytes());
         }
     }
-}
-
-fn len_size(mut n: usize) -> usize {
-    let mut size = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        size += 1;
-    }
-    size
-}
-
-/// The LEB128 length at `at`, moving past it.
-fn take_len(bytes: &[u8], at: &mut usize) -> usize {
-    let (mut len, mut shift) = (0usize, 0);
-    while let Some(&b) = bytes.get(*at) {
-        *at += 1;
-        len |= usize::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    len
 }
 
 /// Moves past the cell at `at` without reading it.
