@@ -547,7 +547,7 @@ async fn run_errors_and_outbox() {
         source_id: Some("00Q3"),
         ..template
     };
-    let repeat = outbox::record_many(&mut conn, &[third_again.clone()], false)
+    let repeat = outbox::record_many(&mut conn, std::slice::from_ref(&third_again), false)
         .await
         .unwrap();
     assert_eq!(repeat, vec![fresh[0]]);
