@@ -158,9 +158,13 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
         let mut run = cli(dir.path(), &urls, &["sync", &mapping]).spawn().unwrap();
         let mut progress = BufReader::new(run.stderr.take().unwrap()).lines();
         let mut seen = 0;
+        let mut last = String::new();
         while seen < pages {
             match progress.next_line().await.unwrap() {
-                Some(line) if line.starts_with("read ") => seen += 1,
+                Some(line) if line.starts_with("read ") => {
+                    seen += 1;
+                    last = line;
+                }
                 Some(line) => println!("run {kills}: {line}"),
                 None => break,
             }
@@ -168,6 +172,7 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
         tokio::time::sleep(Duration::from_millis(extra_ms)).await;
         if run.try_wait().unwrap().is_none() {
             run.kill().await.unwrap();
+            println!("run {kills} killed {extra_ms} ms after: {last}");
             kills += 1;
         }
     }
@@ -189,6 +194,7 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
         *wanted.entry(contact_key(c)).or_default() += 1;
     }
     let (mut missing, mut doubled) = (0, 0);
+    let mut wrong = Vec::new();
     for (key, n) in &wanted {
         let had = before.get(key).copied().unwrap_or(0);
         // Contacts matching one Lead update it; two or more are ambiguous and left alone;
@@ -201,6 +207,16 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
         let got = after.get(key).copied().unwrap_or(0);
         missing += expected.saturating_sub(got);
         doubled += got.saturating_sub(expected);
+        if got != expected {
+            wrong.push(format!(
+                "{key}: {got} Leads, {expected} expected (had {had})"
+            ));
+        }
+    }
+    // Which ones, so a failure can be traced through the sandbox's dump and the runs.
+    wrong.sort();
+    for w in wrong.iter().take(20) {
+        println!("  {w}");
     }
     println!(
         "killed {kills} times; {} contacts; {missing} missing, {doubled} doubled; final run: {}",
