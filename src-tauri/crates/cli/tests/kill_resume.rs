@@ -112,8 +112,60 @@ fn contact_key(c: &Value) -> String {
     }
 }
 
+/// When to kill each run: after how many pages, and how many ms later. `fixed`, unless
+/// `SWITCHYARD_KILL_SEED` asks for other moments (a stress loop over seeds explores
+/// more of them than one schedule: `for s in $(seq 50); do SWITCHYARD_KILL_SEED=$s …`).
+fn kill_points(fixed: Vec<(usize, u64)>) -> Vec<(usize, u64)> {
+    match std::env::var("SWITCHYARD_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
+        Some(seed) => seeded_points(seed),
+        None => fixed,
+    }
+}
+
+/// Six kill moments spread by `seed`.
+fn seeded_points(seed: u64) -> Vec<(usize, u64)> {
+    // splitmix64: enough to spread the moments, no dependency for it.
+    let mut state = seed;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    (0..6)
+        .map(|i| (2 + i + (next() % 3) as usize, next() % 120))
+        .collect()
+}
+
 #[tokio::test]
 async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
+    killed_six_times(kill_points(vec![
+        (2, 5),
+        (3, 40),
+        (4, 15),
+        (5, 70),
+        (6, 25),
+        (7, 55),
+    ]))
+    .await;
+}
+
+/// Seed 4's moments kill a run while a batch holding an e-mail-less contact was sent but
+/// not answered, beside an older Lead with the same values: reconcile linked the contact
+/// to that Lead (1 missing) or, finding both, re-sent it (1 doubled) until candidates
+/// older than the intent or linked elsewhere were left out.
+#[tokio::test]
+async fn a_sync_killed_beside_look_alike_records_ends_with_nothing_missing_or_doubled() {
+    killed_six_times(kill_points(seeded_points(4))).await;
+}
+
+// What each killed run did and which keys came out wrong are the test's diagnostics.
+#[allow(clippy::print_stdout)]
+async fn killed_six_times(points: Vec<(usize, u64)>) {
     let (mut sandbox, doc) = start_sandbox().await;
     let base = |p: &str| doc["providers"][p]["base_url"].as_str().unwrap().to_owned();
     let urls = ["salesforce", "hubspot", "quickbooks", "slack", "zapier"]
@@ -154,7 +206,7 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
     // Each run is killed a moment after its k-th page was committed, so the kill lands
     // in the middle of the next page (reading, matching, or writing a batch).
     let mut kills = 0;
-    for (pages, extra_ms) in [(2, 5), (3, 40), (4, 15), (5, 70), (6, 25), (7, 55)] {
+    for (pages, extra_ms) in points {
         let mut run = cli(dir.path(), &urls, &["sync", &mapping]).spawn().unwrap();
         let mut progress = BufReader::new(run.stderr.take().unwrap()).lines();
         let mut seen = 0;

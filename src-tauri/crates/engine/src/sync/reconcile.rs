@@ -18,11 +18,21 @@ use switchyard_connectors::value::Record;
 use switchyard_store::kinds::{OutboxOp, OutboxState, Side};
 use switchyard_store::tables::{links, outbox, run_errors};
 
-/// Target records holding exactly `values`, found through the first text value sent.
+/// How far the provider's clock may be behind ours when a record it made is compared with
+/// the time its intent was recorded.
+const CLOCK_SKEW_MS: i64 = 120_000;
+
+/// Target records an interrupted create may have made, holding exactly `values` (found
+/// through the first text value sent): not archived, last changed no earlier than the
+/// intent was recorded at `recorded_ms` (less `CLOCK_SKEW_MS`), and linked to no source
+/// record. A record that was there before, or is another record's pair, only looks the
+/// same: linking it would leave this record's own create unsent.
 async fn same_values(
+    ctx: &Ctx<'_>,
     target: &dyn Connector,
     tspec: &ObjectSpec,
     values: &Values,
+    recorded_ms: i64,
 ) -> EngineResult<Vec<Record>> {
     let probe = values.iter().find(|(field, v)| {
         v.as_text().is_some_and(|t| !t.trim().is_empty())
@@ -36,14 +46,27 @@ async fn same_values(
         .lookup(tspec, field, &[value.to_string()], &fields)
         .await
         .map_err(|e| connector_error(target.provider(), e))?;
-    Ok(candidates
+    let alike: Vec<Record> = candidates
         .into_iter()
         .filter(|r| {
             !r.archived
+                && r.modified
+                    .is_none_or(|m| m.timestamp_millis() >= recorded_ms - CLOCK_SKEW_MS)
                 && values
                     .iter()
                     .all(|(f, v)| r.get(f).same(v) || (v.is_blank() && r.get(f).is_blank()))
         })
+        .collect();
+    let ids: Vec<String> = alike.iter().map(|r| r.id.clone()).collect();
+    let paired: std::collections::HashSet<String> =
+        links::by_target_ids(&ctx.db, ctx.mapping_id, &ids)
+            .await?
+            .into_iter()
+            .map(|l| l.target_id)
+            .collect();
+    Ok(alike
+        .into_iter()
+        .filter(|r| !paired.contains(&r.id))
         .collect())
 }
 
@@ -121,7 +144,7 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
                     .cloned()
                     .unwrap_or_default(),
             ),
-            (None, false) => Some(same_values(side, spec, &values).await?),
+            (None, false) => Some(same_values(ctx, side, spec, &values, intent.created_at).await?),
             // Back in the source the values are the target's: nothing to compare by.
             (None, true) => None,
         };
