@@ -3,11 +3,12 @@
 //! everything, when the page repeats a waiting record, when the cursor would lag too
 //! far, or at a safe point (the run stops or ends).
 //!
-//! Pipelined (`handle_page` with `pipelined`), the batches a page filled are written
-//! while the next page is decided and the one after it read: on two cores the engine's
-//! SQLite thread, its own work and the providers' answers overlap instead of taking
-//! turns. A page repeating a record or match key of the batch in flight waits for it
-//! to land first, so the page is decided on what that batch wrote.
+//! Pipelined (`handle_page` with `pipelined`), the batches a page filled are written by
+//! a task of their own while the next page is decided and the one after it read: the
+//! write's statements reach the run's SQLite thread while this task works out the
+//! next page, instead of the two taking turns. A page repeating a record or match key
+//! of the batch in flight waits for it to land first, so the page is decided on what
+//! that batch wrote.
 
 use super::checkpoint::{commit_links_and_errors, commit_progress};
 use super::context::{Ctx, Way};
@@ -16,18 +17,19 @@ use super::pending::{Pending, Taken};
 use super::report::PlannedRecord;
 use super::tally::Tally;
 use super::write::write_decisions;
-use crate::EngineResult;
+use crate::{EngineError, EngineResult, ErrorCode};
 use std::future::Future;
-use std::pin::Pin;
+use std::sync::Arc;
 use switchyard_connectors::cursor::Cursor;
 use switchyard_connectors::value::Record;
+use tokio::task::JoinHandle;
 
 /// Part-filled batches are sent anyway once they hold a record read this many pages ago,
 /// so the committed cursor never lags further (a crash re-reads at most this much).
 const MAX_LAG_PAGES: u64 = 10;
 
-/// A batch being written while the next page is handled.
-pub(super) type Flying<'c> = Pin<Box<dyn Future<Output = EngineResult<(Taken, Tally)>> + Send + 'c>>;
+/// A batch being written (by a task of its own) while the next page is handled.
+pub(super) type Flying = JoinHandle<EngineResult<(Taken, Tally)>>;
 
 /// Decides a page; unless dry, queues its writes and sends whatever batches are full
 /// (or everything, when the page repeats a waiting record or the cursor lags). The batch
@@ -35,14 +37,14 @@ pub(super) type Flying<'c> = Pin<Box<dyn Future<Output = EngineResult<(Taken, Ta
 /// when `pipelined`, the batches this page filled are left in `flying`, otherwise they
 /// are written before it returns.
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn handle_page<'c, F: Future>(
-    ctx: &'c Ctx<'_>,
+pub(super) async fn handle_page<F: Future>(
+    ctx: &Arc<Ctx>,
     records: &[Record],
     plan: &mut Vec<PlannedRecord>,
     pending: &mut Pending,
     page_no: u64,
     read_up_to: &Cursor,
-    flying: &mut Option<Flying<'c>>,
+    flying: &mut Option<Flying>,
     pipelined: bool,
     next: Option<F>,
 ) -> EngineResult<(Tally, Option<F::Output>)> {
@@ -59,7 +61,7 @@ pub(super) async fn handle_page<'c, F: Future>(
     };
     let written = async {
         match flying.take() {
-            Some(f) => Some(f.await),
+            Some(f) => Some(joined(f).await),
             None => None,
         }
     };
@@ -80,11 +82,13 @@ pub(super) async fn handle_page<'c, F: Future>(
         pending.read_up_to(page_no, read_up_to.clone());
         let all = pending.lags(page_no, MAX_LAG_PAGES);
         if let Some(taken) = pending.take(ctx.target.batch_size(), all) {
-            let write: Flying<'c> = Box::pin(write_taken(ctx, taken));
             if pipelined {
-                *flying = Some(write);
+                let ctx = Arc::clone(ctx);
+                *flying = Some(tokio::spawn(async move { write_taken(&ctx, taken).await }));
             } else {
-                tally.add(&land(pending, Some(write)).await?);
+                let (taken, t) = write_taken(ctx, taken).await?;
+                pending.landed(&taken);
+                tally.add(&t);
             }
         }
     }
@@ -92,17 +96,27 @@ pub(super) async fn handle_page<'c, F: Future>(
 }
 
 /// Waits for the batch in flight, if any, and clears its marks in `pending`.
-pub(super) async fn land(pending: &mut Pending, flying: Option<Flying<'_>>) -> EngineResult<Tally> {
+pub(super) async fn land(pending: &mut Pending, flying: Option<Flying>) -> EngineResult<Tally> {
     let Some(flying) = flying else {
         return Ok(Tally::default());
     };
-    let (taken, tally) = flying.await?;
+    let (taken, tally) = joined(flying).await?;
     pending.landed(&taken);
     Ok(tally)
 }
 
+/// What a task of the run returned; a task that panicked fails the run.
+pub(super) async fn joined<T>(task: JoinHandle<EngineResult<T>>) -> EngineResult<T> {
+    task.await.unwrap_or_else(|e| {
+        Err(EngineError::new(
+            ErrorCode::Internal,
+            format!("a task of the run stopped: {e}"),
+        ))
+    })
+}
+
 /// Sends what waits in `pending`: whole batches only, or everything when `all`.
-pub(super) async fn flush(ctx: &Ctx<'_>, pending: &mut Pending, all: bool) -> EngineResult<Tally> {
+pub(super) async fn flush(ctx: &Ctx, pending: &mut Pending, all: bool) -> EngineResult<Tally> {
     let Some(taken) = pending.take(ctx.target.batch_size(), all) else {
         return Ok(Tally::default());
     };
@@ -113,7 +127,7 @@ pub(super) async fn flush(ctx: &Ctx<'_>, pending: &mut Pending, all: bool) -> En
 
 /// Writes decisions taken from `Pending` and stores their failures; returns them (to be
 /// marked landed) with what they did.
-async fn write_taken(ctx: &Ctx<'_>, mut taken: Taken) -> EngineResult<(Taken, Tally)> {
+async fn write_taken(ctx: &Ctx, mut taken: Taken) -> EngineResult<(Taken, Tally)> {
     let mut failures = Vec::new();
     let (created, updated) = write_decisions(
         ctx,
@@ -139,9 +153,9 @@ async fn write_taken(ctx: &Ctx<'_>, mut taken: Taken) -> EngineResult<(Taken, Ta
 /// flight lands, everything still waiting is sent and the cursor committed with what
 /// that sent, which `tally` counts.
 pub(super) async fn send_all(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     pending: &mut Pending,
-    flying: Option<Flying<'_>>,
+    flying: Option<Flying>,
     deletes_since: Option<chrono::DateTime<chrono::Utc>>,
     tally: &mut Tally,
 ) -> EngineResult<()> {

@@ -22,7 +22,7 @@ pub(super) type Sent<'d> = (i64, &'d Decision, usize);
 /// or never sent) or failed, and the failure added to `failures`. Returns how many were
 /// written.
 pub(super) async fn confirm(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     to: Way,
     group: &[&Sent<'_>],
     results: Vec<WriteResult>,
@@ -64,7 +64,7 @@ pub(super) async fn confirm(
                 Way::Backward => (written_id.as_str(), d.source_id.as_str()),
             };
             links::LinkUpsert {
-                mapping_id: ctx.mapping_id,
+                mapping_id: &ctx.mapping_id,
                 source_id,
                 target_id,
                 base: &payloads[*payload],
@@ -90,7 +90,7 @@ pub(super) async fn confirm(
 /// Commits the source cursor as far as nothing waits behind it, with the counters
 /// `add`s to the run's row, in one transaction.
 pub(super) async fn commit_progress(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     pending: &mut Pending,
     deletes_since: Option<chrono::DateTime<chrono::Utc>>,
     add: &Tally,
@@ -101,7 +101,7 @@ pub(super) async fn commit_progress(
             read,
             deletes_since,
         };
-        cursors::set(&mut *tx, ctx.mapping_id, Side::Source, &stored.to_row()).await?;
+        cursors::set(&mut *tx, &ctx.mapping_id, Side::Source, &stored.to_row()).await?;
     }
     runs::checkpoint(&mut *tx, &ctx.run_id, "writing", add.counts(), None).await?;
     tx.commit()
@@ -112,7 +112,7 @@ pub(super) async fn commit_progress(
 
 /// Links pairs found without a write, and stores record errors, in one transaction.
 pub(super) async fn commit_links_and_errors(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     pairs: &[(String, String, Values)],
     failures: &[Failed],
 ) -> EngineResult<()> {
@@ -126,7 +126,7 @@ pub(super) async fn commit_links_and_errors(
         .iter()
         .zip(&bases)
         .map(|((source_id, target_id, _), base)| links::LinkUpsert {
-            mapping_id: ctx.mapping_id,
+            mapping_id: &ctx.mapping_id,
             source_id,
             target_id,
             base,
@@ -139,7 +139,7 @@ pub(super) async fn commit_links_and_errors(
     for f in failures {
         let error = run_errors::NewRunError {
             run_id: &ctx.run_id,
-            mapping_id: ctx.mapping_id,
+            mapping_id: &ctx.mapping_id,
             side: f.side,
             record_id: Some(&f.record_id),
             code: &f.code,

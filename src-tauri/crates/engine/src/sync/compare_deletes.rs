@@ -17,7 +17,7 @@ use switchyard_store::tables::{alerts, links};
 /// the note for the run.
 pub(super) async fn deletes_by_comparison(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     way: Way,
     why: &str,
 ) -> EngineResult<(Vec<String>, String)> {
@@ -50,7 +50,7 @@ pub(super) async fn deletes_by_comparison(
         }
     }
     let pool = engine.store().pool();
-    let gone: Vec<String> = links::all_ids(pool, ctx.mapping_id, target)
+    let gone: Vec<String> = links::all_ids(pool, &ctx.mapping_id, target)
         .await?
         .into_iter()
         .filter(|id| !live.contains(id))
@@ -61,16 +61,16 @@ pub(super) async fn deletes_by_comparison(
         live.len()
     );
     let message = format!("{note}. Run syncs at least every 30 days to keep delete checks cheap.");
-    let dedup_key = format!("changes_unavailable:{}", ctx.mapping_id);
+    let dedup_key = format!("changes_unavailable:{}", &ctx.mapping_id);
     let alert = alerts::NewAlert {
         connection_id: Some(connection),
-        mapping_id: Some(ctx.mapping_id),
+        mapping_id: Some(&ctx.mapping_id),
         kind: "changes_unavailable",
         severity: Severity::Warning,
         message: &message,
         dedup_key: &dedup_key,
     };
     alerts::raise(pool, &alert).await?;
-    tracing::warn!(mapping = ctx.mapping_id, "{note}");
+    tracing::warn!(mapping = &ctx.mapping_id, "{note}");
     Ok((gone, note))
 }

@@ -15,9 +15,9 @@ use switchyard_connectors::schema::ObjectSpec;
 use switchyard_connectors::value::Record;
 use switchyard_store::kinds::Side;
 
-pub(super) struct Ctx<'a> {
+pub(super) struct Ctx {
     pub(super) run_id: String,
-    pub(super) mapping_id: &'a str,
+    pub(super) mapping_id: String,
     pub(super) draft: MappingDraft,
     pub(super) sspec: ObjectSpec,
     pub(super) tspec: ObjectSpec,
@@ -26,6 +26,10 @@ pub(super) struct Ctx<'a> {
     /// The run's own connection (`Store::dedicated_pool`): its pages' statements keep one
     /// warm page cache.
     pub(super) db: switchyard_store::sqlx::SqlitePool,
+    /// A second connection of the run's own, for the link look-ups of the page being
+    /// decided while the last page's batch is written through `db`. It reads only
+    /// what was committed: records of a batch in flight are never decided meanwhile.
+    pub(super) reads: switchyard_store::sqlx::SqlitePool,
     pub(super) dry_run: bool,
     pub(super) target_fields: Vec<String>,
     pub(super) source_fields: Vec<String>,
@@ -43,17 +47,18 @@ pub(super) struct Ctx<'a> {
     pub(super) written_fields: std::sync::Mutex<HashMap<String, HashSet<String>>>,
 }
 
-impl<'a> Ctx<'a> {
+impl Ctx {
     /// Opens both connections for the run, describes both objects and checks the
     /// mapping against them again; the two-way state starts empty.
     pub(super) async fn open(
         engine: &Engine,
         run_id: &str,
-        mapping_id: &'a str,
+        mapping_id: &str,
         draft: MappingDraft,
         dry_run: bool,
         db: &switchyard_store::sqlx::SqlitePool,
-    ) -> EngineResult<Ctx<'a>> {
+        reads: &switchyard_store::sqlx::SqlitePool,
+    ) -> EngineResult<Ctx> {
         let source = engine
             .connector_for_run(&draft.source_connection_id, Some(run_id))
             .await?;
@@ -78,13 +83,14 @@ impl<'a> Ctx<'a> {
         let upsert_key = key_field(&draft.match_rule, &tspec, dry_run).map(str::to_owned);
         Ok(Ctx {
             run_id: run_id.to_owned(),
-            mapping_id,
+            mapping_id: mapping_id.to_owned(),
             draft,
             sspec,
             tspec,
             source,
             target,
             db: db.clone(),
+            reads: reads.clone(),
             dry_run,
             target_fields,
             source_fields,

@@ -23,7 +23,7 @@ use switchyard_store::tables::links;
 /// Decides every record of a page; unless dry, queues its creates and updates in
 /// `pending` and stores its links found without a write and its failures.
 pub(super) async fn decide_page(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     records: &[Record],
     plan: &mut Vec<PlannedRecord>,
     pending: &mut Pending,
@@ -116,7 +116,7 @@ pub(super) async fn decide_page(
 /// record linked now is remembered, its target's changes being this run's own. Returns
 /// the conflicts found.
 fn two_way(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     changes: &HashMap<String, Record>,
     link: Option<&links::Link>,
     record: &Record,

@@ -27,7 +27,7 @@ pub struct Outcome {
 /// policy (see above).
 pub(super) async fn apply_deletes(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     way: Way,
     since: Option<DateTime<Utc>>,
 ) -> EngineResult<Outcome> {
@@ -68,8 +68,8 @@ pub(super) async fn apply_deletes(
     let pool = engine.store().pool();
     for chunk in ids.chunks(500) {
         let pairs = match way {
-            Way::Forward => links::by_source_ids(pool, ctx.mapping_id, chunk).await?,
-            Way::Backward => links::by_target_ids(pool, ctx.mapping_id, chunk).await?,
+            Way::Forward => links::by_source_ids(pool, &ctx.mapping_id, chunk).await?,
+            Way::Backward => links::by_target_ids(pool, &ctx.mapping_id, chunk).await?,
         };
         // The record on the other side of each pair.
         let other_id = |l: &links::Link| match way {
@@ -97,7 +97,7 @@ pub(super) async fn apply_deletes(
                 for (pair, result) in pairs.iter().zip(results) {
                     match result {
                         Ok(_) => {
-                            links::unlink(&mut *tx, ctx.mapping_id, &pair.source_id).await?;
+                            links::unlink(&mut *tx, &ctx.mapping_id, &pair.source_id).await?;
                             out.archived += 1;
                         }
                         Err(e) => {
@@ -110,7 +110,7 @@ pub(super) async fn apply_deletes(
                                 &mut *tx,
                                 &run_errors::NewRunError {
                                     run_id: &ctx.run_id,
-                                    mapping_id: ctx.mapping_id,
+                                    mapping_id: &ctx.mapping_id,
                                     side: Side::Target,
                                     record_id: Some(&pair.source_id),
                                     code: &e.code,
@@ -128,7 +128,7 @@ pub(super) async fn apply_deletes(
                     .map_err(switchyard_store::StoreError::from)?;
             }
             DeletePolicy::Review | DeletePolicy::Ignore => {
-                let open = run_errors::open_for_mapping(pool, ctx.mapping_id).await?;
+                let open = run_errors::open_for_mapping(pool, &ctx.mapping_id).await?;
                 for pair in pairs {
                     let queued = open.iter().any(|e| {
                         e.code == "delete_review"
@@ -145,7 +145,7 @@ pub(super) async fn apply_deletes(
                         pool,
                         &run_errors::NewRunError {
                             run_id: &ctx.run_id,
-                            mapping_id: ctx.mapping_id,
+                            mapping_id: &ctx.mapping_id,
                             side: Side::Source,
                             record_id: Some(&pair.source_id),
                             code: "delete_review",

@@ -21,7 +21,7 @@ type WrittenBack = (u32, u32, u32);
 /// Finishes a run that read all its pages; `target_cursor` is a two-way run's.
 pub(super) async fn finish(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     paged: Paged,
     target_cursor: Option<Stored>,
 ) -> EngineResult<RunReport> {
@@ -42,7 +42,7 @@ pub(super) async fn finish(
                 read: kept_cursor.clone(),
                 deletes_since: Some(pass_started),
             };
-            cursors::set(&ctx.db, ctx.mapping_id, Side::Source, &stored.to_row()).await?;
+            cursors::set(&ctx.db, &ctx.mapping_id, Side::Source, &stored.to_row()).await?;
         }
     }
     let mut written_back = (0, 0, 0);
@@ -50,7 +50,7 @@ pub(super) async fn finish(
         written_back = flow_back(engine, ctx, cursor, &mut tally, &mut deleted).await?;
     }
     if !ctx.dry_run {
-        outbox::supersede(&ctx.db, ctx.mapping_id, &ctx.run_id).await?;
+        outbox::supersede(&ctx.db, &ctx.mapping_id, &ctx.run_id).await?;
     }
     let calls = ctx.calls();
     let status = if tally.failed > 0 {
@@ -66,7 +66,7 @@ pub(super) async fn finish(
 /// the target's deletes (by policy); the target cursor is stored after them.
 async fn flow_back(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     cursor: Stored,
     tally: &mut Tally,
     deleted: &mut Outcome,
@@ -99,7 +99,7 @@ async fn flow_back(
         tally.failed += back.failed;
         cursor.deletes_since = Some(pass_started);
     }
-    cursors::set(&ctx.db, ctx.mapping_id, Side::Target, &cursor.to_row()).await?;
+    cursors::set(&ctx.db, &ctx.mapping_id, Side::Target, &cursor.to_row()).await?;
     Ok(written_back)
 }
 
@@ -140,7 +140,7 @@ fn summary(
 
 /// The report of a retry of `asked` records.
 pub(super) fn retried(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     asked: usize,
     tally: Tally,
     plan: Vec<PlannedRecord>,
@@ -159,7 +159,7 @@ pub(super) fn retried(
 
 /// The run's report: its counters and the calls made so far.
 pub(super) fn report(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     t: Tally,
     status: RunStatus,
     message: String,

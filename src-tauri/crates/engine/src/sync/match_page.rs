@@ -39,13 +39,11 @@ pub(super) type Target = (Option<String>, Option<Values>);
 
 /// Looks up the page's links, then its unlinked records' keys in the target, then which
 /// of the candidates are linked already.
-pub(super) async fn match_page<'c>(
-    ctx: &'c Ctx<'_>,
-    records: &[Record],
-) -> EngineResult<Matches<'c>> {
-    let pool = &ctx.db;
+pub(super) async fn match_page<'c>(ctx: &'c Ctx, records: &[Record]) -> EngineResult<Matches<'c>> {
+    // Committed links only, on the run's reading connection (see `Ctx::reads`).
+    let pool = &ctx.reads;
     let ids: Vec<String> = records.iter().map(|r| r.id.clone()).collect();
-    let linked: HashMap<String, links::Link> = links::by_source_ids(pool, ctx.mapping_id, &ids)
+    let linked: HashMap<String, links::Link> = links::by_source_ids(pool, &ctx.mapping_id, &ids)
         .await?
         .into_iter()
         .map(|l| (l.source_id.clone(), l))
@@ -73,7 +71,7 @@ pub(super) async fn match_page<'c>(
         .map_err(|e| connector_error(ctx.target.provider(), e))?
     };
     let candidate_ids: Vec<String> = found.values().flatten().map(|r| r.id.clone()).collect();
-    let taken: HashSet<String> = links::by_target_ids(pool, ctx.mapping_id, &candidate_ids)
+    let taken: HashSet<String> = links::by_target_ids(pool, &ctx.mapping_id, &candidate_ids)
         .await?
         .into_iter()
         .map(|l| l.target_id)

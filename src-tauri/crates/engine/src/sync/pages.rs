@@ -5,7 +5,7 @@
 //! each page the run may stop at a safe point: cancelled, out of call budget or below
 //! the headroom floor. A retry reads only the records asked for, by id.
 
-use super::batches::{flush, handle_page, send_all};
+use super::batches::{flush, handle_page, joined, send_all};
 use super::checkpoint::commit_progress;
 use super::context::Ctx;
 use super::cursor_row::Stored;
@@ -15,6 +15,7 @@ use super::report::{PlannedRecord, Progress, RunOptions};
 use super::tally::Tally;
 use crate::api::schema::connector_error;
 use crate::{Engine, EngineResult};
+use std::sync::Arc;
 use std::time::Instant;
 use switchyard_connectors::connector::ReadRequest;
 use switchyard_connectors::cursor::Cursor;
@@ -38,7 +39,7 @@ pub(super) struct Paged {
 /// `options.full`); what waits is sent before it returns, stopped or not.
 pub(super) async fn read_pages(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Arc<Ctx>,
     options: &RunOptions,
     progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> EngineResult<Paged> {
@@ -46,7 +47,7 @@ pub(super) async fn read_pages(
     let stored = if options.full {
         None
     } else {
-        cursors::get(&ctx.db, ctx.mapping_id, Side::Source).await?
+        cursors::get(&ctx.db, &ctx.mapping_id, Side::Source).await?
     };
     let stored = Stored::parse(stored);
     let deletes_since = stored.deletes_since;
@@ -84,9 +85,21 @@ pub(super) async fn read_pages(
         }
         let page = match prefetched.take() {
             Some(page) => page,
-            None => ctx.source.read(&ctx.sspec, &request).await,
-        }
-        .map_err(|e| connector_error(ctx.source.provider(), e))?;
+            None => ctx
+                .source
+                .read(&ctx.sspec, &request)
+                .await
+                .map_err(|e| connector_error(ctx.source.provider(), e)),
+        };
+        let page = match page {
+            Ok(page) => page,
+            Err(e) => {
+                if let Some(f) = flying.take() {
+                    let _ = joined(f).await;
+                }
+                return Err(e);
+            }
+        };
         full_cursor.advance(&page.records);
         kept_cursor.advance_until(&page.records, Some(horizon));
         // What the look-back window reads again at the stored cursor itself was synced.
@@ -99,9 +112,15 @@ pub(super) async fn read_pages(
         let more = request.follow(page.next, &full_cursor);
         // The next page is read while this one is decided and written, unless a call
         // budget must be kept to the call.
-        let next = (more && options.call_budget.is_none())
-            .then(|| ctx.source.read(&ctx.sspec, &request));
-        let (page_tally, next) = handle_page(
+        let next = (more && options.call_budget.is_none()).then(|| {
+            // In a task of its own: the page is decoded beside this one's work.
+            let (ctx, request) = (Arc::clone(ctx), request.clone());
+            joined(tokio::spawn(async move {
+                let page = ctx.source.read(&ctx.sspec, &request).await;
+                Ok(page.map_err(|e| connector_error(ctx.source.provider(), e)))
+            }))
+        });
+        let handled = handle_page(
             ctx,
             &records,
             &mut plan,
@@ -112,13 +131,26 @@ pub(super) async fn read_pages(
             pipelined,
             next,
         )
-        .await?;
-        prefetched = next;
-        if !ctx.dry_run {
-            commit_progress(ctx, &mut pending, deletes_since, &page_tally).await?;
-        } else {
-            runs::checkpoint(&ctx.db, &ctx.run_id, "planning", page_tally.counts(), None).await?;
-        }
+        .await;
+        let committed = match handled {
+            Ok((page_tally, next)) => {
+                prefetched = next.transpose()?;
+                commit(ctx, &mut pending, deletes_since, &page_tally)
+                    .await
+                    .map(|()| page_tally)
+            }
+            Err(e) => Err(e),
+        };
+        let page_tally = match committed {
+            Ok(t) => t,
+            Err(e) => {
+                // Nothing of the run goes on behind its back once it has failed.
+                if let Some(f) = flying.take() {
+                    let _ = joined(f).await;
+                }
+                return Err(e);
+            }
+        };
         tally.add(&page_tally);
         let secs = started.elapsed().as_secs_f64().max(0.001);
         progress(Progress::Page {
@@ -144,10 +176,24 @@ pub(super) async fn read_pages(
     })
 }
 
+/// Commits a page's progress: the cursor and counters, or a dry run's counters.
+async fn commit(
+    ctx: &Ctx,
+    pending: &mut Pending,
+    deletes_since: Option<chrono::DateTime<chrono::Utc>>,
+    page_tally: &Tally,
+) -> EngineResult<()> {
+    if ctx.dry_run {
+        runs::checkpoint(&ctx.db, &ctx.run_id, "planning", page_tally.counts(), None).await?;
+        return Ok(());
+    }
+    commit_progress(ctx, pending, deletes_since, page_tally).await
+}
+
 /// A retry: only the records `ids` names, looked up in the source by id in batches,
 /// each batch decided, sent and counted at once; the cursor is left alone.
 pub(super) async fn read_only(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     ids: &[String],
 ) -> EngineResult<(Tally, Vec<PlannedRecord>)> {
     let mut pending = Pending::default();
@@ -175,7 +221,7 @@ pub(super) async fn read_only(
 /// Why the run stops before its next page, if it must: its budget, or a cancel.
 fn stop_before_page(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     options: &RunOptions,
     read: u32,
 ) -> Option<(RunStatus, String)> {
@@ -191,7 +237,7 @@ fn stop_before_page(
 }
 
 /// Why the run must stop before its next page, when its budget says so.
-fn budget_spent(engine: &Engine, ctx: &Ctx<'_>, options: &RunOptions) -> Option<String> {
+fn budget_spent(engine: &Engine, ctx: &Ctx, options: &RunOptions) -> Option<String> {
     let calls = ctx.calls();
     if let Some(why) = over_budget(calls, options.call_budget) {
         return Some(why);

@@ -84,7 +84,7 @@ pub fn merge(ours: &Values, expected: &Values, now: &Record) -> Merged {
 /// while deciding (now, not from the read cache). Written forward, that read brings the
 /// mapped fields too, so the update is checked against it before it is sent, free.
 pub(super) async fn fill_versions(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     to: Way,
     connector: &Arc<dyn Connector>,
     spec: &ObjectSpec,
@@ -123,7 +123,7 @@ pub(super) async fn fill_versions(
 
 /// What one update is checked against: the target record as read when decided (a
 /// two-way change), else the values the decision compared with.
-fn expected_of(ctx: &Ctx<'_>, d: &Decision) -> Values {
+fn expected_of(ctx: &Ctx, d: &Decision) -> Values {
     let read = d
         .target_id
         .as_ref()
@@ -142,7 +142,7 @@ fn expected_of(ctx: &Ctx<'_>, d: &Decision) -> Values {
 /// order; collisions are added to `failures` as `conflict`s (their records count as
 /// written: the link's base takes our value, so the next run does not send it again).
 pub(super) async fn send_updates(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     to: Way,
     connector: &Arc<dyn Connector>,
     spec: &ObjectSpec,
@@ -225,7 +225,7 @@ pub(super) async fn send_updates(
 
 /// Reads the target records of `which` decisions again, by id.
 async fn reread(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     connector: &Arc<dyn Connector>,
     spec: &ObjectSpec,
     decisions: &[&Decision],
@@ -254,7 +254,7 @@ async fn reread(
 
 /// Merges one decision with the record as it is now; queues its collisions.
 fn settle(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     d: &Decision,
     expected: &Values,
     now: &Record,

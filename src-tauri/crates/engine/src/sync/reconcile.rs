@@ -48,10 +48,7 @@ async fn same_values(
 }
 
 /// The side an interrupted create went to: connector, object and match field.
-fn side_of<'c>(
-    ctx: &'c Ctx<'_>,
-    backward: bool,
-) -> (&'c dyn Connector, &'c ObjectSpec, &'c String) {
+fn side_of(ctx: &Ctx, backward: bool) -> (&dyn Connector, &ObjectSpec, &String) {
     if backward {
         (
             ctx.source.as_ref(),
@@ -68,8 +65,8 @@ fn side_of<'c>(
 }
 
 /// Settles the unfinished intents of a mapping; returns how many were linked.
-pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<usize> {
-    let (run_id, mapping_id, draft) = (ctx.run_id.as_str(), ctx.mapping_id, &ctx.draft);
+pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx) -> EngineResult<usize> {
+    let (run_id, mapping_id, draft) = (ctx.run_id.as_str(), &ctx.mapping_id, &ctx.draft);
     let pool = engine.store().pool();
     let open = outbox::unfinished(pool, mapping_id).await?;
     // Intents of a two-way run's writes back to the source are looked for there.

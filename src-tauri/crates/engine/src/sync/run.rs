@@ -14,6 +14,7 @@ use super::two_way;
 use crate::mapping::model::MappingDraft;
 use crate::{Engine, EngineError, EngineResult};
 use switchyard_store::kinds::{RunStatus, RunTrigger, SyncDirection};
+use switchyard_store::sqlx::SqlitePool;
 use switchyard_store::tables::runs;
 
 impl Engine {
@@ -63,11 +64,23 @@ impl Engine {
         progress(Progress::Started {
             run_id: run.id.clone(),
         });
-        let result = match self.store().dedicated_pool().await {
-            Ok(db) => {
+        let pools = match self.store().dedicated_pool().await {
+            Ok(db) => match self.store().dedicated_pool().await {
+                Ok(reads) => Ok((db, reads)),
+                Err(e) => {
+                    db.close().await;
+                    Err(e)
+                }
+            },
+            Err(e) => Err(e),
+        };
+        let result = match pools {
+            Ok((db, reads)) => {
+                let pools = (&db, &reads);
                 let result =
-                    run_inner(self, &run.id, mapping_id, draft, &options, progress, &db).await;
+                    run_inner(self, &run.id, mapping_id, draft, &options, progress, pools).await;
                 db.close().await;
+                reads.close().await;
                 result
             }
             Err(e) => Err(e.into()),
@@ -126,16 +139,25 @@ async fn run_inner(
     draft: MappingDraft,
     options: &RunOptions,
     progress: &(dyn Fn(Progress) + Send + Sync),
-    db: &switchyard_store::sqlx::SqlitePool,
+    (db, reads): (&SqlitePool, &SqlitePool),
 ) -> EngineResult<RunReport> {
-    let mut ctx = Ctx::open(engine, run_id, mapping_id, draft, options.dry_run, db).await?;
+    let mut ctx = Ctx::open(
+        engine,
+        run_id,
+        mapping_id,
+        draft,
+        options.dry_run,
+        db,
+        reads,
+    )
+    .await?;
     // A two-way run reads the target's changes first; a retry only sends source records.
     let target_cursor = if ctx.draft.direction == SyncDirection::TwoWay && options.only.is_none() {
         Some(two_way::prepare(engine, &mut ctx, options.full).await?)
     } else {
         None
     };
-    let ctx = ctx;
+    let ctx = std::sync::Arc::new(ctx);
 
     if !ctx.dry_run {
         reconcile(engine, &ctx).await?;

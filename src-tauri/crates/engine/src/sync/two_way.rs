@@ -24,12 +24,8 @@ use switchyard_store::tables::{cursors, run_errors};
 /// Before the source is read: the records with a conflict waiting for the user, and the
 /// target's changes since its cursor, go into `ctx`. Returns the target cursor to store
 /// once the run is done.
-pub(super) async fn prepare(
-    engine: &Engine,
-    ctx: &mut Ctx<'_>,
-    full: bool,
-) -> EngineResult<Stored> {
-    ctx.under_review = run_errors::open_for_mapping(&ctx.db, ctx.mapping_id)
+pub(super) async fn prepare(engine: &Engine, ctx: &mut Ctx, full: bool) -> EngineResult<Stored> {
+    ctx.under_review = run_errors::open_for_mapping(&ctx.db, &ctx.mapping_id)
         .await?
         .into_iter()
         .filter(|e| e.code == "conflict")
@@ -43,14 +39,14 @@ pub(super) async fn prepare(
 /// The target's changes since its cursor, and the cursor after them.
 async fn read_target_changes(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     full: bool,
 ) -> EngineResult<(HashMap<String, Record>, Stored)> {
     let pool = engine.store().pool();
     let stored = if full {
         None
     } else {
-        cursors::get(pool, ctx.mapping_id, Side::Target).await?
+        cursors::get(pool, &ctx.mapping_id, Side::Target).await?
     };
     let stored = Stored::parse(stored);
     let deletes_since = stored.deletes_since;

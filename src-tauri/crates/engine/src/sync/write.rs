@@ -21,7 +21,7 @@ use switchyard_store::tables::outbox;
 /// the target; backward ones (two-way) to the source, where a decision's `source_id`
 /// is the target record read and its `target_id` the source record written.
 pub(super) async fn write_decisions(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     to: Way,
     decisions: &[Decision],
     snaps: &mut Snapshots,
@@ -90,7 +90,7 @@ pub(super) async fn write_decisions(
             let linked_now = ctx.target_changes.is_some().then_some(&ctx.linked_now);
             results = upsert::checked(
                 &ctx.db,
-                ctx.mapping_id,
+                &ctx.mapping_id,
                 &spec.label,
                 linked_now,
                 &sources,
@@ -120,7 +120,7 @@ pub(super) async fn write_decisions(
 /// and one transaction. Returns the intents to send (one settled after an interruption — linked,
 /// or flagged for the user — is not sent again) and every decision's payload.
 async fn record_intents<'d>(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     to: Way,
     todo: &[&'d Decision],
     object: &str,
@@ -144,14 +144,14 @@ async fn record_intents<'d>(
         .iter()
         .zip(&ops)
         .zip(&payloads)
-        .map(|((d, op), payload)| idempotency_key(ctx.mapping_id, to, &d.source_id, *op, payload))
+        .map(|((d, op), payload)| idempotency_key(&ctx.mapping_id, to, &d.source_id, *op, payload))
         .collect();
     let new: Vec<outbox::NewIntent<'_>> = todo
         .iter()
         .enumerate()
         .map(|(i, d)| outbox::NewIntent {
             run_id: &ctx.run_id,
-            mapping_id: ctx.mapping_id,
+            mapping_id: &ctx.mapping_id,
             connection_id,
             object,
             operation: ops[i],

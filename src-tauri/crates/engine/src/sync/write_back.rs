@@ -18,7 +18,7 @@ use switchyard_store::kinds::{Side, SyncRule};
 use switchyard_store::tables::links;
 
 /// Converts a target value back into the source field of `row`.
-fn back(ctx: &Ctx<'_>, field: &str, now: &Record) -> Option<Result<(String, Value), String>> {
+fn back(ctx: &Ctx, field: &str, now: &Record) -> Option<Result<(String, Value), String>> {
     let row = ctx
         .draft
         .fields
@@ -40,7 +40,7 @@ fn back(ctx: &Ctx<'_>, field: &str, now: &Record) -> Option<Result<(String, Valu
 /// (records written back, records failed).
 pub(super) async fn apply_target_changes(
     engine: &Engine,
-    ctx: &Ctx<'_>,
+    ctx: &Ctx,
     changes: HashMap<String, Record>,
     skip: &HashSet<String>,
     under_review: &HashSet<String>,
@@ -54,7 +54,7 @@ pub(super) async fn apply_target_changes(
     let mut pairs: HashMap<String, links::Link> = HashMap::new();
     for chunk in ids.chunks(500) {
         pairs.extend(
-            links::by_target_ids(pool, ctx.mapping_id, chunk)
+            links::by_target_ids(pool, &ctx.mapping_id, chunk)
                 .await?
                 .into_iter()
                 .map(|l| (l.target_id.clone(), l)),
@@ -160,7 +160,7 @@ pub(super) async fn apply_target_changes(
     let mut taken: HashSet<String> = HashSet::new();
     for chunk in candidates.chunks(500) {
         taken.extend(
-            links::by_source_ids(pool, ctx.mapping_id, chunk)
+            links::by_source_ids(pool, &ctx.mapping_id, chunk)
                 .await?
                 .into_iter()
                 .map(|l| l.source_id),
