@@ -115,6 +115,7 @@ fn contact_key(c: &Value) -> String {
 /// When to kill each run: after how many pages, and how many ms later. `fixed`, unless
 /// `SWITCHYARD_KILL_SEED` asks for other moments (a stress loop over seeds explores
 /// more of them than one schedule: `for s in $(seq 50); do SWITCHYARD_KILL_SEED=$s …`).
+/// Only the fixed-schedule test takes the seed; the other always runs seed 4.
 fn kill_points(fixed: Vec<(usize, u64)>) -> Vec<(usize, u64)> {
     match std::env::var("SWITCHYARD_KILL_SEED")
         .ok()
@@ -160,7 +161,7 @@ async fn a_sync_killed_six_times_ends_with_nothing_missing_or_doubled() {
 /// older than the intent or linked elsewhere were left out.
 #[tokio::test]
 async fn a_sync_killed_beside_look_alike_records_ends_with_nothing_missing_or_doubled() {
-    killed_six_times(kill_points(seeded_points(4))).await;
+    killed_six_times(seeded_points(4)).await;
 }
 
 // What each killed run did and which keys came out wrong are the test's diagnostics.

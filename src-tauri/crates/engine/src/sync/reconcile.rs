@@ -22,18 +22,17 @@ use switchyard_store::tables::{links, outbox, run_errors};
 /// the time its intent was recorded.
 const CLOCK_SKEW_MS: i64 = 120_000;
 
-/// Target records an interrupted create may have made, holding exactly `values` (found
+/// Target records an interrupted forward create may have made, holding exactly `values` (found
 /// through the first text value sent): not archived, last changed no earlier than the
 /// intent was recorded at `recorded_ms` (less `CLOCK_SKEW_MS`), and linked to no source
 /// record. A record that was there before, or is another record's pair, only looks the
 /// same: linking it would leave this record's own create unsent.
 async fn same_values(
     ctx: &Ctx<'_>,
-    target: &dyn Connector,
-    tspec: &ObjectSpec,
     values: &Values,
     recorded_ms: i64,
 ) -> EngineResult<Vec<Record>> {
+    let (target, tspec) = (ctx.target.as_ref(), &ctx.tspec);
     let probe = values.iter().find(|(field, v)| {
         v.as_text().is_some_and(|t| !t.trim().is_empty())
             && tspec.field(field).is_some_and(|f| f.ty.is_text())
@@ -135,7 +134,6 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
             continue;
         }
         let backward = backward_of(&intent);
-        let (side, spec, _) = side_of(ctx, backward);
         // `None`: there is nothing to look for it by.
         let found: Option<Vec<Record>> = match (key_of(&values), backward) {
             (Some(key), _) => Some(
@@ -144,7 +142,7 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
                     .cloned()
                     .unwrap_or_default(),
             ),
-            (None, false) => Some(same_values(ctx, side, spec, &values, intent.created_at).await?),
+            (None, false) => Some(same_values(ctx, &values, intent.created_at).await?),
             // Back in the source the values are the target's: nothing to compare by.
             (None, true) => None,
         };
