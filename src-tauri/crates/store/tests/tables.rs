@@ -489,10 +489,15 @@ async fn run_errors_and_outbox() {
     );
     assert!(got[0].0 != id1 && got[2].0 != id1 && got[0].0 != got[2].0);
     let (other, third_id) = (got[0].0, got[2].0);
-    drop(conn);
-    outbox::mark_sent(store.pool(), &[id1, other])
+    // Recorded again as sent: the same intents, handed to the provider (one attempt).
+    let sent_ids = outbox::record_many(&mut conn, &[intent.clone(), second.clone()], true)
         .await
         .unwrap();
+    assert_eq!(
+        sent_ids,
+        [(id1, OutboxState::Sent), (other, OutboxState::Sent)]
+    );
+    drop(conn);
     outbox::confirm(store.pool(), id1, Some("901"))
         .await
         .unwrap();
@@ -514,13 +519,13 @@ async fn run_errors_and_outbox() {
     outbox::fail(store.pool(), other, "DUPLICATE_VALUE")
         .await
         .unwrap();
-    outbox::confirm_many(
-        &mut store.pool().acquire().await.unwrap(),
-        &[(third_id, Some("903"))],
-    )
-    .await
-    .unwrap();
-    assert_eq!(outbox::count_unfinished(store.pool()).await.unwrap(), 0);
+    outbox::confirm(store.pool(), third_id, Some("903"))
+        .await
+        .unwrap();
+    assert!(outbox::unfinished(store.pool(), &m.id)
+        .await
+        .unwrap()
+        .is_empty());
     // Recording again: a failed intent is pending again; a confirmed one is history, so
     // its key starts a new intent and the confirmed row keeps what was written.
     let mut conn = store.pool().acquire().await.unwrap();

@@ -1,64 +1,68 @@
 //! Stage 5, confirm and checkpoint: what a run commits to SQLite once something is
 //! settled, each in one transaction — a batch's answers (links with their new base,
-//! intents confirmed, failures requeued or failed), the links found without a write
+//! its intent settled, failures kept as intents requeued or failed), the links found without a write
 //! with the page's record errors, and the source cursor with the run's counters as far
 //! as nothing waits behind it.
 
 use super::context::{Ctx, Failed, Way};
 use super::cursor_row::Stored;
+use super::intents::{self, Batch, Failure};
 use super::pending::Pending;
 use super::plan::{base_json, Decision, Values};
 use super::tally::Tally;
 use crate::EngineResult;
 use switchyard_connectors::connector::{WriteResult, NOT_SENT};
 use switchyard_store::kinds::Side;
-use switchyard_store::tables::{cursors, links, outbox, run_errors, runs};
+use switchyard_store::tables::{cursors, links, run_errors, runs};
 
-/// An intent sent: (intent id, decision, index into the batch's payloads).
-pub(super) type Sent<'d> = (i64, &'d Decision, usize);
+/// A record sent in a batch: (decision, index into the batch's payloads).
+pub(super) type Sent<'d> = (&'d Decision, usize);
 
-/// Stores the answers to one group of writes: a written record is linked (its payload
-/// the new base) and its intent confirmed; a failed one's intent is requeued (retryable,
-/// or never sent) or failed, and the failure added to `failures`. Returns how many were
-/// written.
+/// Stores the answers to one batch of writes: a written record is linked (its payload
+/// the new base); a failed one becomes an intent of its own, requeued (retryable, or
+/// never sent) or failed, and the failure is added to `failures`; the batch's intent is
+/// settled. Returns how many were written.
 pub(super) async fn confirm(
     ctx: &Ctx<'_>,
     to: Way,
-    group: &[&Sent<'_>],
+    batch: &Batch<'_>,
+    group: &[Sent<'_>],
     results: Vec<WriteResult>,
     payloads: &[String],
     failures: &mut Vec<Failed>,
 ) -> EngineResult<u32> {
     let pool = &ctx.db;
     let mut tx = switchyard_store::begin_write(pool).await?;
-    // (intent id, decision, index into `payloads`, the written record's id)
+    // (decision, index into `payloads`, the written record's id)
     let mut written = Vec::new();
-    for (&&(intent_id, d, payload), result) in group.iter().zip(results) {
+    let mut failed = Vec::new();
+    for (&(d, payload), result) in group.iter().zip(results) {
         match result {
             Ok(w) => {
                 let written_id = d.target_id.clone().unwrap_or(w.id);
-                written.push((intent_id, d, payload, written_id));
+                written.push((d, payload, written_id));
             }
             Err(e) => {
-                let payload = serde_json::to_string(&d.changes).ok();
-                if e.retryable || e.code == NOT_SENT {
-                    outbox::requeue(&mut *tx, intent_id, &e.message).await?;
-                } else {
-                    outbox::fail(&mut *tx, intent_id, &e.message).await?;
-                }
+                failed.push(Failure {
+                    decision: d,
+                    payload: &payloads[payload],
+                    requeue: e.retryable || e.code == NOT_SENT,
+                    message: e.message.clone(),
+                });
                 failures.push(Failed {
                     side: to.written_side(),
                     record_id: d.source_id.clone(),
                     code: e.code,
                     message: e.message,
-                    payload,
+                    payload: serde_json::to_string(&d.changes).ok(),
                 });
             }
         }
     }
+    intents::settle(&mut tx, ctx, to, batch, &failed).await?;
     let pairs: Vec<links::LinkUpsert<'_>> = written
         .iter()
-        .map(|(_, d, payload, written_id)| {
+        .map(|(d, payload, written_id)| {
             let (source_id, target_id) = match to {
                 Way::Forward => (d.source_id.as_str(), written_id.as_str()),
                 Way::Backward => (written_id.as_str(), d.source_id.as_str()),
@@ -75,11 +79,6 @@ pub(super) async fn confirm(
         })
         .collect();
     links::upsert_many(&mut tx, &pairs).await?;
-    let done: Vec<(i64, Option<&str>)> = written
-        .iter()
-        .map(|(id, _, _, written_id)| (*id, Some(written_id.as_str())))
-        .collect();
-    outbox::confirm_many(&mut tx, &done).await?;
     let n = u32::try_from(written.len()).unwrap_or(u32::MAX);
     tx.commit()
         .await

@@ -25,6 +25,7 @@ mod deletes;
 mod finish;
 #[cfg(test)]
 mod fixtures;
+mod intents;
 mod match_page;
 mod matching;
 mod pages;

@@ -7,6 +7,7 @@
 //! sending and reported for the user to check — never sent blind a second time.
 
 use super::context::Ctx;
+use super::intents;
 use super::matching;
 use super::plan::{base_json, Values};
 use crate::api::schema::connector_error;
@@ -93,6 +94,8 @@ fn side_of<'c>(
 pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<usize> {
     let (run_id, mapping_id, draft) = (ctx.run_id.as_str(), ctx.mapping_id, &ctx.draft);
     let pool = engine.store().pool();
+    // Batches an interrupted run recorded become per-record intents first.
+    intents::explode_left(ctx).await?;
     let open = outbox::unfinished(pool, mapping_id).await?;
     // Intents of a two-way run's writes back to the source are looked for there.
     let backward_of = |i: &outbox::Intent| i.idempotency_key.contains(":back:");

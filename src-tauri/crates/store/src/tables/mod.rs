@@ -11,6 +11,7 @@ pub mod links;
 pub mod mappings;
 pub mod metric_rollups;
 pub mod outbox;
+pub mod outbox_batches;
 pub mod request_metrics;
 pub mod run_errors;
 pub mod runs;

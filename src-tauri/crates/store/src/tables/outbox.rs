@@ -45,14 +45,24 @@ const ROWS_PER_STATEMENT: usize = 1000;
 /// that intent instead: a failed one goes back to pending (recording it again means
 /// trying again). Keys are unique among open intents only; a confirmed intent is history,
 /// and recording its key again is a new intent. With `sent`, every intent is recorded as
-/// handed to the provider at once (state `sent`, one attempt more), as `mark_sent` would
-/// after it, without a second write of each row.
+/// handed to the provider at once (state `sent`, one attempt more).
 pub async fn record_many(
     db: &mut sqlx::SqliteConnection,
     intents: &[NewIntent<'_>],
     sent: bool,
 ) -> StoreResult<Vec<(i64, OutboxState)>> {
-    let now = now_ms();
+    record_many_at(db, intents, sent, now_ms()).await
+}
+
+/// `record_many`, dated `at` (milliseconds): an intent taken over from a batch keeps the
+/// time the batch was recorded.
+pub async fn record_many_at(
+    db: &mut sqlx::SqliteConnection,
+    intents: &[NewIntent<'_>],
+    sent: bool,
+    at: i64,
+) -> StoreResult<Vec<(i64, OutboxState)>> {
+    let now = at;
     let (state, attempts, on_conflict) = if sent {
         ("sent", 1, "'sent'")
     } else {
@@ -108,18 +118,44 @@ pub async fn record_many(
         .collect()
 }
 
-/// Marks intents as handed to the provider (before the HTTP call).
-pub async fn mark_sent(db: impl SqliteExecutor<'_>, ids: &[i64]) -> StoreResult<()> {
-    let ids = serde_json::to_string(ids).map_err(crate::StoreError::json("outbox ids"))?;
-    sqlx::query(
-        "UPDATE outbox SET state = 'sent', attempts = attempts + 1, updated_at = ?
-         WHERE id IN (SELECT value FROM json_each(?)) AND state IN ('pending', 'sent')",
+/// Whether any open intent (pending, sent or failed) has a key starting with `prefix`.
+/// Keys start with their mapping's id, so this asks whether a mapping has any: one seek
+/// in the open-key index.
+pub async fn any_open_with_prefix(db: impl SqliteExecutor<'_>, prefix: &str) -> StoreResult<bool> {
+    // Every key with the prefix sorts in [prefix, prefix with its last character the next).
+    let mut past = prefix.to_owned();
+    let next = past
+        .pop()
+        .and_then(|c| char::from_u32(u32::from(c) + 1))
+        .map_or(String::from(char::MAX), String::from);
+    past.push_str(&next);
+    let (found,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_open_key
+             WHERE idempotency_key >= ? AND idempotency_key < ?
+               AND state IN ('pending', 'sent', 'failed'))",
     )
-    .bind(now_ms())
-    .bind(ids)
+    .bind(prefix)
+    .bind(past)
+    .fetch_one(db)
+    .await?;
+    Ok(found)
+}
+
+/// Deletes the open intents with these keys: a batch that carries the same writes was
+/// recorded in their place (and stores a failure as an intent of its own again).
+pub async fn take_over(db: impl SqliteExecutor<'_>, keys: &[&str]) -> StoreResult<u64> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let keys = serde_json::to_string(keys).map_err(crate::StoreError::json("outbox keys"))?;
+    let done = sqlx::query(
+        "DELETE FROM outbox WHERE idempotency_key IN (SELECT value FROM json_each(?))
+             AND state IN ('pending', 'sent', 'failed')",
+    )
+    .bind(keys)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected())
 }
 
 pub async fn confirm(
@@ -133,28 +169,6 @@ pub async fn confirm(
         .bind(id)
         .execute(db)
         .await?;
-    Ok(())
-}
-
-/// `confirm` for a batch, a statement per thousand: (intent id, the written record's id).
-pub async fn confirm_many(
-    db: &mut sqlx::SqliteConnection,
-    done: &[(i64, Option<&str>)],
-) -> StoreResult<()> {
-    let now = now_ms();
-    for chunk in done.chunks(ROWS_PER_STATEMENT) {
-        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("WITH done (id, target) AS (");
-        qb.push_values(chunk, |mut row, (id, target)| {
-            row.push_bind(*id).push_bind(*target);
-        });
-        qb.push(
-            ") UPDATE outbox SET state = 'confirmed', target_id = COALESCE(done.target, outbox.target_id),
-                 last_error = NULL, updated_at = ",
-        );
-        qb.push_bind(now);
-        qb.push(" FROM done WHERE outbox.id = done.id");
-        qb.build().execute(&mut *db).await?;
-    }
     Ok(())
 }
 
@@ -206,12 +220,4 @@ pub async fn unfinished(db: impl SqliteExecutor<'_>, mapping_id: &str) -> StoreR
     .bind(mapping_id)
     .fetch_all(db)
     .await?)
-}
-
-pub async fn count_unfinished(db: impl SqliteExecutor<'_>) -> StoreResult<i64> {
-    let (n,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'sent')")
-            .fetch_one(db)
-            .await?;
-    Ok(n)
 }
