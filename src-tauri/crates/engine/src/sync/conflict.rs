@@ -75,7 +75,6 @@ pub fn settle(
         if !source_wins {
             d.changes.remove(&field);
             d.values.insert(field.clone(), was);
-            d.diff.retain(|c| c.field != field);
         }
     }
     if d.changes.is_empty() && d.action == Action::Update {
@@ -110,7 +109,6 @@ mod tests {
             values: text(&[("Title", "CTO")]),
             changes: text(&[("Title", "CTO")]),
             expected: text(&[("Title", "CEO")]),
-            diff: Vec::new(),
             error: None,
         };
         let target = record("t1", &[("Title", now)]);

@@ -185,7 +185,7 @@ fn plan_rows(plan: &mut Vec<PlannedRecord>, decisions: &[Decision], failures: &[
             source_id: d.source_id.clone(),
             target_id: d.target_id.clone(),
             action: d.action,
-            changes: d.diff.clone(),
+            changes: d.diff(),
             error: d.error.as_ref().map(|e| e.1.clone()),
         });
     }
@@ -217,7 +217,6 @@ mod tests {
             values: Default::default(),
             changes: Default::default(),
             expected: Default::default(),
-            diff: Vec::new(),
             error: (action == Action::Fail).then(|| ("transform".into(), "bad date".into())),
         }
     }

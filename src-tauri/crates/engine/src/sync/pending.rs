@@ -140,7 +140,6 @@ mod tests {
             values: Default::default(),
             changes: Default::default(),
             expected: Default::default(),
-            diff: Vec::new(),
             error: None,
         }
     }

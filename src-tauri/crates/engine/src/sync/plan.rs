@@ -44,9 +44,27 @@ pub struct Decision {
     /// base, or the target's value when just matched): what a re-check before or after
     /// the write compares the target's current value with.
     pub expected: Values,
-    pub diff: Vec<FieldChange>,
     /// `(code, message)` when the record cannot be converted.
     pub error: Option<(String, String)>,
+}
+
+impl Decision {
+    /// The field-level diff a dry run shows: each change, with the value it replaces on
+    /// an update (on a create there is nothing before).
+    pub fn diff(&self) -> Vec<FieldChange> {
+        self.changes
+            .iter()
+            .map(|(field, after)| FieldChange {
+                field: field.clone(),
+                before: self
+                    .target_id
+                    .as_ref()
+                    .and_then(|_| self.expected.get(field))
+                    .and_then(shown),
+                after: shown(after),
+            })
+            .collect()
+    }
 }
 
 fn shown(v: &Value) -> Option<String> {
@@ -77,16 +95,16 @@ pub fn decide(
         values: Values::new(),
         changes: Values::new(),
         expected: Values::new(),
-        diff: Vec::new(),
         error: None,
     };
-    let converted = convert_record(draft, record, target);
+    let mut converted = convert_record(draft, record, target);
     for row in draft
         .fields
         .iter()
         .filter(|r| r.sync_rule != SyncRule::DontSync)
     {
-        let Some(result) = converted.get(&row.target_field) else {
+        // Taken out, not cloned: each target field is converted once.
+        let Some((field, result)) = converted.remove_entry(&row.target_field) else {
             continue;
         };
         match result {
@@ -94,7 +112,7 @@ pub fn decide(
                 if row.sync_rule == SyncRule::PreferSourceUnlessBlank && v.is_blank() {
                     continue;
                 }
-                decision.values.insert(row.target_field.clone(), v.clone());
+                decision.values.insert(field, v);
             }
             Err(e) => {
                 decision.action = Action::Fail;
@@ -121,20 +139,10 @@ pub fn decide(
         if target_id.is_none() {
             if !value.is_blank() {
                 decision.changes.insert(field.clone(), value.clone());
-                decision.diff.push(FieldChange {
-                    field: field.clone(),
-                    before: None,
-                    after: shown(value),
-                });
             }
         } else if !same {
             decision.changes.insert(field.clone(), value.clone());
             decision.expected.insert(field.clone(), old.clone());
-            decision.diff.push(FieldChange {
-                field: field.clone(),
-                before: shown(old),
-                after: shown(value),
-            });
         }
     }
     for field in kept {

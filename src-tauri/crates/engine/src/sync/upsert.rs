@@ -162,7 +162,6 @@ mod tests {
             values: Default::default(),
             changes: Default::default(),
             expected: Default::default(),
-            diff: Vec::new(),
             error: None,
         };
         let mut update = create.clone();

@@ -123,7 +123,6 @@ pub(super) async fn apply_target_changes(
             values: base,
             changes: write,
             expected: Default::default(),
-            diff: Vec::new(),
             error: None,
         });
     }
@@ -245,7 +244,6 @@ pub(super) async fn apply_target_changes(
                         values,
                         changes: write,
                         expected: Default::default(),
-                        diff: Vec::new(),
                         error: None,
                     }),
                 }
