@@ -8,11 +8,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use switchyard_engine::{Engine, EngineConfig, EngineError};
 
-/// mimalloc rather than the system allocator: glibc's malloc and free took a fifth of
-/// the engine's CPU in B4 (docs/profile-b4.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser, Debug)]
 #[command(
     name = "switchyard-cli",
