@@ -38,6 +38,10 @@ pub(super) struct Ctx<'a> {
     pub(super) linked_now: std::sync::Mutex<HashSet<String>>,
     /// Source ids with a conflict waiting for the user: left alone until settled.
     pub(super) under_review: HashSet<String>,
+    /// Source ids whose interrupted create may have landed as one of several records
+    /// (an open `unknown_outcome`): not created again until the user settles it, by
+    /// linking it by hand or by "Retry failed".
+    pub(super) held: HashSet<String>,
     /// Target fields this run wrote from the source, by target id: the target's earlier
     /// values of those fields (read before the write) must not flow back.
     pub(super) written_fields: std::sync::Mutex<HashMap<String, HashSet<String>>>,
@@ -92,6 +96,7 @@ impl<'a> Ctx<'a> {
             target_changes: None,
             linked_now: Default::default(),
             under_review: HashSet::new(),
+            held: HashSet::new(),
             written_fields: Default::default(),
         })
     }

@@ -63,6 +63,11 @@ pub(super) async fn decide_page(
         if let Some(changes) = &ctx.target_changes {
             tally.conflicts += two_way(ctx, changes, link, record, &mut d, &mut reviews);
         }
+        // Its create may have landed already, as one of several look-alikes: held.
+        if d.action == Action::Create && ctx.held.contains(&record.id) {
+            d.action = Action::Skip;
+            d.changes.clear();
+        }
         if d.action == Action::Skip && link.is_none() {
             if let Some(t) = &d.target_id {
                 fresh_links.push((d.source_id.clone(), t.clone(), d.values.clone()));

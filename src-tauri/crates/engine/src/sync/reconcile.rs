@@ -4,7 +4,8 @@
 //! and is sent again when its page is read again. Updates are safe to send twice and go
 //! back to pending. A create without a match value is looked for by its own values (a
 //! record holding exactly what was sent); when that cannot tell, it is settled without
-//! sending and reported for the user to check — never sent blind a second time.
+//! sending and reported for the user to check — never sent blind a second time: later
+//! runs hold the record (`held`) until the user links it or retries it.
 
 use super::context::Ctx;
 use super::intents;
@@ -67,6 +68,20 @@ async fn same_values(
     Ok(alike
         .into_iter()
         .filter(|r| !paired.contains(&r.id))
+        .collect())
+}
+
+/// An interrupted create settled without a target, for the user to check.
+const UNKNOWN_OUTCOME: &str = "unknown_outcome";
+
+/// The source records whose interrupted create is still `unknown_outcome` and open: a
+/// run must not create them again on its own (`Ctx::held`).
+pub(super) async fn held(ctx: &Ctx<'_>) -> EngineResult<std::collections::HashSet<String>> {
+    Ok(run_errors::open_for_mapping(&ctx.db, ctx.mapping_id)
+        .await?
+        .into_iter()
+        .filter(|e| e.code == UNKNOWN_OUTCOME)
+        .filter_map(|e| e.record_id)
         .collect())
 }
 
@@ -196,7 +211,7 @@ pub(super) async fn reconcile(engine: &Engine, ctx: &Ctx<'_>) -> EngineResult<us
                         mapping_id,
                         side: Side::Target,
                         record_id: intent.source_id.as_deref(),
-                        code: "unknown_outcome",
+                        code: UNKNOWN_OUTCOME,
                         message,
                         payload: Some(&intent.payload),
                     },

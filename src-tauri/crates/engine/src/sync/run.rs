@@ -8,7 +8,7 @@
 use super::context::Ctx;
 use super::finish::{finish, report, retried};
 use super::pages::{read_only, read_pages};
-use super::reconcile::reconcile;
+use super::reconcile::{self, reconcile};
 use super::report::{Progress, RunOptions, RunReport};
 use super::two_way;
 use crate::mapping::model::MappingDraft;
@@ -135,11 +135,14 @@ async fn run_inner(
     } else {
         None
     };
-    let ctx = ctx;
-
     if !ctx.dry_run {
         reconcile(engine, &ctx).await?;
     }
+    // "Retry failed" sends the held records: that is the user settling them.
+    if options.only.is_none() {
+        ctx.held = reconcile::held(&ctx).await?;
+    }
+    let ctx = ctx;
     if let Some(ids) = &options.only {
         let (tally, plan) = read_only(&ctx, ids).await?;
         return Ok(retried(&ctx, ids.len(), tally, plan));
