@@ -9,44 +9,12 @@ mod common;
 
 use switchyard_store::kinds::*;
 use switchyard_store::tables::outbox_batches::{self, BatchItem, NewBatch};
-use switchyard_store::tables::{connections, mappings, outbox, runs};
+use switchyard_store::tables::{outbox, runs};
 use switchyard_store::Store;
 
-/// A mapping, its target connection and a run of it.
+/// A mapping, one of its connections and a run of it.
 async fn a_run(store: &Store) -> (String, String, String) {
-    let mk = |provider, label: &str| connections::NewConnection {
-        provider,
-        label: label.into(),
-        environment: Environment::Sandbox,
-        auth_kind: AuthKind::OauthLoopback,
-        account_id: None,
-        account_name: None,
-        user_name: None,
-        instance_url: None,
-        scopes: None,
-    };
-    let hs = connections::insert(store.pool(), &mk(ProviderId::Hubspot, "HS"))
-        .await
-        .unwrap();
-    let sf = connections::insert(store.pool(), &mk(ProviderId::Salesforce, "SF"))
-        .await
-        .unwrap();
-    let m = mappings::insert(
-        store.pool(),
-        &mappings::NewMapping {
-            name: "Contacts to Leads".into(),
-            source_connection_id: hs.id,
-            source_object: "contacts".into(),
-            target_connection_id: sf.id.clone(),
-            target_object: "Lead".into(),
-            direction: SyncDirection::OneWay,
-            match_rule: r#"{"kind":"email","source_field":"email","target_field":"Email"}"#.into(),
-            conflict_policy: ConflictPolicy::SourceWins,
-            delete_policy: DeletePolicy::Ignore,
-        },
-    )
-    .await
-    .unwrap();
+    let (m, _, hubspot) = common::a_mapping(store).await;
     let run = runs::insert(
         store.pool(),
         &runs::NewRun {
@@ -59,7 +27,7 @@ async fn a_run(store: &Store) -> (String, String, String) {
     )
     .await
     .unwrap();
-    (m.id, sf.id, run.id)
+    (m.id, hubspot, run.id)
 }
 
 #[tokio::test]
@@ -71,7 +39,7 @@ async fn a_batch_reads_back_exactly_and_explodes_into_sent_intents() {
         run_id: &run,
         mapping_id: &mapping,
         connection_id: &conn,
-        object: "Lead",
+        object: "contacts",
         operation: OutboxOp::Create,
         way: "fwd",
     };
@@ -156,7 +124,7 @@ async fn a_batch_reads_back_exactly_and_explodes_into_sent_intents() {
     // The table refuses items that are not JSON.
     let bad = sqlx::query(
         "INSERT INTO outbox_batches (run_id, mapping_id, connection_id, object, operation, way, items, created_at)
-         VALUES (?, ?, ?, 'Lead', 'create', 'fwd', '[{', 0)",
+         VALUES (?, ?, ?, 'contacts', 'create', 'fwd', '[{', 0)",
     )
     .bind(&run)
     .bind(&mapping)
@@ -182,7 +150,7 @@ async fn open_intents_are_found_by_mapping_and_taken_over_by_key() {
             run_id: &run,
             mapping_id: &mapping,
             connection_id: &conn,
-            object: "Lead",
+            object: "contacts",
             operation: OutboxOp::Create,
             source_id: Some("1"),
             target_id: None,

@@ -4,51 +4,11 @@
 
 mod common;
 
+use common::{a_mapping, two_connections};
+
 use switchyard_store::kinds::*;
+use switchyard_store::now_ms;
 use switchyard_store::tables::*;
-use switchyard_store::{now_ms, Store};
-
-async fn two_connections(store: &Store) -> (String, String) {
-    let mk = |provider, label: &str| connections::NewConnection {
-        provider,
-        label: label.into(),
-        environment: Environment::Sandbox,
-        auth_kind: AuthKind::OauthLoopback,
-        account_id: None,
-        account_name: None,
-        user_name: None,
-        instance_url: None,
-        scopes: None,
-    };
-    let a = connections::insert(store.pool(), &mk(ProviderId::Salesforce, "SF"))
-        .await
-        .unwrap();
-    let b = connections::insert(store.pool(), &mk(ProviderId::Hubspot, "HS"))
-        .await
-        .unwrap();
-    (a.id, b.id)
-}
-
-async fn a_mapping(store: &Store) -> (mappings::Mapping, String, String) {
-    let (a, b) = two_connections(store).await;
-    let m = mappings::insert(
-        store.pool(),
-        &mappings::NewMapping {
-            name: "Leads to contacts".into(),
-            source_connection_id: a.clone(),
-            source_object: "Lead".into(),
-            target_connection_id: b.clone(),
-            target_object: "contacts".into(),
-            direction: SyncDirection::TwoWay,
-            match_rule: r#"{"kind":"email","source_field":"Email","target_field":"email"}"#.into(),
-            conflict_policy: ConflictPolicy::Review,
-            delete_policy: DeletePolicy::Ignore,
-        },
-    )
-    .await
-    .unwrap();
-    (m, a, b)
-}
 
 #[tokio::test]
 async fn connections_crud_and_status() {

@@ -28,7 +28,7 @@ pub(super) struct Failure<'d> {
     pub message: String,
 }
 
-pub(super) fn operation(action: Action) -> OutboxOp {
+fn operation(action: Action) -> OutboxOp {
     if action == Action::Create {
         OutboxOp::Create
     } else {

@@ -54,15 +54,14 @@ pub async fn record_many(
     record_many_at(db, intents, sent, now_ms()).await
 }
 
-/// `record_many`, dated `at` (milliseconds): an intent taken over from a batch keeps the
-/// time the batch was recorded.
+/// `record_many`, dated `now` (milliseconds): an intent taken over from a batch keeps
+/// the time the batch was recorded.
 pub async fn record_many_at(
     db: &mut sqlx::SqliteConnection,
     intents: &[NewIntent<'_>],
     sent: bool,
-    at: i64,
+    now: i64,
 ) -> StoreResult<Vec<(i64, OutboxState)>> {
-    let now = at;
     let (state, attempts, on_conflict) = if sent {
         ("sent", 1, "'sent'")
     } else {
