@@ -1,5 +1,6 @@
 //! Stage 1, read: the source is read page by page from the stored cursor (a look-back
-//! window before it), the next page fetched while this one is handled; each page is
+//! window before it), the next page fetched while this one is handled (and the last
+//! one's batches written, see `batches`); each page is
 //! handed to `batches::handle_page` and checkpointed, progress sent after it. Before
 //! each page the run may stop at a safe point: cancelled, out of call budget or below
 //! the headroom floor. A retry reads only the records asked for, by id.
@@ -71,6 +72,11 @@ pub(super) async fn read_pages(
     let mut full_cursor = cursor.clone().unwrap_or_default();
     let mut page_no: u64 = 0;
     let mut prefetched = None;
+    // A page's batches are written while the next page is decided (`batches`), unless
+    // a call budget must be kept to the call or the run is two-way (the target's side
+    // of a record is settled as its page is decided).
+    let pipelined = options.call_budget.is_none() && ctx.target_changes.is_none();
+    let mut flying = None;
     let stopped = loop {
         if let Some(stop) = stop_before_page(engine, ctx, options, tally.read) {
             // A safe point: what was decided is sent before the run stops.
@@ -93,21 +99,21 @@ pub(super) async fn read_pages(
         let more = request.follow(page.next, &full_cursor);
         // The next page is read while this one is decided and written, unless a call
         // budget must be kept to the call.
-        let handled = handle_page(
+        let next = (more && options.call_budget.is_none())
+            .then(|| ctx.source.read(&ctx.sspec, &request));
+        let (page_tally, next) = handle_page(
             ctx,
             &records,
             &mut plan,
             &mut pending,
             page_no,
             &kept_cursor,
-        );
-        let page_tally = if more && options.call_budget.is_none() {
-            let (handled, next) = tokio::join!(handled, ctx.source.read(&ctx.sspec, &request));
-            prefetched = Some(next);
-            handled?
-        } else {
-            handled.await?
-        };
+            &mut flying,
+            pipelined,
+            next,
+        )
+        .await?;
+        prefetched = next;
         if !ctx.dry_run {
             commit_progress(ctx, &mut pending, deletes_since, &page_tally).await?;
         } else {
@@ -128,7 +134,7 @@ pub(super) async fn read_pages(
             break None;
         }
     };
-    send_all(ctx, &mut pending, deletes_since, &mut tally).await?;
+    send_all(ctx, &mut pending, flying, deletes_since, &mut tally).await?;
     Ok(Paged {
         tally,
         plan,

@@ -5,9 +5,14 @@
 //! Nothing waiting has an outbox intent yet, and the source cursor is only committed up
 //! to the last page none of whose records still wait: after a crash those pages are read
 //! again and decided afresh, so a record is never lost and never sent twice.
+//!
+//! Decisions taken to be sent (`Taken`) stay marked until they have `landed`: while a
+//! batch is in flight the next page may be decided, unless it repeats one of its
+//! records or match keys, and the cursor does not move past the batch's pages.
 
 use super::matching;
 use super::plan::{Action, Decision};
+use super::snapshots::Snapshots;
 use crate::mapping::model::MatchRule;
 use std::collections::{HashSet, VecDeque};
 use switchyard_connectors::cursor::Cursor;
@@ -17,53 +22,72 @@ use switchyard_connectors::value::Record;
 struct Waiting {
     page: u64,
     decision: Decision,
-    /// The match key of a record to create (a later record with the same key must see
-    /// the created target, so it waits for this one to be sent).
-    create_key: Option<String>,
+    /// The record's match key: a later record with the same key must see what this one
+    /// wrote (the target it created, or the link it makes), so it waits for this one.
+    key: Option<String>,
+}
+
+/// Decisions taken from `Pending` to be sent, with what their writes need. They stay
+/// marked in `Pending` until `Pending::landed` is told they were written.
+pub(super) struct Taken {
+    pub(super) decisions: Vec<Decision>,
+    /// What was seen of their target records when decided.
+    pub(super) snapshots: Snapshots,
+    keys: Vec<String>,
+    /// The oldest page they came from.
+    page: u64,
 }
 
 #[derive(Default)]
 pub(super) struct Pending {
     waiting: VecDeque<Waiting>,
+    /// Source ids and match keys of decisions waiting or taken and not landed yet.
     source_ids: HashSet<String>,
-    create_keys: HashSet<String>,
+    keys: HashSet<String>,
     /// What was seen of matched target records (version, last-modified), by target id.
-    pub(super) snapshots: super::snapshots::Snapshots,
+    pub(super) snapshots: Snapshots,
     /// Cursors after each page read whose records may still wait, oldest first.
     cursors: VecDeque<(u64, Cursor)>,
+    /// The oldest page of each batch taken and not landed yet.
+    flying: Vec<u64>,
 }
 
 impl Pending {
     /// Queues a page's creates and updates; other decisions are ignored.
-    pub(super) fn push(&mut self, page: u64, decision: Decision, create_key: Option<String>) {
+    pub(super) fn push(&mut self, page: u64, decision: Decision, key: Option<String>) {
         if !matches!(decision.action, Action::Create | Action::Update) {
             return;
         }
         self.source_ids.insert(decision.source_id.clone());
-        let create_key = create_key.filter(|_| decision.action == Action::Create);
-        if let Some(k) = &create_key {
-            self.create_keys.insert(k.clone());
+        if let Some(k) = &key {
+            self.keys.insert(k.clone());
         }
         self.waiting.push_back(Waiting {
             page,
             decision,
-            create_key,
+            key,
         });
     }
 
-    /// Whether a page holds a record that waits, or one whose key a waiting create
-    /// claims: those must be sent before the page is decided.
+    /// Whether a page holds a record that waits or is in flight, or one whose match key
+    /// such a record has: those must be written before the page is decided.
     pub(super) fn overlaps(&self, records: &[Record], rule: &MatchRule) -> bool {
         records.iter().any(|r| {
             self.source_ids.contains(&r.id)
                 || matching::key(rule.kind, r.get(&rule.source_field))
-                    .is_some_and(|k| self.create_keys.contains(&k))
+                    .is_some_and(|k| self.keys.contains(&k))
         })
     }
 
-    /// Takes the decisions to send now: every one when `all`, otherwise only whole
-    /// batches of each action (oldest first); the rest keep waiting.
-    pub(super) fn take(&mut self, batch: usize, all: bool) -> Vec<Decision> {
+    /// Whether a batch taken has not landed yet.
+    pub(super) fn in_flight(&self) -> bool {
+        !self.flying.is_empty()
+    }
+
+    /// Takes the decisions to send now, if any: every one when `all`, otherwise only
+    /// whole batches of each action (oldest first); the rest keep waiting. They stay
+    /// marked until `landed`.
+    pub(super) fn take(&mut self, batch: usize, all: bool) -> Option<Taken> {
         let batch = batch.max(1);
         // Creates first, updates second.
         let mut quota = [Action::Create, Action::Update].map(|a| {
@@ -79,23 +103,48 @@ impl Pending {
             }
         });
         let mut out = Vec::new();
+        let mut keys = Vec::new();
+        let mut page = u64::MAX;
         let mut kept = VecDeque::with_capacity(self.waiting.len());
         for w in self.waiting.drain(..) {
             let slot = usize::from(w.decision.action == Action::Update);
             match quota.get_mut(slot) {
                 Some(left) if *left > 0 => {
                     *left -= 1;
-                    self.source_ids.remove(&w.decision.source_id);
-                    if let Some(k) = &w.create_key {
-                        self.create_keys.remove(k);
-                    }
+                    keys.extend(w.key);
+                    page = page.min(w.page);
                     out.push(w.decision);
                 }
                 _ => kept.push_back(w),
             }
         }
         self.waiting = kept;
-        out
+        if out.is_empty() {
+            return None;
+        }
+        let targets = out.iter().filter_map(|d| d.target_id.as_deref());
+        let snapshots = self.snapshots.take_for(targets);
+        self.flying.push(page);
+        Some(Taken {
+            decisions: out,
+            snapshots,
+            keys,
+            page,
+        })
+    }
+
+    /// Clears the marks of decisions taken, once written (or failed): their records
+    /// and keys may be decided again, and the cursor may pass their pages.
+    pub(super) fn landed(&mut self, taken: &Taken) {
+        for d in &taken.decisions {
+            self.source_ids.remove(&d.source_id);
+        }
+        for k in &taken.keys {
+            self.keys.remove(k);
+        }
+        if let Some(i) = self.flying.iter().position(|p| *p == taken.page) {
+            self.flying.swap_remove(i);
+        }
     }
 
     /// Whether a record read `max_pages` or more pages before `page` still waits: the
@@ -114,7 +163,8 @@ impl Pending {
     /// The newest cursor that no waiting record depends on, if it moved: every page up
     /// to it has been sent in full.
     pub(super) fn committable(&mut self) -> Option<Cursor> {
-        let oldest_waiting = self.waiting.iter().map(|w| w.page).min();
+        let waiting = self.waiting.iter().map(|w| w.page);
+        let oldest_waiting = waiting.chain(self.flying.iter().copied()).min();
         let mut last = None;
         while let Some((page, _)) = self.cursors.front() {
             if oldest_waiting.is_some_and(|o| *page >= o) {
@@ -148,6 +198,15 @@ mod tests {
         Cursor::starting(chrono::DateTime::from_timestamp(n, 0).unwrap_or_default())
     }
 
+    /// Takes and lands at once (a batch written before anything else happens).
+    fn sent(p: &mut Pending, batch: usize, all: bool) -> Vec<String> {
+        let Some(taken) = p.take(batch, all) else {
+            return Vec::new();
+        };
+        p.landed(&taken);
+        taken.decisions.into_iter().map(|d| d.source_id).collect()
+    }
+
     #[test]
     fn only_whole_batches_leave_until_everything_is_asked_for() {
         let mut p = Pending::default();
@@ -158,13 +217,9 @@ mod tests {
             p.push(0, decision(&format!("u{i}"), Action::Update), None);
         }
         p.push(0, decision("s", Action::Skip), None);
-        let sent = p.take(2, false);
-        let ids: Vec<&str> = sent.iter().map(|d| d.source_id.as_str()).collect();
-        assert_eq!(ids, ["c0", "c1", "c2", "c3", "u0", "u1"]);
-        let rest = p.take(2, true);
-        let ids: Vec<&str> = rest.iter().map(|d| d.source_id.as_str()).collect();
-        assert_eq!(ids, ["c4", "u2"]);
-        assert!(p.take(2, true).is_empty());
+        assert_eq!(sent(&mut p, 2, false), ["c0", "c1", "c2", "c3", "u0", "u1"]);
+        assert_eq!(sent(&mut p, 2, true), ["c4", "u2"]);
+        assert!(p.take(2, true).is_none());
     }
 
     #[test]
@@ -175,13 +230,31 @@ mod tests {
         p.push(2, decision("b", Action::Create), None);
         p.read_up_to(2, cursor(20));
         assert_eq!(p.committable(), None, "page 1 still waits");
-        assert_eq!(p.take(1, false).len(), 2);
+        assert_eq!(sent(&mut p, 1, false).len(), 2);
         p.push(3, decision("c", Action::Update), None);
         p.read_up_to(3, cursor(30));
         assert_eq!(p.committable(), Some(cursor(20)), "pages 1 and 2 are sent");
         assert_eq!(p.committable(), None, "nothing moved since");
-        p.take(1, true);
+        sent(&mut p, 1, true);
         assert_eq!(p.committable(), Some(cursor(30)));
+    }
+
+    #[test]
+    fn the_cursor_stops_before_a_batch_in_flight_until_it_lands() {
+        let mut p = Pending::default();
+        p.push(1, decision("a", Action::Create), None);
+        p.read_up_to(1, cursor(10));
+        let flying = p.take(1, true).unwrap();
+        assert!(p.in_flight());
+        p.push(2, decision("b", Action::Create), None);
+        p.read_up_to(2, cursor(20));
+        let second = p.take(1, true).unwrap();
+        assert_eq!(p.committable(), None, "page 1 is in flight");
+        p.landed(&second);
+        assert_eq!(p.committable(), None, "page 1 is still in flight");
+        p.landed(&flying);
+        assert!(!p.in_flight());
+        assert_eq!(p.committable(), Some(cursor(20)));
     }
 
     #[test]
@@ -192,7 +265,7 @@ mod tests {
         p.push(5, decision("b", Action::Create), None);
         assert!(!p.lags(9, 8));
         assert!(p.lags(10, 8));
-        p.take(1, false);
+        sent(&mut p, 1, false);
         assert!(
             !p.lags(10, 8),
             "nothing waits once whole batches of one left"
@@ -200,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn a_page_repeating_a_waiting_record_or_its_key_overlaps() {
+    fn a_page_repeating_a_waiting_or_flying_record_or_its_key_overlaps() {
         let rule = MatchRule {
             kind: MatchKind::Email,
             source_field: "email".into(),
@@ -212,6 +285,7 @@ mod tests {
             decision("1", Action::Create),
             Some("ann@example.com".into()),
         );
+        p.push(1, decision("7", Action::Update), Some("cy@example.com".into()));
         let record = |id: &str, email: &str| Record {
             id: id.into(),
             modified: None,
@@ -221,8 +295,27 @@ mod tests {
         };
         assert!(p.overlaps(&[record("1", "other@example.com")], &rule));
         assert!(p.overlaps(&[record("2", " ANN@example.com")], &rule));
+        assert!(p.overlaps(&[record("8", "cy@example.com")], &rule), "an update's key too");
         assert!(!p.overlaps(&[record("3", "bob@example.com")], &rule));
-        p.take(10, true);
+        let flying = p.take(10, true).unwrap();
+        assert!(p.overlaps(&[record("2", "ann@example.com")], &rule), "in flight");
+        assert!(p.overlaps(&[record("1", "x@example.com")], &rule), "in flight");
+        p.landed(&flying);
         assert!(!p.overlaps(&[record("2", "ann@example.com")], &rule));
+        assert!(!p.overlaps(&[record("1", "x@example.com")], &rule));
+    }
+
+    #[test]
+    fn a_batch_takes_its_targets_snapshots_with_it() {
+        let mut p = Pending::default();
+        let mut seen = super::super::fixtures::record("tu0", &[]);
+        seen.version = Some("3".into());
+        p.snapshots.saw(&seen);
+        p.snapshots.saw(&super::super::fixtures::record("tother", &[]));
+        p.push(1, decision("u0", Action::Update), None);
+        let taken = p.take(1, true).unwrap();
+        assert_eq!(taken.snapshots.versions.get("tu0").map(String::as_str), Some("3"));
+        assert!(!p.snapshots.seen.contains_key("tu0"));
+        assert!(p.snapshots.seen.contains_key("tother"));
     }
 }

@@ -31,10 +31,21 @@ impl Snapshots {
         self.seen.extend(other.seen);
     }
 
-    pub(super) fn forget(&mut self, id: &str) {
-        self.versions.remove(id);
-        self.seen.remove(id);
-        self.current.remove(id);
+    /// Moves out what was seen of the records `ids` (a batch taken to be written).
+    pub(super) fn take_for<'i>(&mut self, ids: impl Iterator<Item = &'i str>) -> Snapshots {
+        let mut out = Snapshots::default();
+        for id in ids {
+            if let Some((k, v)) = self.versions.remove_entry(id) {
+                out.versions.insert(k, v);
+            }
+            if let Some((k, v)) = self.seen.remove_entry(id) {
+                out.seen.insert(k, v);
+            }
+            if let Some((k, v)) = self.current.remove_entry(id) {
+                out.current.insert(k, v);
+            }
+        }
+        out
     }
 }
 
@@ -43,7 +54,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_record_seen_is_remembered_until_forgotten() {
+    fn a_record_seen_is_remembered_until_taken() {
         let mut one = super::super::fixtures::record("t1", &[]);
         one.version = Some("7".into());
         let mut page = Snapshots::default();
@@ -53,7 +64,8 @@ mod tests {
         run.extend(page);
         assert_eq!(run.versions.get("t1").map(String::as_str), Some("7"));
         assert_eq!(run.seen.len(), 2);
-        run.forget("t1");
+        let gone = run.take_for(["t1"].into_iter());
+        assert_eq!(gone.versions.get("t1").map(String::as_str), Some("7"));
         assert!(!run.versions.contains_key("t1") && !run.seen.contains_key("t1"));
         assert!(run.seen.contains_key("t2"));
     }
