@@ -100,7 +100,29 @@ enum Command {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let _logs = switchyard_engine::logging::init(None);
-    let result = match cli.command {
+    // The command runs as a task on the runtime's workers, not on this thread: `main`
+    // only blocks on it. A sync run's future then shares a worker with the HTTP
+    // connections' tasks it wakes, instead of each answer crossing threads (B4 at 20k:
+    // 26-35 % faster, measured in alternation).
+    let result = match tokio::spawn(dispatch(cli)).await {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("error [internal]: the command stopped: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error [{}]: {}", e.code.as_str(), e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one command.
+async fn dispatch(cli: Cli) -> Result<(), EngineError> {
+    match cli.command {
         Command::Status { json } => status(cli.data_dir, json).await,
         Command::ConnectSandbox { default_mappings } => {
             connect_sandbox(cli.data_dir, default_mappings).await
@@ -138,13 +160,6 @@ async fn main() -> ExitCode {
                 data_dir,
             })
             .await
-        }
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error [{}]: {}", e.code.as_str(), e.message);
-            ExitCode::FAILURE
         }
     }
 }

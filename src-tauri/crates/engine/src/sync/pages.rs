@@ -5,7 +5,7 @@
 //! each page the run may stop at a safe point: cancelled, out of call budget or below
 //! the headroom floor. A retry reads only the records asked for, by id.
 
-use super::batches::{flush, handle_page, send_all};
+use super::batches::{absorb, beside, flush, handle_page, send_all, Flight};
 use super::checkpoint::commit_progress;
 use super::context::Ctx;
 use super::cursor_row::Stored;
@@ -76,7 +76,8 @@ pub(super) async fn read_pages(
     // a call budget must be kept to the call or the run is two-way (the target's side
     // of a record is settled as its page is decided).
     let pipelined = options.call_budget.is_none() && ctx.target_changes.is_none();
-    let mut flying = None;
+    let mut flight = Flight::new();
+    let mut carry = Tally::default();
     let stopped = loop {
         if let Some(stop) = stop_before_page(engine, ctx, options, tally.read) {
             // A safe point: what was decided is sent before the run stops.
@@ -99,8 +100,8 @@ pub(super) async fn read_pages(
         let more = request.follow(page.next, &full_cursor);
         // The next page is read while this one is decided and written, unless a call
         // budget must be kept to the call.
-        let next = (more && options.call_budget.is_none())
-            .then(|| ctx.source.read(&ctx.sspec, &request));
+        let next =
+            (more && options.call_budget.is_none()).then(|| ctx.source.read(&ctx.sspec, &request));
         let (page_tally, next) = handle_page(
             ctx,
             &records,
@@ -108,14 +109,21 @@ pub(super) async fn read_pages(
             &mut pending,
             page_no,
             &kept_cursor,
-            &mut flying,
+            &mut flight,
             pipelined,
             next,
         )
         .await?;
         prefetched = next;
         if !ctx.dry_run {
-            commit_progress(ctx, &mut pending, deletes_since, &page_tally).await?;
+            // Batches that land while the progress is committed count with the next page.
+            let mut add = std::mem::take(&mut carry);
+            add.add(&page_tally);
+            let commit = commit_progress(ctx, &mut pending, deletes_since, &add);
+            let (committed, landed) = beside(commit, &mut flight).await;
+            committed?;
+            carry = absorb(&mut pending, landed)?;
+            tally.add(&carry);
         } else {
             runs::checkpoint(&ctx.db, &ctx.run_id, "planning", page_tally.counts(), None).await?;
         }
@@ -134,7 +142,15 @@ pub(super) async fn read_pages(
             break None;
         }
     };
-    send_all(ctx, &mut pending, flying, deletes_since, &mut tally).await?;
+    send_all(
+        ctx,
+        &mut pending,
+        &mut flight,
+        carry,
+        deletes_since,
+        &mut tally,
+    )
+    .await?;
     Ok(Paged {
         tally,
         plan,

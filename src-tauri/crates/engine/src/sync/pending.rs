@@ -80,6 +80,7 @@ impl Pending {
     }
 
     /// Whether a batch taken has not landed yet.
+    #[cfg(test)]
     pub(super) fn in_flight(&self) -> bool {
         !self.flying.is_empty()
     }
@@ -285,7 +286,11 @@ mod tests {
             decision("1", Action::Create),
             Some("ann@example.com".into()),
         );
-        p.push(1, decision("7", Action::Update), Some("cy@example.com".into()));
+        p.push(
+            1,
+            decision("7", Action::Update),
+            Some("cy@example.com".into()),
+        );
         let record = |id: &str, email: &str| Record {
             id: id.into(),
             modified: None,
@@ -295,11 +300,20 @@ mod tests {
         };
         assert!(p.overlaps(&[record("1", "other@example.com")], &rule));
         assert!(p.overlaps(&[record("2", " ANN@example.com")], &rule));
-        assert!(p.overlaps(&[record("8", "cy@example.com")], &rule), "an update's key too");
+        assert!(
+            p.overlaps(&[record("8", "cy@example.com")], &rule),
+            "an update's key too"
+        );
         assert!(!p.overlaps(&[record("3", "bob@example.com")], &rule));
         let flying = p.take(10, true).unwrap();
-        assert!(p.overlaps(&[record("2", "ann@example.com")], &rule), "in flight");
-        assert!(p.overlaps(&[record("1", "x@example.com")], &rule), "in flight");
+        assert!(
+            p.overlaps(&[record("2", "ann@example.com")], &rule),
+            "in flight"
+        );
+        assert!(
+            p.overlaps(&[record("1", "x@example.com")], &rule),
+            "in flight"
+        );
         p.landed(&flying);
         assert!(!p.overlaps(&[record("2", "ann@example.com")], &rule));
         assert!(!p.overlaps(&[record("1", "x@example.com")], &rule));
@@ -311,10 +325,14 @@ mod tests {
         let mut seen = super::super::fixtures::record("tu0", &[]);
         seen.version = Some("3".into());
         p.snapshots.saw(&seen);
-        p.snapshots.saw(&super::super::fixtures::record("tother", &[]));
+        p.snapshots
+            .saw(&super::super::fixtures::record("tother", &[]));
         p.push(1, decision("u0", Action::Update), None);
         let taken = p.take(1, true).unwrap();
-        assert_eq!(taken.snapshots.versions.get("tu0").map(String::as_str), Some("3"));
+        assert_eq!(
+            taken.snapshots.versions.get("tu0").map(String::as_str),
+            Some("3")
+        );
         assert!(!p.snapshots.seen.contains_key("tu0"));
         assert!(p.snapshots.seen.contains_key("tother"));
     }
