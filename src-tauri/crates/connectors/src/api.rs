@@ -62,6 +62,16 @@ impl Request {
         self
     }
 
+    /// A JSON body already written out (straight from typed values, with no
+    /// `serde_json::Value` tree between).
+    pub fn json_bytes(mut self, body: Vec<u8>) -> Self {
+        self.call.body = Some(Bytes::from(body));
+        self.call
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self
+    }
+
     /// Safe to send twice: reads, updates by id, upserts, searches sent as POST.
     pub fn idempotent(mut self, yes: bool) -> Self {
         self.call.idempotent = yes;

@@ -65,6 +65,13 @@ pub fn utc_millis(t: &DateTime<FixedOffset>) -> String {
         .to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// A JSON object of `pairs`, its values moved in. `json!` serializes what it
+/// interpolates into a new value, so `json!({ "records": records })` copies every record
+/// once more before the body is written.
+pub fn object<const N: usize>(pairs: [(&str, Json); N]) -> Json {
+    Json::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
 pub fn text_of(v: &Json) -> Option<String> {
     match v {
         Json::String(s) => Some(s.clone()),

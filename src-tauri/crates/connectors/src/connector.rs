@@ -78,11 +78,12 @@ pub enum WriteOp {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WriteRow {
+pub struct WriteRow<'a> {
     pub id: Option<String>,
     /// QuickBooks `SyncToken` for updates.
     pub version: Option<String>,
-    pub fields: BTreeMap<String, Value>,
+    /// Borrowed from the engine's decision when it has them (no copy per record sent).
+    pub fields: std::borrow::Cow<'a, BTreeMap<String, Value>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,7 +146,7 @@ pub trait Connector: Send + Sync + std::fmt::Debug {
         &self,
         spec: &ObjectSpec,
         op: &WriteOp,
-        rows: &[WriteRow],
+        rows: &[WriteRow<'_>],
     ) -> Result<Vec<WriteResult>, ConnectorError>;
 
     /// Ids of records deleted (Salesforce, via `queryAll`), archived (HubSpot) or made

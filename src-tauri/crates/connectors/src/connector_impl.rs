@@ -74,7 +74,7 @@ macro_rules! connector_impl {
                 &self,
                 spec: &$crate::schema::ObjectSpec,
                 op: &$crate::connector::WriteOp,
-                rows: &[$crate::connector::WriteRow],
+                rows: &[$crate::connector::WriteRow<'_>],
             ) -> Result<Vec<$crate::connector::WriteResult>, $crate::connector::ConnectorError>
             {
                 $write(self, spec, op, rows).await

@@ -25,14 +25,16 @@ async fn hubspot(records: usize) -> Fixture {
     f
 }
 
-fn row(fields: &[(&str, Value)]) -> WriteRow {
+fn row(fields: &[(&str, Value)]) -> WriteRow<'static> {
     WriteRow {
         id: None,
         version: None,
-        fields: fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
+        fields: std::borrow::Cow::Owned(
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     }
 }
 

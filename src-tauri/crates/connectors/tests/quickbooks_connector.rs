@@ -16,14 +16,16 @@ use switchyard_connectors::schema::FieldType;
 use switchyard_connectors::value::Value;
 use switchyard_store::kinds::ProviderId;
 
-fn row(fields: &[(&str, Value)]) -> WriteRow {
+fn row(fields: &[(&str, Value)]) -> WriteRow<'static> {
     WriteRow {
         id: None,
         version: None,
-        fields: fields
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect::<BTreeMap<_, _>>(),
+        fields: std::borrow::Cow::Owned(
+            fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect::<BTreeMap<_, _>>(),
+        ),
     }
 }
 

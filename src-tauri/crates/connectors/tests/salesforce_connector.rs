@@ -113,7 +113,10 @@ async fn records_sharing_a_timestamp_across_a_page_boundary() {
         .map(|r| WriteRow {
             id: Some(r.id.clone()),
             version: None,
-            fields: BTreeMap::from([("Title".to_owned(), Value::text("group"))]),
+            fields: std::borrow::Cow::Owned(BTreeMap::from([(
+                "Title".to_owned(),
+                Value::text("group"),
+            )])),
         })
         .collect();
     let results = sf.write(&spec, &WriteOp::Update, &group).await.unwrap();
@@ -187,20 +190,21 @@ async fn lookups_and_batched_writes_with_per_record_results() {
         .map(|i| WriteRow {
             id: None,
             version: None,
-            fields: BTreeMap::from([
+            fields: std::borrow::Cow::Owned(BTreeMap::from([
                 ("LastName".to_owned(), Value::text(format!("Zoë {i}"))),
                 ("Company".to_owned(), Value::text("Ünïcode GmbH")),
                 (
                     "Email".to_owned(),
                     Value::text(format!("new{i}@example.com")),
                 ),
-            ]),
+            ])),
         })
         .collect();
     rows[7]
         .fields
+        .to_mut()
         .insert("NoSuchField__c".into(), Value::text("x"));
-    rows[8].fields.remove("LastName");
+    rows[8].fields.to_mut().remove("LastName");
     let before = f.calls().await;
     let results = sf.write(&spec, &WriteOp::Create, &rows).await.unwrap();
     assert_eq!(f.calls().await - before, 3);
@@ -228,7 +232,10 @@ async fn lookups_and_batched_writes_with_per_record_results() {
         .map(|id| WriteRow {
             id: Some(id.clone()),
             version: None,
-            fields: BTreeMap::from([("Title".to_owned(), Value::text("CEO"))]),
+            fields: std::borrow::Cow::Owned(BTreeMap::from([(
+                "Title".to_owned(),
+                Value::text("CEO"),
+            )])),
         })
         .collect();
     let results = sf.write(&spec, &WriteOp::Update, &updates).await.unwrap();

@@ -32,12 +32,19 @@ fn properties(spec: &ObjectSpec, fields: &[String]) -> Vec<String> {
     names
 }
 
-pub fn record(spec: &ObjectSpec, raw: &Json, wanted: &[String]) -> Result<Record, ConnectorError> {
+pub fn record(spec: &ObjectSpec, raw: Json, wanted: &[String]) -> Result<Record, ConnectorError> {
+    let Json::Object(mut raw) = raw else {
+        return Err(ConnectorError::unexpected("a record that is not an object"));
+    };
     let id = raw
         .get("id")
         .and_then(crate::codec::text_of)
         .ok_or_else(|| ConnectorError::unexpected("a record without id"))?;
-    let props = raw.get("properties").cloned().unwrap_or(Json::Null);
+    // The properties are taken apart, not copied: each wanted value moves into the record.
+    let mut props = match raw.remove("properties") {
+        Some(Json::Object(props)) => props,
+        _ => serde_json::Map::new(),
+    };
     let stamp = props
         .get(&spec.modified_field)
         .and_then(Json::as_str)
@@ -54,7 +61,7 @@ pub fn record(spec: &ObjectSpec, raw: &Json, wanted: &[String]) -> Result<Record
         let value = if *name == spec.id_field {
             Value::Text(id.clone())
         } else {
-            match props.get(name) {
+            match props.remove(name) {
                 Some(v) => codec::decode(field, v).map_err(ConnectorError::unexpected)?,
                 None => Value::Null,
             }
@@ -72,13 +79,18 @@ pub fn record(spec: &ObjectSpec, raw: &Json, wanted: &[String]) -> Result<Record
 
 fn records(
     spec: &ObjectSpec,
-    body: &Json,
+    body: Json,
     wanted: &[String],
 ) -> Result<Vec<Record>, ConnectorError> {
-    body.get("results")
-        .and_then(Json::as_array)
-        .ok_or_else(|| ConnectorError::unexpected("an answer without results"))?
-        .iter()
+    let results = match body {
+        Json::Object(mut body) => body.remove("results"),
+        _ => None,
+    };
+    let Some(Json::Array(results)) = results else {
+        return Err(ConnectorError::unexpected("an answer without results"));
+    };
+    results
+        .into_iter()
         .map(|r| record(spec, r, wanted))
         .collect()
 }
@@ -139,8 +151,9 @@ async fn list(
         .send(Request::get(url, "/crm/v3/objects/{object}"))
         .await?
         .body;
-    let records = records(spec, &body, &request.fields)?;
-    let next = match after(&body) {
+    let next = after(&body);
+    let records = records(spec, body, &request.fields)?;
+    let next = match next {
         Some(a) if archived => Next::Page(format!("archived:{a}")),
         Some(a) => Next::Page(format!("live:{a}")),
         None if !archived && request.include_archived => Next::Page("archived:".into()),
@@ -237,7 +250,7 @@ async fn search_call(
             .idempotent(true),
         )
         .await?;
-    records(spec, &answer, fields)
+    records(spec, answer, fields)
 }
 
 /// Records by id (or by the unique property `by`), `POST …/batch/read` ≤ 100 a call,
@@ -272,7 +285,7 @@ pub(super) async fn batch_read(
                 .idempotent(true),
             )
             .await?;
-        found.extend(records(spec, &answer.body, fields)?);
+        found.extend(records(spec, answer.body, fields)?);
     }
     Ok(found)
 }
@@ -319,8 +332,9 @@ async fn fetch_lookup(
                     .idempotent(true),
                 )
                 .await?;
-            found.extend(records(spec, &answer, &wanted)?);
-            match after(&answer).and_then(|a| a.parse::<usize>().ok()) {
+            let next = after(&answer);
+            found.extend(records(spec, answer, &wanted)?);
+            match next.and_then(|a| a.parse::<usize>().ok()) {
                 Some(a) if a < SEARCH_WINDOW => offset = a,
                 _ => break,
             }

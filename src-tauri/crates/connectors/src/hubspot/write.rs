@@ -26,7 +26,7 @@ struct Input {
 
 fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Input, RecordError> {
     let mut props = Map::new();
-    for (name, value) in &row.fields {
+    for (name, value) in row.fields.iter() {
         let field = spec.field(name).ok_or_else(|| {
             let mut e = RecordError::new(
                 "PROPERTY_DOESNT_EXIST",
@@ -215,7 +215,7 @@ fn send<'a>(
             url,
             format!("/crm/v3/objects/{{object}}/batch/{action}"),
         )
-        .json(&json!({ "inputs": body }))
+        .json(&crate::codec::object([("inputs", Json::Array(body))]))
         .idempotent(*op != WriteOp::Create);
         match hs.api.send(request).await {
             Ok(answer) => Ok(results(op, &inputs, &answer.body)),
@@ -243,7 +243,7 @@ pub async fn write(
     hs: &Hubspot,
     spec: &ObjectSpec,
     op: &WriteOp,
-    rows: &[WriteRow],
+    rows: &[WriteRow<'_>],
 ) -> Result<Vec<WriteResult>, ConnectorError> {
     let prepared: Vec<_> = rows.iter().map(|r| encode(spec, op, r)).collect();
     let out = in_batches(prepared, hs.batch_size, |inputs| send(hs, spec, op, inputs)).await;

@@ -28,7 +28,7 @@ struct Item {
 
 fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Item, RecordError> {
     let mut entity = Map::new();
-    for (name, value) in &row.fields {
+    for (name, value) in row.fields.iter() {
         let field = spec.field(name).ok_or_else(|| {
             let mut e = RecordError::new(
                 "2010",
@@ -120,7 +120,10 @@ async fn send_batch(
     let body = qb
         .send(
             Request::new(reqwest::Method::POST, url, "/v3/company/{realm}/batch")
-                .json(&json!({ "BatchItemRequest": request_items }))
+                .json(&crate::codec::object([(
+                    "BatchItemRequest",
+                    Json::Array(request_items),
+                )]))
                 .idempotent(!creates),
         )
         .await?;
@@ -185,7 +188,7 @@ pub async fn write(
     qb: &Quickbooks,
     spec: &ObjectSpec,
     op: &WriteOp,
-    rows: &[WriteRow],
+    rows: &[WriteRow<'_>],
 ) -> Result<Vec<WriteResult>, ConnectorError> {
     if !spec.writable {
         return Err(ConnectorError::Unsupported(format!(
@@ -220,9 +223,11 @@ pub async fn deactivate(
         .map(|id| WriteRow {
             id: Some(id.clone()),
             version: tokens.get(id).cloned(),
-            fields: [("Active".to_owned(), crate::value::Value::Bool(false))]
-                .into_iter()
-                .collect(),
+            fields: std::borrow::Cow::Owned(
+                [("Active".to_owned(), crate::value::Value::Bool(false))]
+                    .into_iter()
+                    .collect(),
+            ),
         })
         .collect();
     write(qb, spec, &WriteOp::Update, &rows).await

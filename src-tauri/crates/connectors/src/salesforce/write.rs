@@ -10,21 +10,63 @@ use crate::batch::in_batches;
 use crate::connector::{ConnectorError, RecordError, WriteOp, WriteResult, WriteRow, Written};
 use crate::schema::ObjectSpec;
 use reqwest::Method;
-use serde_json::{json, Map, Value as Json};
+use serde_json::Value as Json;
 
 pub const MAX_BATCH: usize = 200;
 
-fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Json, RecordError> {
-    let mut body = Map::new();
-    body.insert("attributes".into(), json!({ "type": spec.name }));
-    if *op == WriteOp::Update {
+/// One record of a collection, checked and ready to be written out as
+/// `{"attributes": {"type": …}, "id"?: …, field: value, …}`.
+struct Prepared<'a> {
+    object: &'a str,
+    id: Option<String>,
+    fields: Vec<(&'a str, codec::Encoded<'a>)>,
+}
+
+impl serde::Serialize for Prepared<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.fields.len() + 2))?;
+        map.serialize_entry("attributes", &Attributes { kind: self.object })?;
+        if let Some(id) = &self.id {
+            map.serialize_entry("id", id)?;
+        }
+        for (name, value) in &self.fields {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Attributes<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+/// A collection call's body.
+#[derive(serde::Serialize)]
+struct Collection<'r, 'a> {
+    #[serde(rename = "allOrNone")]
+    all_or_none: bool,
+    records: &'r [Prepared<'a>],
+}
+
+fn encode<'a>(
+    spec: &'a ObjectSpec,
+    op: &WriteOp,
+    row: &'a WriteRow,
+) -> Result<Prepared<'a>, RecordError> {
+    let id = if *op == WriteOp::Update {
         let id = row
             .id
             .as_ref()
             .ok_or_else(|| RecordError::new("MISSING_ID", "an update needs the record's id"))?;
-        body.insert("id".into(), Json::from(own_id(spec, id)?));
-    }
-    for (name, value) in &row.fields {
+        Some(own_id(spec, id)?)
+    } else {
+        None
+    };
+    let mut fields = Vec::with_capacity(row.fields.len());
+    for (name, value) in row.fields.iter() {
         let field = spec.field(name).ok_or_else(|| {
             let mut e = RecordError::new(
                 "INVALID_FIELD",
@@ -38,9 +80,13 @@ fn encode(spec: &ObjectSpec, op: &WriteOp, row: &WriteRow) -> Result<Json, Recor
             r.fields = vec![name.clone()];
             r
         })?;
-        body.insert(name.clone(), encoded);
+        fields.push((name.as_str(), encoded));
     }
-    Ok(Json::Object(body))
+    Ok(Prepared {
+        object: &spec.name,
+        id,
+        fields,
+    })
 }
 
 /// One `{id, success, errors}` item as a result.
@@ -94,7 +140,7 @@ pub async fn write(
     sf: &Salesforce,
     spec: &ObjectSpec,
     op: &WriteOp,
-    rows: &[WriteRow],
+    rows: &[WriteRow<'_>],
 ) -> Result<Vec<WriteResult>, ConnectorError> {
     let (method, url, endpoint, created) = match op {
         WriteOp::Create => (
@@ -128,10 +174,18 @@ pub async fn write(
     };
     let prepared: Vec<_> = rows.iter().map(|r| encode(spec, op, r)).collect();
     let out = in_batches(prepared, sf.batch_size, |records| {
-        let request = Request::new(method.clone(), url.clone(), endpoint.clone())
-            .json(&json!({ "allOrNone": false, "records": records }))
-            .idempotent(!created);
-        async move { results(&sf.api.send(request).await?.body) }
+        let (method, url, endpoint) = (method.clone(), url.clone(), endpoint.clone());
+        async move {
+            let body = serde_json::to_vec(&Collection {
+                all_or_none: false,
+                records: &records,
+            })
+            .map_err(ConnectorError::unexpected)?;
+            let request = Request::new(method, url, endpoint)
+                .json_bytes(body)
+                .idempotent(!created);
+            results(&sf.api.send(request).await?.body)
+        }
     })
     .await;
     sf.api.invalidate(&spec.name.to_lowercase());

@@ -299,7 +299,7 @@ async fn write(
         .map(|i| WriteRow {
             id: decisions[*i].target_id.clone(),
             version: versions[*i].clone(),
-            fields: send[*i].clone(),
+            fields: std::borrow::Cow::Borrowed(&send[*i]),
         })
         .collect();
     let mut results: Vec<WriteResult> = decisions

@@ -41,7 +41,7 @@ async fn write_one(
     let row = WriteRow {
         id: Some(id.to_owned()),
         version,
-        fields: [(field.to_owned(), value)].into_iter().collect(),
+        fields: std::borrow::Cow::Owned([(field.to_owned(), value)].into_iter().collect()),
     };
     let result = connector
         .write(spec, &WriteOp::Update, &[row])

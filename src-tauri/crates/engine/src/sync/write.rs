@@ -73,7 +73,7 @@ pub(super) async fn write_decisions(
                 .map(|(d, _)| WriteRow {
                     id: None,
                     version: None,
-                    fields: d.changes.clone(),
+                    fields: std::borrow::Cow::Borrowed(&d.changes),
                 })
                 .collect();
             connector
