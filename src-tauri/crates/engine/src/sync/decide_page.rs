@@ -36,8 +36,8 @@ pub(super) async fn decide_page(
         ..Default::default()
     };
     let mut decisions: Vec<Decision> = Vec::new();
-    // The match key of each decision's record, for creates waiting in `pending`.
-    let mut create_keys: Vec<Option<String>> = Vec::new();
+    // The match keys of each decision, for the writes waiting in `pending`.
+    let mut create_keys: Vec<Vec<String>> = Vec::new();
     let mut failures: Vec<Failed> = Vec::new();
     let mut reviews: Vec<Failed> = Vec::new();
     let mut fresh_links: Vec<(String, String, Values)> = Vec::new();
@@ -73,8 +73,22 @@ pub(super) async fn decide_page(
                 fresh_links.push((d.source_id.clone(), t.clone(), d.values.clone()));
             }
         }
+        let mut keys: Vec<String> = matching::key(rule.kind, record.get(&rule.source_field))
+            .into_iter()
+            .collect();
+        // A create whose target match field another source field fills: a later record
+        // with that value must see the created target too.
+        if d.action == Action::Create {
+            let target_key = d
+                .changes
+                .get(&rule.target_field)
+                .and_then(|v| matching::key(rule.kind, v));
+            if let Some(k) = target_key.filter(|k| !keys.contains(k)) {
+                keys.push(k);
+            }
+        }
         decisions.push(d);
-        create_keys.push(matching::key(rule.kind, record.get(&rule.source_field)));
+        create_keys.push(keys);
     }
     for d in &decisions {
         match d.action {

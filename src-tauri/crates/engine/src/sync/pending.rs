@@ -22,9 +22,10 @@ use switchyard_connectors::value::Record;
 struct Waiting {
     page: u64,
     decision: Decision,
-    /// The record's match key: a later record with the same key must see what this one
-    /// wrote (the target it created, or the link it makes), so it waits for this one.
-    key: Option<String>,
+    /// The record's match keys (its own, and for a create the one the created target will
+    /// have when another field fills it): a later record with one of them must see what
+    /// this one wrote (the target it created, or the link it makes), so it waits for it.
+    keys: Vec<String>,
 }
 
 /// Decisions taken from `Pending` to be sent, with what their writes need. They stay
@@ -54,18 +55,16 @@ pub(super) struct Pending {
 
 impl Pending {
     /// Queues a page's creates and updates; other decisions are ignored.
-    pub(super) fn push(&mut self, page: u64, decision: Decision, key: Option<String>) {
+    pub(super) fn push(&mut self, page: u64, decision: Decision, keys: Vec<String>) {
         if !matches!(decision.action, Action::Create | Action::Update) {
             return;
         }
         self.source_ids.insert(decision.source_id.clone());
-        if let Some(k) = &key {
-            self.keys.insert(k.clone());
-        }
+        self.keys.extend(keys.iter().cloned());
         self.waiting.push_back(Waiting {
             page,
             decision,
-            key,
+            keys,
         });
     }
 
@@ -112,7 +111,7 @@ impl Pending {
             match quota.get_mut(slot) {
                 Some(left) if *left > 0 => {
                     *left -= 1;
-                    keys.extend(w.key);
+                    keys.extend(w.keys);
                     page = page.min(w.page);
                     out.push(w.decision);
                 }
@@ -212,12 +211,12 @@ mod tests {
     fn only_whole_batches_leave_until_everything_is_asked_for() {
         let mut p = Pending::default();
         for i in 0..5 {
-            p.push(0, decision(&format!("c{i}"), Action::Create), None);
+            p.push(0, decision(&format!("c{i}"), Action::Create), Vec::new());
         }
         for i in 0..3 {
-            p.push(0, decision(&format!("u{i}"), Action::Update), None);
+            p.push(0, decision(&format!("u{i}"), Action::Update), Vec::new());
         }
-        p.push(0, decision("s", Action::Skip), None);
+        p.push(0, decision("s", Action::Skip), Vec::new());
         assert_eq!(sent(&mut p, 2, false), ["c0", "c1", "c2", "c3", "u0", "u1"]);
         assert_eq!(sent(&mut p, 2, true), ["c4", "u2"]);
         assert!(p.take(2, true).is_none());
@@ -226,13 +225,13 @@ mod tests {
     #[test]
     fn the_cursor_stops_before_the_oldest_page_still_waiting() {
         let mut p = Pending::default();
-        p.push(1, decision("a", Action::Create), None);
+        p.push(1, decision("a", Action::Create), Vec::new());
         p.read_up_to(1, cursor(10));
-        p.push(2, decision("b", Action::Create), None);
+        p.push(2, decision("b", Action::Create), Vec::new());
         p.read_up_to(2, cursor(20));
         assert_eq!(p.committable(), None, "page 1 still waits");
         assert_eq!(sent(&mut p, 1, false).len(), 2);
-        p.push(3, decision("c", Action::Update), None);
+        p.push(3, decision("c", Action::Update), Vec::new());
         p.read_up_to(3, cursor(30));
         assert_eq!(p.committable(), Some(cursor(20)), "pages 1 and 2 are sent");
         assert_eq!(p.committable(), None, "nothing moved since");
@@ -243,11 +242,11 @@ mod tests {
     #[test]
     fn the_cursor_stops_before_a_batch_in_flight_until_it_lands() {
         let mut p = Pending::default();
-        p.push(1, decision("a", Action::Create), None);
+        p.push(1, decision("a", Action::Create), Vec::new());
         p.read_up_to(1, cursor(10));
         let flying = p.take(1, true).unwrap();
         assert!(p.in_flight());
-        p.push(2, decision("b", Action::Create), None);
+        p.push(2, decision("b", Action::Create), Vec::new());
         p.read_up_to(2, cursor(20));
         let second = p.take(1, true).unwrap();
         assert_eq!(p.committable(), None, "page 1 is in flight");
@@ -262,8 +261,8 @@ mod tests {
     fn the_oldest_waiting_record_sets_the_lag() {
         let mut p = Pending::default();
         assert!(!p.lags(9, 8));
-        p.push(2, decision("a", Action::Update), None);
-        p.push(5, decision("b", Action::Create), None);
+        p.push(2, decision("a", Action::Update), Vec::new());
+        p.push(5, decision("b", Action::Create), Vec::new());
         assert!(!p.lags(9, 8));
         assert!(p.lags(10, 8));
         sent(&mut p, 1, false);
@@ -284,12 +283,12 @@ mod tests {
         p.push(
             1,
             decision("1", Action::Create),
-            Some("ann@example.com".into()),
+            vec!["ann@example.com".into()],
         );
         p.push(
             1,
             decision("7", Action::Update),
-            Some("cy@example.com".into()),
+            vec!["cy@example.com".into(), "cy.target@example.com".into()],
         );
         let record = |id: &str, email: &str| Record {
             id: id.into(),
@@ -327,7 +326,7 @@ mod tests {
         p.snapshots.saw(&seen);
         p.snapshots
             .saw(&super::super::fixtures::record("tother", &[]));
-        p.push(1, decision("u0", Action::Update), None);
+        p.push(1, decision("u0", Action::Update), Vec::new());
         let taken = p.take(1, true).unwrap();
         assert_eq!(
             taken.snapshots.versions.get("tu0").map(String::as_str),
