@@ -93,6 +93,18 @@ pub struct Answer {
     pub body: Json,
 }
 
+/// A successful answer's body as bytes (`Api::send_raw`).
+#[derive(Debug)]
+pub struct RawAnswer {
+    pub status: u16,
+    pub body: Bytes,
+}
+
+/// The error for an answer whose body is not the JSON it should be.
+pub fn invalid_json(endpoint: &str, e: &serde_json::Error) -> ConnectorError {
+    ConnectorError::unexpected(format!("{endpoint} answered with invalid JSON: {e}"))
+}
+
 impl Api {
     pub fn new(client: AuthedClient, cache: ReadCache, connection_id: &str) -> Self {
         Self {
@@ -126,24 +138,29 @@ impl Api {
     }
 
     pub async fn send(&self, request: Request) -> Result<Answer, ConnectorError> {
+        let endpoint = request.call.endpoint.clone();
+        let raw = self.send_raw(request).await?;
+        let body = if raw.body.is_empty() {
+            Json::Null
+        } else {
+            serde_json::from_slice(&raw.body).map_err(|e| invalid_json(&endpoint, &e))?
+        };
+        Ok(Answer {
+            status: raw.status,
+            body,
+        })
+    }
+
+    /// `send`, the body left as it came, for answers decoded straight into typed rows.
+    pub async fn send_raw(&self, request: Request) -> Result<RawAnswer, ConnectorError> {
         let mut call = request.call;
         call.run_id = self.run_id.clone();
         self.calls
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let reply = self.client.send(&call).await?;
-        let body = if reply.body.is_empty() {
-            Json::Null
-        } else {
-            serde_json::from_slice(&reply.body).map_err(|e| {
-                ConnectorError::unexpected(format!(
-                    "{} answered with invalid JSON: {e}",
-                    call.endpoint
-                ))
-            })?
-        };
-        Ok(Answer {
+        Ok(RawAnswer {
             status: reply.status,
-            body,
+            body: reply.body,
         })
     }
 

@@ -5,6 +5,7 @@
 
 mod codec;
 pub mod describe;
+mod page;
 mod read;
 mod reread;
 mod write;
@@ -71,15 +72,12 @@ impl Hubspot {
         self
     }
 
-    /// Waits for the search limit, then sends.
-    async fn search(
-        &self,
-        request: crate::api::Request,
-    ) -> Result<serde_json::Value, ConnectorError> {
+    /// Waits for the search limit, then sends; the answer's body as it came.
+    async fn search(&self, request: crate::api::Request) -> Result<bytes::Bytes, ConnectorError> {
         if let Some(limiter) = &self.search_limiter {
             limiter.until_ready().await;
         }
-        Ok(self.api.send(request).await?.body)
+        Ok(self.api.send_raw(request).await?.body)
     }
 
     /// Page size (list pages hold ≤ 100, search pages ≤ 200) and batch size (≤ 100).

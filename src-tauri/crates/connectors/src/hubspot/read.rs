@@ -6,15 +6,14 @@
 //! (`GET /crm/v3/objects/{o}`, ≤ 100 a page, then the archived list). Look-ups use batch
 //! read by a unique property, else search with `IN`.
 
-use super::{codec, Hubspot};
+use super::{page, Hubspot};
 use crate::api::Request;
 use crate::connector::{ConnectorError, Next, Page, ReadRequest};
 use crate::keyset::{self, Position, Step};
 use crate::schema::ObjectSpec;
-use crate::value::{Record, Value};
+use crate::value::Record;
 use chrono::Utc;
 use serde_json::{json, Value as Json};
-use std::collections::BTreeMap;
 
 /// Search refuses to page past this many results.
 pub const SEARCH_WINDOW: usize = 10_000;
@@ -30,74 +29,6 @@ fn properties(spec: &ObjectSpec, fields: &[String]) -> Vec<String> {
         }
     }
     names
-}
-
-pub fn record(spec: &ObjectSpec, raw: Json, wanted: &[String]) -> Result<Record, ConnectorError> {
-    let Json::Object(mut raw) = raw else {
-        return Err(ConnectorError::unexpected("a record that is not an object"));
-    };
-    let id = raw
-        .get("id")
-        .and_then(crate::codec::text_of)
-        .ok_or_else(|| ConnectorError::unexpected("a record without id"))?;
-    // The properties are taken apart, not copied: each wanted value moves into the record.
-    let mut props = match raw.remove("properties") {
-        Some(Json::Object(props)) => props,
-        _ => serde_json::Map::new(),
-    };
-    let stamp = props
-        .get(&spec.modified_field)
-        .and_then(Json::as_str)
-        .filter(|s| !s.is_empty())
-        .or_else(|| raw.get("updatedAt").and_then(Json::as_str));
-    let modified = stamp
-        .and_then(|t| crate::codec::datetime(&spec.modified_field, t).ok())
-        .map(|t| t.with_timezone(&Utc));
-    let mut fields = BTreeMap::new();
-    for name in wanted {
-        let Some(field) = spec.field(name) else {
-            continue;
-        };
-        let value = if *name == spec.id_field {
-            Value::Text(id.clone())
-        } else {
-            match props.remove(name) {
-                Some(v) => codec::decode(field, v).map_err(ConnectorError::unexpected)?,
-                None => Value::Null,
-            }
-        };
-        fields.insert(name.clone(), value);
-    }
-    Ok(Record {
-        id,
-        modified,
-        archived: raw.get("archived").and_then(Json::as_bool).unwrap_or(false),
-        version: None,
-        fields,
-    })
-}
-
-fn records(
-    spec: &ObjectSpec,
-    body: Json,
-    wanted: &[String],
-) -> Result<Vec<Record>, ConnectorError> {
-    let results = match body {
-        Json::Object(mut body) => body.remove("results"),
-        _ => None,
-    };
-    let Some(Json::Array(results)) = results else {
-        return Err(ConnectorError::unexpected("an answer without results"));
-    };
-    results
-        .into_iter()
-        .map(|r| record(spec, r, wanted))
-        .collect()
-}
-
-fn after(body: &Json) -> Option<String> {
-    body.pointer("/paging/next/after")
-        .and_then(crate::codec::text_of)
 }
 
 pub async fn read(
@@ -146,14 +77,10 @@ async fn list(
     }
     let query = serde_urlencoded::to_string(&query).map_err(ConnectorError::unexpected)?;
     let url = format!("{}/crm/v3/objects/{}?{query}", hs.base, spec.name);
-    let body = hs
-        .api
-        .send(Request::get(url, "/crm/v3/objects/{object}"))
-        .await?
-        .body;
-    let next = after(&body);
-    let records = records(spec, body, &request.fields)?;
-    let next = match next {
+    let endpoint = "/crm/v3/objects/{object}";
+    let body = hs.api.send_raw(Request::get(url, endpoint)).await?.body;
+    let page::Decoded { records, after } = page::decode(spec, endpoint, &body, &request.fields)?;
+    let next = match after {
         Some(a) if archived => Next::Page(format!("archived:{a}")),
         Some(a) => Next::Page(format!("live:{a}")),
         None if !archived && request.include_archived => Next::Page("archived:".into()),
@@ -239,18 +166,15 @@ async fn search_call(
     fields: &[String],
 ) -> Result<Vec<Record>, ConnectorError> {
     let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
+    let endpoint = "/crm/v3/objects/{object}/search";
     let answer = hs
         .search(
-            Request::new(
-                reqwest::Method::POST,
-                url,
-                "/crm/v3/objects/{object}/search",
-            )
-            .json(body)
-            .idempotent(true),
+            Request::new(reqwest::Method::POST, url, endpoint)
+                .json(body)
+                .idempotent(true),
         )
         .await?;
-    records(spec, answer, fields)
+    Ok(page::decode(spec, endpoint, &answer, fields)?.records)
 }
 
 /// Records by id (or by the unique property `by`), `POST …/batch/read` ≤ 100 a call,
@@ -273,19 +197,16 @@ pub(super) async fn batch_read(
             body["idProperty"] = Json::from(by);
         }
         let url = format!("{}/crm/v3/objects/{}/batch/read", hs.base, spec.name);
+        let endpoint = "/crm/v3/objects/{object}/batch/read";
         let answer = hs
             .api
-            .send(
-                Request::new(
-                    reqwest::Method::POST,
-                    url,
-                    "/crm/v3/objects/{object}/batch/read",
-                )
-                .json(&body)
-                .idempotent(true),
+            .send_raw(
+                Request::new(reqwest::Method::POST, url, endpoint)
+                    .json(&body)
+                    .idempotent(true),
             )
             .await?;
-        found.extend(records(spec, answer.body, fields)?);
+        found.extend(page::decode(spec, endpoint, &answer.body, fields)?.records);
     }
     Ok(found)
 }
@@ -321,20 +242,17 @@ async fn fetch_lookup(
                 body["after"] = Json::from(offset.to_string());
             }
             let url = format!("{}/crm/v3/objects/{}/search", hs.base, spec.name);
+            let endpoint = "/crm/v3/objects/{object}/search";
             let answer = hs
                 .search(
-                    Request::new(
-                        reqwest::Method::POST,
-                        url,
-                        "/crm/v3/objects/{object}/search",
-                    )
-                    .json(&body)
-                    .idempotent(true),
+                    Request::new(reqwest::Method::POST, url, endpoint)
+                        .json(&body)
+                        .idempotent(true),
                 )
                 .await?;
-            let next = after(&answer);
-            found.extend(records(spec, answer, &wanted)?);
-            match next.and_then(|a| a.parse::<usize>().ok()) {
+            let page::Decoded { records, after } = page::decode(spec, endpoint, &answer, &wanted)?;
+            found.extend(records);
+            match after.and_then(|a| a.parse::<usize>().ok()) {
                 Some(a) if a < SEARCH_WINDOW => offset = a,
                 _ => break,
             }
@@ -409,7 +327,10 @@ pub async fn deleted_since(
                 ids.push(id);
             }
         }
-        match after(&body) {
+        match body
+            .pointer("/paging/next/after")
+            .and_then(crate::codec::text_of)
+        {
             Some(a) => next = a,
             None => break,
         }
