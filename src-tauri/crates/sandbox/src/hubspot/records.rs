@@ -69,7 +69,19 @@ impl Record {
 pub struct Records(Vec<Record>);
 
 impl Records {
+    /// Where `id` is (or would go). Ids are handed out one after another, so a record
+    /// usually sits at its id's distance from the first: that slot is tried before a
+    /// binary search, whose ~20 probes into a million records miss the CPU cache (at
+    /// 200,000 contacts, 13 % of the sandbox's time serving B4's searches).
     fn at(&self, id: u64) -> Result<usize, usize> {
+        let guess = self
+            .0
+            .first()
+            .and_then(|first| id.checked_sub(first.id))
+            .and_then(|d| usize::try_from(d).ok());
+        if let Some(i) = guess.filter(|&i| self.0.get(i).is_some_and(|r| r.id == id)) {
+            return Ok(i);
+        }
         self.0.binary_search_by_key(&id, |r| r.id)
     }
 
@@ -129,5 +141,36 @@ impl Records {
     /// Gives back spare capacity (after seeding).
     pub fn shrink(&mut self) {
         self.0.shrink_to_fit();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(id: u64) -> Record {
+        Record::new(id, Values::default(), 0, 0)
+    }
+
+    #[test]
+    fn ids_are_found_dense_with_gaps_and_out_of_order() {
+        let mut records = Records::default();
+        for id in (100..110).chain([120, 125]) {
+            assert!(records.insert(record(id)).is_none());
+        }
+        assert!(records.insert(record(115)).is_none(), "into a gap");
+        assert!(records.insert(record(50)).is_none(), "before the first");
+        assert!(records.insert(record(105)).is_some(), "replaces");
+        for id in (100..110).chain([50, 115, 120, 125]) {
+            assert_eq!(records.get(&id).map(|r| r.id), Some(id), "{id}");
+        }
+        for id in [0, 49, 51, 99, 110, 116, 126, u64::MAX] {
+            assert!(records.get(&id).is_none(), "{id}");
+        }
+        let keys: Vec<u64> = records.keys().collect();
+        let mut sorted = keys.clone();
+        sorted.sort_unstable();
+        assert_eq!(keys, sorted);
+        assert_eq!(records.from(116).next().map(|r| r.id), Some(120));
     }
 }
