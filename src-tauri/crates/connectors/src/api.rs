@@ -226,10 +226,24 @@ impl Api {
                 value.to_owned()
             }
         };
-        let key = |value: &str| CacheKey {
-            connection: self.connection_id.clone(),
-            kind: kind.clone(),
-            key: format!("{field}={}|{}", norm(value), fields.join(",")),
+        let wanted = fields.join(",");
+        let key = |value: &str| {
+            // `field=value|wanted` (the value folded as `norm` folds it), joined once.
+            let mut key = String::with_capacity(field.len() + value.len() + wanted.len() + 2);
+            key.push_str(field);
+            key.push('=');
+            if fold_case {
+                key.push_str(&value.to_lowercase());
+            } else {
+                key.push_str(value);
+            }
+            key.push('|');
+            key.push_str(&wanted);
+            CacheKey {
+                connection: self.connection_id.clone(),
+                kind: kind.clone(),
+                key,
+            }
         };
         let mut found: Vec<Record> = Vec::new();
         let mut missing = Vec::new();

@@ -80,14 +80,17 @@ impl Parser<'_> {
     }
 
     fn literal(&mut self) -> Result<Lit, ApiError> {
-        let lit = match &self.peek().tok {
-            Tok::Lit(l) => l.clone(),
-            Tok::Ident(w) if w.eq_ignore_ascii_case("null") => Lit::Null,
-            Tok::Ident(w) if w.eq_ignore_ascii_case("true") => Lit::Bool(true),
-            Tok::Ident(w) if w.eq_ignore_ascii_case("false") => Lit::Bool(false),
+        let word = match &self.peek().tok {
+            Tok::Lit(_) => None,
+            Tok::Ident(w) if w.eq_ignore_ascii_case("null") => Some(Lit::Null),
+            Tok::Ident(w) if w.eq_ignore_ascii_case("true") => Some(Lit::Bool(true)),
+            Tok::Ident(w) if w.eq_ignore_ascii_case("false") => Some(Lit::Bool(false)),
             _ => return Err(self.unexpected()),
         };
-        self.bump();
-        Ok(lit)
+        match (word, self.take().tok) {
+            (Some(lit), _) | (None, Tok::Lit(lit)) => Ok(lit),
+            // Not reached: the token was seen to be a literal.
+            (None, _) => Err(self.unexpected()),
+        }
     }
 }

@@ -45,12 +45,25 @@ impl<'q> Parser<'q> {
         &self.tokens[self.pos.min(self.tokens.len() - 1)]
     }
 
-    pub(super) fn bump(&mut self) -> Token {
-        let t = self.peek().clone();
+    /// Moves past the next token (never past the end); returns where it was.
+    pub(super) fn bump(&mut self) -> usize {
+        let at = self.peek().at;
         if self.pos < self.tokens.len() - 1 {
             self.pos += 1;
         }
-        t
+        at
+    }
+
+    /// The next token, moved out rather than copied (the parser never looks back), and
+    /// moves past it.
+    pub(super) fn take(&mut self) -> Token {
+        if self.pos + 1 >= self.tokens.len() {
+            return self.peek().clone();
+        }
+        let at = self.tokens[self.pos].at;
+        let token = std::mem::replace(&mut self.tokens[self.pos], Token { tok: Tok::Eof, at });
+        self.pos += 1;
+        token
     }
 
     pub(super) fn unexpected(&self) -> ApiError {
@@ -95,11 +108,14 @@ impl<'q> Parser<'q> {
     }
 
     pub(super) fn name(&mut self) -> Result<Name, ApiError> {
-        match self.peek().tok.clone() {
-            Tok::Ident(text) => {
-                let at = self.bump().at;
-                Ok(Name { text, at })
-            }
+        if !matches!(self.peek().tok, Tok::Ident(_)) {
+            return Err(self.unexpected());
+        }
+        match self.take() {
+            Token {
+                tok: Tok::Ident(text),
+                at,
+            } => Ok(Name { text, at }),
             _ => Err(self.unexpected()),
         }
     }
