@@ -89,37 +89,44 @@ fn encode<'a>(
     })
 }
 
+/// One item of a collections answer, in input order.
+#[derive(serde::Deserialize)]
+struct Item {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    success: bool,
+    #[serde(default)]
+    created: bool,
+    #[serde(default)]
+    errors: Vec<ItemError>,
+}
+
+#[derive(serde::Deserialize)]
+struct ItemError {
+    #[serde(rename = "statusCode", default)]
+    status_code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
 /// One `{id, success, errors}` item as a result.
-fn result(item: &Json) -> WriteResult {
-    if item.get("success").and_then(Json::as_bool) == Some(true) {
-        let id = item.get("id").and_then(Json::as_str).unwrap_or_default();
+fn result(item: Item) -> WriteResult {
+    if item.success {
         return Ok(Written {
-            id: id.to_owned(),
-            created: item.get("created").and_then(Json::as_bool).unwrap_or(false),
+            id: item.id.unwrap_or_default(),
+            created: item.created,
             version: None,
         });
     }
-    let first = item
-        .get("errors")
-        .and_then(Json::as_array)
-        .and_then(|a| a.first());
-    let text = |k: &str| {
-        first
-            .and_then(|e| e.get(k))
-            .and_then(Json::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let mut e = RecordError::new(text("statusCode"), text("message"));
-    e.fields = first
-        .and_then(|e| e.get("fields"))
-        .and_then(Json::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|f| f.as_str().map(str::to_owned))
-                .collect()
-        })
+    let first = item.errors.into_iter().next();
+    let (code, message, fields) = first
+        .map(|e| (e.status_code, e.message, e.fields))
         .unwrap_or_default();
+    let mut e = RecordError::new(code, message);
+    e.fields = fields;
     e.retryable = matches!(
         e.code.as_str(),
         "UNABLE_TO_LOCK_ROW" | "REQUEST_RUNNING_TOO_LONG"
@@ -127,13 +134,16 @@ fn result(item: &Json) -> WriteResult {
     Err(e)
 }
 
-fn results(body: &Json) -> Result<Vec<WriteResult>, ConnectorError> {
-    Ok(body
-        .as_array()
-        .ok_or_else(|| ConnectorError::unexpected("a collections answer that is not an array"))?
-        .iter()
-        .map(result)
-        .collect())
+/// A collections answer, decoded straight from its bytes.
+fn results(endpoint: &str, body: &[u8]) -> Result<Vec<WriteResult>, ConnectorError> {
+    let items: Vec<Item> = serde_json::from_slice(body).map_err(|e| {
+        if serde_json::from_slice::<Json>(body).is_ok_and(|v| !v.is_array()) {
+            ConnectorError::unexpected("a collections answer that is not an array")
+        } else {
+            crate::api::invalid_json(endpoint, &e)
+        }
+    })?;
+    Ok(items.into_iter().map(result).collect())
 }
 
 pub async fn write(
@@ -181,10 +191,10 @@ pub async fn write(
                 records: &records,
             })
             .map_err(ConnectorError::unexpected)?;
-            let request = Request::new(method, url, endpoint)
+            let request = Request::new(method, url, endpoint.clone())
                 .json_bytes(body)
                 .idempotent(!created);
-            results(&sf.api.send(request).await?.body)
+            results(&endpoint, &sf.api.send_raw(request).await?.body)
         }
     })
     .await;
@@ -225,13 +235,14 @@ pub async fn delete(
         ]);
         async move {
             let query = query.map_err(ConnectorError::unexpected)?;
+            let endpoint = "/services/data/{version}/composite/sobjects";
             let request = Request::new(
                 Method::DELETE,
                 format!("{}/composite/sobjects?{query}", sf.data_url()),
-                "/services/data/{version}/composite/sobjects",
+                endpoint,
             )
             .idempotent(true);
-            results(&sf.api.send(request).await?.body)
+            results(endpoint, &sf.api.send_raw(request).await?.body)
         }
     })
     .await;
