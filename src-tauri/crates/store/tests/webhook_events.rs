@@ -5,12 +5,10 @@
 
 mod common;
 
-use switchyard_store::kinds::{
-    AuthKind, ConflictPolicy, DeletePolicy, Environment, ProviderId, SyncDirection,
-};
+use switchyard_store::kinds::ProviderId;
 use switchyard_store::now_ms;
+use switchyard_store::tables::mappings;
 use switchyard_store::tables::webhook_events::{self, NewWebhookEvent};
-use switchyard_store::tables::{connections, mappings};
 
 fn event(delivery_id: &str) -> NewWebhookEvent<'_> {
     NewWebhookEvent {
@@ -107,39 +105,7 @@ async fn repeats_are_counted_refusals_keep_only_their_reason() {
 async fn a_generic_delivery_names_its_mapping_and_goes_with_it() {
     let (store, _d) = common::temp_store().await;
     let pool = store.pool();
-    let connection = |provider, label: &str| connections::NewConnection {
-        provider,
-        label: label.into(),
-        environment: Environment::Sandbox,
-        auth_kind: AuthKind::OauthLoopback,
-        account_id: None,
-        account_name: None,
-        user_name: None,
-        instance_url: None,
-        scopes: None,
-    };
-    let a = connections::insert(pool, &connection(ProviderId::Hubspot, "HubSpot"))
-        .await
-        .unwrap();
-    let b = connections::insert(pool, &connection(ProviderId::Salesforce, "Salesforce"))
-        .await
-        .unwrap();
-    let mapping = mappings::insert(
-        pool,
-        &mappings::NewMapping {
-            name: "Contacts to leads".into(),
-            source_connection_id: a.id,
-            source_object: "contacts".into(),
-            target_connection_id: b.id,
-            target_object: "Lead".into(),
-            direction: SyncDirection::OneWay,
-            match_rule: r#"{"kind":"email"}"#.into(),
-            conflict_policy: ConflictPolicy::SourceWins,
-            delete_policy: DeletePolicy::Ignore,
-        },
-    )
-    .await
-    .unwrap();
+    let (mapping, _, _) = common::a_mapping(&store).await;
     assert!(
         webhook_events::insert_for_mapping(pool, &event("g1"), Some("no-such-mapping"))
             .await

@@ -136,13 +136,9 @@ fn result(item: Item) -> WriteResult {
 
 /// A collections answer, decoded straight from its bytes.
 fn results(endpoint: &str, body: &[u8]) -> Result<Vec<WriteResult>, ConnectorError> {
-    let items: Vec<Item> = serde_json::from_slice(body).map_err(|e| {
-        if serde_json::from_slice::<Json>(body).is_ok_and(|v| !v.is_array()) {
-            ConnectorError::unexpected("a collections answer that is not an array")
-        } else {
-            crate::api::invalid_json(endpoint, &e)
-        }
-    })?;
+    // serde names what was wrong (an object where the array of items belongs, …).
+    let items: Vec<Item> =
+        serde_json::from_slice(body).map_err(|e| crate::api::invalid_json(endpoint, &e))?;
     Ok(items.into_iter().map(result).collect())
 }
 
