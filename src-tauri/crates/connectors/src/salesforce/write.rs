@@ -10,7 +10,6 @@ use crate::batch::in_batches;
 use crate::connector::{ConnectorError, RecordError, WriteOp, WriteResult, WriteRow, Written};
 use crate::schema::ObjectSpec;
 use reqwest::Method;
-use serde_json::Value as Json;
 
 pub const MAX_BATCH: usize = 200;
 
